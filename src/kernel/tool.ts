@@ -1,0 +1,20 @@
+import type { ImpactClass } from '../charter/charter-schema.ts';
+
+export interface ToolRunContext {
+  /** Aborted on a verified stop; a tool must honour it. */
+  signal: AbortSignal;
+  /**
+   * A tool that starts a subprocess reports its process group here, so the kernel can kill the group
+   * when the grace period after a stop runs out.
+   */
+  registerProcessGroup: (pid: number) => void;
+}
+
+export interface Tool<Input = Record<string, unknown>> {
+  name: string;
+  description: string;
+  /** JSON Schema of the input object, shown to the model and enforced before `run`. */
+  inputSchema: Record<string, unknown>;
+  impact: ImpactClass;
+  run(input: Input, context: ToolRunContext): Promise<string>;
+}
