@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+
+/** Each registrar adds one subcommand to `heed lab`. */
+const labSubcommands: ReadonlyArray<(lab: Command) => void> = [];
+
+export function registerLabCommand(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description('formal environments where alignment targets are objectives (no model, no network)');
+  for (const register of labSubcommands) register(lab);
+}

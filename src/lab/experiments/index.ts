@@ -1,0 +1,4 @@
+import type { Experiment } from '../experiment.ts';
+
+/** Every experiment `heed lab` runs, in the order it runs and reports them. */
+export const experiments: readonly Experiment[] = [];
