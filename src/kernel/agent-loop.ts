@@ -1,8 +1,9 @@
 import type { ToolSpec } from '../providers/provider.ts';
 import { executeToolCall, type ToolCallResolution, toolResult } from './execute-tool-call.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
-import type { CheckStep, ModelToolCall, NextStep } from './next-step.ts';
+import { nextCallId } from './kernel-runtime.ts';
 import { checkLease } from './lease-watch.ts';
+import type { CheckStep, ModelToolCall, NextStep } from './next-step.ts';
 import { predictOutcome } from './predict-outcome.ts';
 import { requestHalt, settleInFlight } from './preemption.ts';
 import { renderContext } from './render-context.ts';
@@ -60,7 +61,7 @@ async function modelTurn(runtime: KernelRuntime): Promise<TurnResult> {
   const messages = renderContext(runtime.state.context, runtime.boundary);
   const signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
   const outcome = await runTrackedCall(runtime, {
-    id: `model-${runtime.state.modelCalls + 1}`,
+    id: nextCallId(runtime, 'model'),
     kind: 'model',
     name: runtime.provider.id,
     signal,
@@ -166,7 +167,11 @@ async function checkTurn(runtime: KernelRuntime, check: CheckStep): Promise<Turn
   if (runtime.clock.now() >= Date.parse(check.expiresAt)) {
     runtime.recorder.note('check-answered', { action: check.action, answer: 'expired' });
     runtime.state.context.push(
-      toolResult(check.call, 'denied', 'Not run: no principal answered the check before it expired; treat it as denied.'),
+      toolResult(
+        check.call,
+        'denied',
+        'Not run: no principal answered the check before it expired; treat it as denied.',
+      ),
     );
     afterCall(runtime, check.remaining);
     return 'continue';

@@ -1,24 +1,22 @@
+import type { AuthorityEffect } from '../authority/authority-effect.ts';
+import type { Envelope } from '../authority/envelope.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import { armLeaseTimer } from './lease-watch.ts';
 import { inFlightSummary, requestHalt } from './preemption.ts';
+import type { ContextEntry } from './run-state.ts';
 import { errorText } from './tracked-call.ts';
 
 export type Delivery =
-  | { accepted: true; id: string; kind: string; signers: string[]; effect: string | null; explanation: string }
-  | { accepted: false; reason: string; detail: string; id: string | null };
-
-/** The effect's name, whatever the authority calls the field. */
-function effectName(effect: unknown): string | null {
-  if (typeof effect === 'string') return effect;
-  if (typeof effect === 'object' && effect !== null) {
-    const record = effect as Record<string, unknown>;
-    for (const field of ['kind', 'type']) {
-      if (typeof record[field] === 'string') return record[field];
+  | {
+      accepted: true;
+      id: string;
+      kind: string;
+      signers: string[];
+      effect: AuthorityEffect['type'];
+      explanation: string;
     }
-  }
-  return null;
-}
+  | { accepted: false; reason: string; detail: string; id: string | null };
 
 function bodyText(body: Record<string, unknown>, field: string): string {
   const value = body[field];
@@ -52,7 +50,7 @@ export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
     return { accepted: false, reason: verification.reason, detail: verification.detail, id: verification.id ?? null };
   }
   const { envelope, signers } = verification;
-  const effect = effectName(decision.effect);
+  const effect = decision.effect ?? { type: 'none' };
   if (envelope.kind === 'stop') {
     void requestHalt(runtime, 'stop', `stop order ${envelope.id} signed by ${signers.join(', ')}`);
   }
@@ -60,78 +58,78 @@ export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
     id: envelope.id,
     kind: envelope.kind,
     signers,
-    effect,
+    effect: effect.type,
     explanation: decision.explanation,
   });
   applyOrder(runtime, envelope, signers, effect);
   armLeaseTimer(runtime);
   wake(runtime);
-  return { accepted: true, id: envelope.id, kind: envelope.kind, signers, effect, explanation: decision.explanation };
+  return {
+    accepted: true,
+    id: envelope.id,
+    kind: envelope.kind,
+    signers,
+    effect: effect.type,
+    explanation: decision.explanation,
+  };
 }
 
-function applyOrder(
-  runtime: KernelRuntime,
-  envelope: { id: string; kind: string; body: Record<string, unknown> },
-  signers: string[],
-  effect: string | null,
-): void {
-  const next = runtime.state.next;
-  switch (envelope.kind) {
-    case 'stop':
-      runtime.recorder.note('stop-started', { order: envelope.id, inFlight: inFlightSummary(runtime) });
-      return;
+function orderEntry(id: string, orderKind: 'task' | 'amend', signers: string[], text: string): ContextEntry {
+  return { kind: 'order', orderId: id, orderKind, signers, text };
+}
+
+/** Applies what the authority decided the order changed; a halted run takes no new work. */
+function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[], effect: AuthorityEffect): void {
+  if (envelope.kind === 'stop') {
+    runtime.recorder.note('stop-started', { order: envelope.id, inFlight: inFlightSummary(runtime) });
+    return;
+  }
+  switch (effect.type) {
     case 'task':
-      if (effect === 'conflict') {
-        runtime.recorder.note('task-conflict', { order: envelope.id, signers, current: runtime.state.task?.orderId });
-        return;
-      }
-      if (runtime.halt || effect === 'ignored') return;
-      runtime.state.task = { orderId: envelope.id, text: bodyText(envelope.body, 'text') };
-      runtime.pendingOrders.push({
-        kind: 'order',
-        orderId: envelope.id,
-        orderKind: 'task',
-        signers,
-        text: bodyText(envelope.body, 'text'),
-      });
+      if (runtime.halt) return;
+      runtime.state.task = { orderId: envelope.id, text: effect.task.text };
+      runtime.pendingOrders.push(orderEntry(envelope.id, 'task', signers, effect.task.text));
       runtime.recorder.note('task-started', { order: envelope.id, signers, inFlight: inFlightSummary(runtime) });
-      // Preemption policy for a new task: the current turn's calls are aborted (with the grace period); the
-      // model's next turn starts on the new task.
+      // Preemption policy for a new task: the current turn's calls are aborted (each gets the grace period);
+      // the model's next turn starts on the new task.
       runtime.turnController.abort(new Error(`preempted by task order ${envelope.id}`));
+      return;
+    case 'conflict':
+      // The authority holds both tasks until a principal settles it; the current work goes on meanwhile.
+      runtime.recorder.note('task-conflict', {
+        order: envelope.id,
+        tasks: effect.tasks.map((task) => ({ order: task.orderId, principals: task.principals })),
+      });
       return;
     case 'amend':
       if (runtime.halt) return;
       // An amendment does not abort work in flight: it joins the context before the next model call.
-      runtime.pendingOrders.push({
-        kind: 'order',
-        orderId: envelope.id,
-        orderKind: 'amend',
-        signers,
-        text: bodyText(envelope.body, 'text'),
-      });
+      runtime.pendingOrders.push(orderEntry(envelope.id, 'amend', signers, bodyText(envelope.body, 'text')));
       return;
     case 'approve':
     case 'deny': {
       // An answer counts only for the check pending when it arrives and only if it names that exact action.
-      const action = bodyText(envelope.body, 'action');
-      if (next.type !== 'check' || next.action !== action || runtime.halt) return;
-      const answer = envelope.kind === 'approve' ? 'approved' : 'denied';
-      const reason = bodyText(envelope.body, envelope.kind === 'approve' ? 'note' : 'reason');
-      runtime.checkAnswers.set(action, { action, answer, order: envelope.id, signers, reason });
-      runtime.recorder.note('check-answered', { action, answer, order: envelope.id, signers });
+      const next = runtime.state.next;
+      if (runtime.halt || next.type !== 'check' || next.action !== effect.action) return;
+      const answer = effect.type === 'approve' ? 'approved' : 'denied';
+      const reason = bodyText(envelope.body, effect.type === 'approve' ? 'note' : 'reason');
+      runtime.checkAnswers.set(effect.action, { action: effect.action, answer, order: envelope.id, signers, reason });
+      runtime.recorder.note('check-answered', { action: effect.action, answer, order: envelope.id, signers });
       return;
     }
-    case 'lease': {
-      const lease = runtime.authority.leaseStatus(runtime.clock.now());
+    case 'lease-renewed':
       runtime.recorder.note('lease-renewed', {
         order: envelope.id,
-        expiresAt: lease.status === 'fresh' ? new Date(lease.expiresAt).toISOString() : null,
+        expiresAt: new Date(effect.expiresAt).toISOString(),
       });
       return;
-    }
+    case 'charter-changed':
+      // The new charter's policy and grace apply from the next decision on.
+      runtime.charter = effect.charter;
+      return;
     default:
-      // resume, charter, revoke, rotate and succession orders change the authority's state, which the
-      // authority holds; a halted run stays halted (a resumed agent is a new run).
+      // resume, revoke, rotate and succession change the authority's own state; a halted run stays halted
+      // (an agent that resumes starts a new run).
       return;
   }
 }

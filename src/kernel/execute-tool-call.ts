@@ -1,5 +1,6 @@
 import { canonicalJson } from '../core/canonical-json.ts';
 import { sha256Hex } from '../core/hash.ts';
+import { HeedError } from '../core/heed-error.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { nextCallId } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
@@ -22,9 +23,7 @@ const auditedInputLimit = 4096;
 /** The input as the audit log keeps it: whole when small, else its hash and size. */
 export function auditedInput(input: unknown): Record<string, unknown> {
   const text = canonicalJson(input);
-  return text.length <= auditedInputLimit
-    ? { input }
-    : { inputHash: sha256Hex(text), inputCharacters: text.length };
+  return text.length <= auditedInputLimit ? { input } : { inputHash: sha256Hex(text), inputCharacters: text.length };
 }
 
 export function toolResult(call: ModelToolCall, outcome: ToolResultEntry['outcome'], text: string): ToolResultEntry {
@@ -34,6 +33,12 @@ export function toolResult(call: ModelToolCall, outcome: ToolResultEntry['outcom
 function reject(runtime: KernelRuntime, call: ModelToolCall, reason: string, detail: string): ToolCallResolution {
   runtime.recorder.note('tool-call-rejected', { call: call.id, tool: call.name, reason, detail });
   return { type: 'result', entry: toolResult(call, 'rejected', `Tool call rejected (${reason}): ${detail}`) };
+}
+
+/** `refused`: a built-in tool declined a call that touches the control plane or leaves the workspace. */
+function failureOutcome(error: unknown, aborted: boolean): 'aborted' | 'refused' | 'error' {
+  if (aborted) return 'aborted';
+  return error instanceof HeedError && error.code === 'tool-refused' ? 'refused' : 'error';
 }
 
 /** Parses and validates one call the model asked for; bad calls are reported to the model and never run. */
@@ -64,12 +69,11 @@ export function parseToolCall(
       resolution: reject(runtime, call, 'malformed-arguments', 'arguments must be a JSON object'),
     };
   }
-  const record = input as Record<string, unknown>;
-  const validation = runtime.validateInput(tool, record);
+  const validation = runtime.validateInput(tool, input);
   if (!validation.valid) {
-    return { ok: false, resolution: reject(runtime, call, 'invalid-arguments', validation.errors) };
+    return { ok: false, resolution: reject(runtime, call, 'invalid-arguments', validation.message) };
   }
-  return { ok: true, input: record };
+  return { ok: true, input: validation.input };
 }
 
 /**
@@ -126,11 +130,16 @@ export async function executeToolCall(
             outcome: 'ok',
             characters: typeof settled.value === 'string' ? settled.value.length : null,
           }
-        : { name: tool.name, outcome: aborted ? 'aborted' : 'error', error: errorText(settled.error) },
+        : { name: tool.name, outcome: failureOutcome(settled.error, aborted), error: errorText(settled.error) },
   });
   if (outcome.status === 'interrupted') return { type: 'interrupted' };
   if (outcome.status === 'rejected') {
-    return { type: 'result', entry: toolResult(call, 'error', `Tool error: ${errorText(outcome.error)}`) };
+    const refused = failureOutcome(outcome.error, false) === 'refused';
+    const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    return {
+      type: 'result',
+      entry: toolResult(call, refused ? 'denied' : 'error', refused ? message : `Tool error: ${message}`),
+    };
   }
   if (typeof outcome.value !== 'string') {
     return { type: 'result', entry: toolResult(call, 'error', 'Tool error: the tool returned no text.') };

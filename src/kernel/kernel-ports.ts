@@ -1,32 +1,9 @@
+import type { Authority } from '../authority/create-authority.ts';
+
 // What the kernel needs from the parts around it, as types only.
 
-export type LeaseStatus =
-  | { status: 'off' }
-  | { status: 'fresh'; expiresAt: number }
-  | { status: 'expired'; since: number };
-
-/** A verified envelope as the kernel reads it. */
-export interface VerifiedOrder {
-  id: string;
-  kind: string;
-  body: Record<string, unknown>;
-}
-
-export type OrderVerification =
-  | { accepted: true; envelope: VerifiedOrder; signers: string[] }
-  | { accepted: false; reason: string; detail: string; id?: string };
-
-export interface OrderDecision {
-  verification: OrderVerification;
-  effect?: unknown;
-  explanation: string;
-}
-
-/** The authority facade: verifies, records as seen, and reduces the authority state. */
-export interface KernelAuthority {
-  receive(input: unknown): OrderDecision;
-  leaseStatus(now?: number): LeaseStatus;
-}
+/** The part of the authority facade (`createAuthority`) the kernel uses: verify, record as seen, reduce. */
+export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus'>;
 
 export interface ScreeningResult {
   verdict: 'pass' | 'flag';

@@ -7,8 +7,9 @@ import type { HaltedStep, HaltReason } from './next-step.ts';
 import type { ContextEntry, RunState } from './run-state.ts';
 import type { Tool } from './tool.ts';
 
-export type InputValidation = { valid: true } | { valid: false; errors: string };
-export type InputValidator = (tool: Tool, input: Record<string, unknown>) => InputValidation;
+/** The shape of `validateToolInput`: the valid input comes back with schema defaults filled in. */
+export type InputValidation = { valid: true; input: Record<string, unknown> } | { valid: false; message: string };
+export type InputValidator = (tool: Tool, input: unknown) => InputValidation;
 
 /** A model or tool call that has started and not yet been settled or abandoned. */
 export interface InFlightCall {

@@ -1,7 +1,8 @@
 import { canonicalJson } from '../core/canonical-json.ts';
-import type { KernelRuntime } from './kernel-runtime.ts';
-import type { ModelToolCall } from './next-step.ts';
 import { toolResult } from './execute-tool-call.ts';
+import type { KernelRuntime } from './kernel-runtime.ts';
+import { nextCallId } from './kernel-runtime.ts';
+import type { ModelToolCall } from './next-step.ts';
 import { renderContext } from './render-context.ts';
 import { errorText, runTrackedCall } from './tracked-call.ts';
 import { truncateText } from './truncate-text.ts';
@@ -27,7 +28,7 @@ export async function predictOutcome(
   const messages = renderContext([...runtime.state.context, ...waiting, question], runtime.boundary);
   const signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
   const outcome = await runTrackedCall(runtime, {
-    id: `model-${runtime.state.modelCalls + 1}`,
+    id: nextCallId(runtime, 'model'),
     kind: 'model',
     name: runtime.provider.id,
     signal,

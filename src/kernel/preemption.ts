@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ProcessGroupKill } from './kernel-ports.ts';
 import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
-import type { ProcessGroupKill } from './kernel-ports.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
 
 export class HaltSignal extends Error {
