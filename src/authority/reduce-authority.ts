@@ -166,11 +166,12 @@ function receiveTask(state: AuthorityState, incoming: HeldTask): AuthorityReduct
   const shares = (task: HeldTask) => task.principals.some((principal) => incoming.principals.includes(principal));
   if (state.conflict.length > 0) {
     const everyone = state.conflict.every((held) => held.principals.every((p) => incoming.principals.includes(p)));
-    const outranks = state.conflict.every((held) => incoming.rank < held.rank);
+    // A party may settle the conflict by restating its task if it outranks every other party.
+    const outranks = state.conflict.every((held) => shares(held) || incoming.rank < held.rank);
     if (everyone || outranks) {
       return becomeCurrent(
         null,
-        `the conflict is resolved: this task ${everyone ? 'is signed by every party to it' : 'outranks every held task'} and becomes current.`,
+        `the conflict is resolved: this task ${everyone ? 'is signed by every party to it' : 'outranks every other held task'} and becomes current.`,
       );
     }
     const conflict = [...state.conflict.filter((held) => !shares(held)), incoming];

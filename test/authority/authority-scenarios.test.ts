@@ -74,6 +74,18 @@ describe('conflict rules', () => {
     expect(authority.state().conflict).toEqual([]);
   });
 
+  it("'ask' is settled by a party that outranks every other party, not by an equal", () => {
+    const { authority, send } = setup();
+    send('task', { text: 'A' }, ['alice']);
+    send('task', { text: 'B' }, ['bob']);
+    expect(send('task', { text: 'D' }, ['dana']).effect?.type).toBe('conflict');
+    expect(authority.state().conflict).toHaveLength(3);
+    send('task', { text: 'A again' }, ['alice']);
+    expect(authority.state().conflict.map((task) => task.text)).toEqual(['B', 'D', 'A again']);
+    expect(send('task', { text: 'settled' }, ['alice', 'dana']).effect?.type).toBe('task');
+    expect(authority.state().task?.text).toBe('settled');
+  });
+
   it("'ask' lets the same principal replace its own task", () => {
     const { authority, send } = setup();
     send('task', { text: 'A' }, ['bob']);
