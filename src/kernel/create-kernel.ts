@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
 import type { Charter } from '../charter/charter-schema.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -6,6 +5,7 @@ import { parseDuration } from '../core/duration.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
 import { newId } from '../core/ids.ts';
 import type { Provider } from '../providers/provider.ts';
+import { createUntrustedMarker } from '../screening/mark-untrusted.ts';
 import { advanceRun } from './agent-loop.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
 import { type Delivery, deliverOrder } from './deliver-order.ts';
@@ -92,7 +92,7 @@ export function createKernel(options: KernelOptions): Kernel {
     maxSteps,
     killProcessGroup: options.killProcessGroup,
     recorder,
-    boundary: randomBytes(6).toString('hex'),
+    boundary: createUntrustedMarker(),
     state: {
       schemaVersion: runStateSchemaVersion,
       runId,

@@ -34,7 +34,9 @@ describe('kernel loop', () => {
     expect(seen[1]!.content).toMatch(/^\[verified order .*: task, signed by alice\]\nsay hello/);
     const toolMessage = seen.find((message) => message.role === 'tool')!;
     expect(toolMessage.content).toContain('not an order');
-    expect(toolMessage.content).toMatch(/<<data-[0-9a-f]+>>\nhello\n<<\/data-[0-9a-f]+>>/);
+    expect(toolMessage.content).toMatch(
+      /<<untrusted-[0-9a-z]+ provenance="tool" source="echo">>\nhello\n<<\/untrusted-[0-9a-z]+>>/,
+    );
     expect(runStateSchema.safeParse(kernel.state()).success).toBe(true);
   });
 
