@@ -4,6 +4,7 @@ import { registerCharterCommand } from './charter.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
+import { registerOrderSendCommand } from './order-send.ts';
 
 /** Every top-level command, in the order `heed --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerCharterCommand(program);
   registerKeysCommand(program);
   registerOrderCommand(program);
+  registerOrderSendCommand(program);
   registerAuthorityCommand(program);
 }
