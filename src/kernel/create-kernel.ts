@@ -17,6 +17,7 @@ import type { NextStep } from './next-step.ts';
 import { requestHalt } from './preemption.ts';
 import { type RunState, runStateSchemaVersion } from './run-state.ts';
 import type { Tool } from './tool.ts';
+import { validateToolInput } from './tools/validate-tool-input.ts';
 
 export interface KernelOptions {
   charter: Charter;
@@ -24,7 +25,8 @@ export interface KernelOptions {
   instructions: string;
   provider: Provider;
   tools: readonly Tool[];
-  validateInput: InputValidator;
+  /** Checks a call's arguments against the tool's JSON Schema; `validateToolInput` by default. */
+  validateInput?: InputValidator;
   store: AuditStore;
   authority: KernelAuthority;
   killProcessGroup: ProcessGroupKiller;
@@ -83,7 +85,7 @@ export function createKernel(options: KernelOptions): Kernel {
     instructions: options.instructions,
     provider: options.provider,
     tools,
-    validateInput: options.validateInput,
+    validateInput: options.validateInput ?? validateToolInput,
     authority: options.authority,
     clock,
     screener: options.screener,

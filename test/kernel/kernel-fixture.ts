@@ -114,7 +114,6 @@ export function createTestKernel(options: {
     instructions: 'You are a test agent.',
     provider,
     tools: options.tools ?? [],
-    validateInput: (_tool, input) => ({ valid: true, input: input as Record<string, unknown> }),
     store,
     authority: createAuthority({ charter, clock, seen: createMemorySeenOrderStore() }),
     killProcessGroup: async (pgid): Promise<ProcessGroupKill> => {

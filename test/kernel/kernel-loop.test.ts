@@ -106,6 +106,7 @@ describe('kernel loop', () => {
             { name: 'echo', arguments: '{"text": ' },
             { name: 'format_disk', arguments: {} },
             { name: 'echo', arguments: '[1]' },
+            { name: 'echo', arguments: { text: 5 } },
           ],
         },
         { text: 'ok' },
@@ -115,10 +116,16 @@ describe('kernel loop', () => {
     kernel.deliver(signOrder('task', { text: 'work' }, { clock: systemClock }));
     await kernel.run();
     const rejected = store.entries.filter((entry) => entry.type === 'tool-call-rejected').map((entry) => entry.data);
-    expect(rejected.map((data) => data.reason)).toEqual(['malformed-arguments', 'unknown-tool', 'malformed-arguments']);
+    expect(rejected.map((data) => data.reason)).toEqual([
+      'malformed-arguments',
+      'unknown-tool',
+      'malformed-arguments',
+      'invalid-arguments',
+    ]);
     expect(types(store)).not.toContain('tool-call-start');
     const results = provider.calls[1]!.messages.filter((message) => message.role === 'tool');
-    expect(results).toHaveLength(3);
+    expect(results).toHaveLength(4);
+    expect(results[3]!.content).toContain('input.text: must be string');
     expect(results[1]!.content).toContain("there is no tool 'format_disk'");
   });
 
