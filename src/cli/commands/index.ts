@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.ts';
 import { registerCharterCommand } from './charter.ts';
 import { registerLabCommand } from './lab.ts';
 
@@ -6,4 +7,5 @@ import { registerLabCommand } from './lab.ts';
 export function registerCommands(program: Command): void {
   registerLabCommand(program);
   registerCharterCommand(program);
+  registerAuditCommand(program);
 }
