@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.ts';
 import { registerAuthorityCommand } from './authority.ts';
 import { registerCharterCommand } from './charter.ts';
 import { registerKeysCommand } from './keys.ts';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program);
   registerOrderCommand(program);
   registerAuthorityCommand(program);
+  registerAuditCommand(program);
 }
