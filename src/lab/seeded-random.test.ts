@@ -24,6 +24,13 @@ describe('SeededRandom', () => {
     expect([...integers].sort()).toEqual([2, 3, 4]);
   });
 
+  it('spreads the first draws of consecutive seeds over [0, 1)', () => {
+    const firsts = Array.from({ length: 1000 }, (_, seed) => new SeededRandom(seed).float());
+    const below = firsts.filter((value) => value < 0.5).length;
+    expect(below).toBeGreaterThan(440);
+    expect(below).toBeLessThan(560);
+  });
+
   it('refuses a seed that is not a whole number', () => {
     expect(() => new SeededRandom(1.5)).toThrow(InvalidInputError);
   });

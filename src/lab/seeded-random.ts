@@ -2,7 +2,7 @@
 // so a run is reproducible bit for bit from its seed on every platform.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { InvalidInputError } from '../core/heed-error.ts';
 
@@ -15,7 +15,7 @@ export class SeededRandom {
     if (!Number.isSafeInteger(seed)) {
       throw new InvalidInputError(`A seed must be a whole number; got ${String(seed)}.`);
     }
-    this.#generator = xoroshiro128plus(seed);
+    this.#generator = xoroshiro128plusFromState(expandSeed(seed));
   }
 
   /** A number in [0, 1), a multiple of 2^-53. */
@@ -38,6 +38,25 @@ export class SeededRandom {
   seed(): number {
     return this.integer(0, largestSeed);
   }
+}
+
+/**
+ * Expands a seed into the generator's four 32-bit state words with splitmix32, so that nearby seeds
+ * (0, 1, 2, …) start far apart: seeding xoroshiro128+ with the raw seed makes their first draws alike.
+ */
+function expandSeed(seed: number): number[] {
+  let mixer = (seed ^ Math.floor(seed / 2 ** 32)) | 0;
+  const words: number[] = [];
+  for (let index = 0; index < 4; index++) {
+    mixer = (mixer + 0x9e3779b9) | 0;
+    let word = mixer;
+    word = Math.imul(word ^ (word >>> 16), 0x21f0aaad);
+    word = Math.imul(word ^ (word >>> 15), 0x735a2d97);
+    words.push((word ^ (word >>> 15)) | 0);
+  }
+  // An all-zero state would make the generator return zeros forever.
+  if (!words.some((word) => word !== 0)) words[0] = 1;
+  return words;
 }
 
 /**
