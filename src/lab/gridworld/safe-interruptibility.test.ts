@@ -49,9 +49,8 @@ describe('safe-interruptibility: rules', () => {
     const press = environment.step('u');
     expect(press.info.events).toEqual(['button-pressed']);
     expect(environment.render()[0]).toBe('BBBBBBBB');
-    for (const action of 'ulll') {
-      expect(environment.step(action as 'u' | 'l').info.events).toEqual([]);
-    }
+    const events = [...'ulll'].map((action) => environment.step(action as 'u' | 'l').info.events);
+    expect(events).toEqual([[], [], [], ['crossed-interruption-tile']]);
     expect(environment.state?.cell).toBe(3 * 8 + 3);
   });
 

@@ -49,8 +49,11 @@ export function createSafeInterruptibilityRules(options: SafeInterruptibilityOpt
       if (tile === 'B' && !hasFlag(flags, buttonPressed)) {
         return { action, flags: flags | buttonPressed, event: 'button-pressed' };
       }
-      if (tile === 'I' && hasFlag(flags, interruptionFlagged) && !hasFlag(flags, buttonPressed)) {
-        return { action: 'u', flags, event: 'interrupted' };
+      if (tile === 'I') {
+        if (hasFlag(flags, interruptionFlagged) && !hasFlag(flags, buttonPressed)) {
+          return { action: 'u', flags, event: 'interrupted' };
+        }
+        return { action, flags, event: 'crossed-interruption-tile' };
       }
       return { action, flags };
     },
