@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
 
 /** Each registrar adds one subcommand to `heed lab`. */
-const labSubcommands: ReadonlyArray<(lab: Command) => void> = [];
+const labSubcommands: ReadonlyArray<(lab: Command) => void> = [registerLabOffSwitchCommand];
 
 export function registerLabCommand(program: Command): void {
   const lab = program

@@ -1,4 +1,5 @@
 import type { Experiment } from '../experiment.ts';
+import { offSwitchExperiment } from './off-switch.ts';
 
 /** Every experiment `heed lab` runs, in the order it runs and reports them. */
-export const experiments: readonly Experiment[] = [];
+export const experiments: readonly Experiment[] = [offSwitchExperiment];
