@@ -19,7 +19,7 @@ const tieTolerance = 1e-12;
 
 /** Exact finite-horizon solution by memoised backward induction (expectimax over the principal's events). */
 export function solveCharter(objective: CharterObjective, parameters: CharterParameters): CharterSolution {
-  const values = new Map<string, number>();
+  const solved = new Map<string, { value: number; action: CharterAction }>();
   const actionValue = (state: CharterState, action: CharterAction): number => {
     let expected = 0;
     for (const outcome of charterOutcomes(state, action, parameters)) {
@@ -27,33 +27,25 @@ export function solveCharter(objective: CharterObjective, parameters: CharterPar
     }
     return objective.reward(state, action) + parameters.discount * expected;
   };
-  const value = (state: CharterState): number => {
-    if (state.step > parameters.horizon) return 0;
+  const solve = (state: CharterState): { value: number; action: CharterAction } => {
     const key = charterStateKey(state);
-    const known = values.get(key);
-    if (known !== undefined) return known;
-    const best = actionValue(state, policy(state));
-    values.set(key, best);
-    return best;
-  };
-  const policies = new Map<string, CharterAction>();
-  const policy = (state: CharterState): CharterAction => {
-    const key = charterStateKey(state);
-    const known = policies.get(key);
+    const known = solved.get(key);
     if (known !== undefined) return known;
     const allowed = objective.allowedActions(state);
-    let bestAction = allowed[0];
-    if (bestAction === undefined) throw new Error(`objective ${objective.name} allows no action`);
-    let best = actionValue(state, bestAction);
-    for (const action of allowed.slice(1)) {
-      const candidate = actionValue(state, action);
-      if (candidate > best + tieTolerance) {
-        best = candidate;
-        bestAction = action;
+    let action = allowed[0];
+    if (action === undefined) throw new Error(`objective ${objective.name} allows no action`);
+    let best = actionValue(state, action);
+    for (const candidate of allowed.slice(1)) {
+      const candidateValue = actionValue(state, candidate);
+      if (candidateValue > best + tieTolerance) {
+        best = candidateValue;
+        action = candidate;
       }
     }
-    policies.set(key, bestAction);
-    return bestAction;
+    const result = { value: best, action };
+    solved.set(key, result);
+    return result;
   };
-  return { value, actionValue, policy };
+  const value = (state: CharterState): number => (state.step > parameters.horizon ? 0 : solve(state).value);
+  return { value, actionValue, policy: (state) => solve(state).action };
 }
