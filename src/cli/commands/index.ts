@@ -6,6 +6,7 @@ import { registerFakeModelCommand } from './fake-model.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
+import { registerOrderSendCommand } from './order-send.ts';
 
 /** Every top-level command, in the order `heed --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerCharterCommand(program);
   registerKeysCommand(program);
   registerOrderCommand(program);
+  registerOrderSendCommand(program);
   registerAuthorityCommand(program);
   registerAuditCommand(program);
   registerFakeModelCommand(program);
