@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { registerAuditCommand } from './audit.ts';
 import { registerAuthorityCommand } from './authority.ts';
 import { registerCharterCommand } from './charter.ts';
+import { registerFakeModelCommand } from './fake-model.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerOrderCommand(program);
   registerOrderSendCommand(program);
   registerAuthorityCommand(program);
+  registerAuditCommand(program);
+  registerFakeModelCommand(program);
 }
