@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerLabLobbyingCommand } from './lab-lobbying.ts';
+import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
 
 /** Each registrar adds one subcommand to `heed lab`. */
-const labSubcommands: ReadonlyArray<(lab: Command) => void> = [];
+const labSubcommands: ReadonlyArray<(lab: Command) => void> = [registerLabOffSwitchCommand, registerLabLobbyingCommand];
 
 export function registerLabCommand(program: Command): void {
   const lab = program
