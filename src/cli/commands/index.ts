@@ -7,9 +7,11 @@ import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
 import { registerOrderSendCommand } from './order-send.ts';
+import { registerRunCommand } from './run.ts';
 
 /** Every top-level command, in the order `heed --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerRunCommand(program);
   registerLabCommand(program);
   registerCharterCommand(program);
   registerKeysCommand(program);
