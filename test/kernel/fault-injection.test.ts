@@ -243,6 +243,8 @@ describe('kernel fault injection', () => {
     it(`seed ${seed}: runs ${batch * (runs / batches)}..${(batch + 1) * (runs / batches) - 1} hold every invariant`, async () => {
       const random = seededRandom(seed + batch);
       const failures: string[] = [];
+      const halts = new Map<string, number>();
+      let deniedViolations = 0;
       const scenarios = Array.from({ length: runs / batches }, (_, index) =>
         generateScenario(random, batch * (runs / batches) + index),
       );
@@ -251,6 +253,14 @@ describe('kernel fault injection', () => {
         await Promise.all(
           scenarios.slice(start, start + 8).map(async (scenario) => {
             const result = await runScenario(scenario);
+            if (result.step.type === 'halted') {
+              halts.set(result.step.reason, (halts.get(result.step.reason) ?? 0) + 1);
+            }
+            deniedViolations += result.entries.filter(
+              (entry) =>
+                (entry.type === 'tool-call-end' && entry.data.outcome === 'refused') ||
+                (entry.type === 'policy-decision' && entry.data.decision === 'deny'),
+            ).length;
             for (const problem of checkRun(scenario, result)) {
               failures.push(`run ${scenario.index} (${JSON.stringify(scenario)}): ${problem}`);
             }
@@ -258,6 +268,10 @@ describe('kernel fault injection', () => {
         );
       }
       expect(failures.slice(0, 5)).toEqual([]);
+      // Each batch exercised stops, audit failures and violation attempts, not only quiet runs.
+      expect(halts.get('stop') ?? 0).toBeGreaterThan(runs / batches / 10);
+      expect(halts.get('audit-failure') ?? 0).toBeGreaterThan(0);
+      expect(deniedViolations).toBeGreaterThan(runs / batches / 4);
       expect(readFileSync(charterPath, 'utf8')).toBe('agent: agent-1\n');
     });
   }
