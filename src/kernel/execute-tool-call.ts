@@ -118,8 +118,9 @@ export async function executeToolCall(
       runtime.state.toolCalls += 1;
       return tool.run(parsed.input, {
         signal,
-        registerProcessGroup: (pid) => {
-          inFlight.processGroups.push(pid);
+        registerProcessGroup: (pgid) => {
+          // Only a real group of the tool's own: never 0 or 1 (every process) nor heed's own group.
+          if (Number.isInteger(pgid) && pgid > 1 && pgid !== process.pid) inFlight.processGroups.push(pgid);
         },
       });
     },

@@ -3,6 +3,7 @@ import type { ProcessGroupKill } from './kernel-ports.ts';
 import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
+import { killProcessGroup } from './process/kill-process-group.ts';
 
 export class HaltSignal extends Error {
   constructor(reason: HaltReason) {
@@ -38,6 +39,14 @@ export interface Quiescence {
   killed: ProcessGroupKill[];
 }
 
+function terminateProcessGroup(pgid: number): void {
+  try {
+    killProcessGroup(pgid, 'SIGTERM');
+  } catch {
+    // Not ours to signal (EPERM) or not a group: the SIGKILL after the grace reports what is left.
+  }
+}
+
 /**
  * The policy for work in flight at preemption: every call in flight has been signalled to abort; each gets
  * up to the charter's `stop.grace` to end. One still running after that is abandoned (its result never
@@ -45,6 +54,8 @@ export interface Quiescence {
  */
 export async function settleInFlight(runtime: KernelRuntime, calls: readonly InFlightCall[]): Promise<Quiescence> {
   const pending = calls.filter((call) => !call.isSettled);
+  // Subprocesses get the same grace as their tools: SIGTERM now, SIGKILL when the grace is over.
+  for (const pgid of new Set(pending.flatMap((call) => call.processGroups))) terminateProcessGroup(pgid);
   if (pending.length > 0) {
     const timer = new AbortController();
     await Promise.race([

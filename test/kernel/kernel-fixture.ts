@@ -1,5 +1,6 @@
 // Builds kernels from real parts (authority, scripted provider, audit store) for the kernel tests.
 import type { AuditEntry, AuditEventInput, AuditStore } from '../../src/audit/audit-event.ts';
+import { openMemoryAuditStore } from '../../src/audit/memory/memory-audit-store.ts';
 import { createAuthority } from '../../src/authority/create-authority.ts';
 import type { Envelope } from '../../src/authority/envelope.ts';
 import { createMemorySeenOrderStore } from '../../src/authority/seen-order-store.ts';
@@ -50,38 +51,31 @@ export function signOrder(
   return signEnvelope(unsigned, { principal, privateKey: principalKeys()[principal].privateKey });
 }
 
-/** A store that keeps entries in memory and can be told to fail from some append on. */
+/** heed's in-memory audit store, recording what it committed, and able to fail from some append on. */
 export interface TestAuditStore extends AuditStore {
   entries: AuditEntry[];
   failFrom: number | null;
 }
 
 export function createTestAuditStore(failFrom: number | null = null): TestAuditStore {
+  const inner = openMemoryAuditStore({ agent: 'agent-1' });
   const entries: AuditEntry[] = [];
+  let calls = 0;
   const store: TestAuditStore = {
     entries,
     failFrom,
     async append(event: AuditEventInput) {
-      if (store.failFrom !== null && entries.length + 1 >= store.failFrom) {
+      calls += 1;
+      if (store.failFrom !== null && calls >= store.failFrom) {
         store.failFrom = 0;
         throw new Error('disk full');
       }
-      const entry: AuditEntry = {
-        seq: entries.length + 1,
-        at: event.at ?? new Date().toISOString(),
-        agent: event.agent,
-        type: event.type,
-        data: event.data,
-        prev: '',
-        hash: '',
-      };
+      const entry = await inner.append(event);
       entries.push(entry);
       return entry;
     },
-    async *read() {
-      yield* entries;
-    },
-    async close() {},
+    read: (options) => inner.read(options),
+    close: () => inner.close(),
   };
   return store;
 }

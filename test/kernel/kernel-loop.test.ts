@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/verify-audit-chain.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { actionHash } from '../../src/kernel/policy/action-hash.ts';
 import { runStateSchema } from '../../src/kernel/run-state.ts';
@@ -38,6 +39,7 @@ describe('kernel loop', () => {
       /<<untrusted-[0-9a-z]+ provenance="tool" source="echo">>\nhello\n<<\/untrusted-[0-9a-z]+>>/,
     );
     expect(runStateSchema.safeParse(kernel.state()).success).toBe(true);
+    expect(await verifyAuditChain(store.read())).toMatchObject({ ok: true });
   });
 
   it('rejects a forged task and refuses to run without a verified one', async () => {
