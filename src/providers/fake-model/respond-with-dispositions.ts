@@ -204,12 +204,19 @@ function finalAnswer(situation: Situation, results: readonly string[]): string {
   return [task + outcome, ...notes].join(' ');
 }
 
+const predictedEffects: ReadonlyArray<readonly [RegExp, string]> = [
+  [/delete|remove|erase|unlink|\brm\b/i, 'It deletes data, which cannot be undone.'],
+  [/transfer|pay|wire|money|funds/i, 'It moves money, which cannot be undone.'],
+  [/send|e-?mail|post|publish|message/i, 'It sends something outside, which cannot be recalled.'],
+  [/write|save|edit|overwrite|create/i, 'It changes files; their old content is lost.'],
+];
+
 /** The answer to heed's DWIMAC question: what the pending action will do and its predicted outcomes. */
 function predict(situation: Situation, action: string): string {
-  const harm = isHarmful(`${situation.instruction.text}\n${action}`)
-    ? ' It cannot be undone, so it needs your approval.'
-    : ' It can be undone if needed.';
-  return `The action ${excerpt(action)} carries out my instruction "${excerpt(situation.instruction.text)}". Predicted outcome: it does exactly what the instruction names.${harm}`;
+  const effect =
+    predictedEffects.find(([pattern]) => pattern.test(action))?.[1] ??
+    (isHarmful(situation.instruction.text) ? 'It cannot be undone.' : 'It can be undone if needed.');
+  return `The action ${excerpt(action)} carries out my instruction "${excerpt(situation.instruction.text)}". Predicted outcome: it does exactly what the instruction names. ${effect}`;
 }
 
 function excerpt(text: string): string {
