@@ -1,4 +1,10 @@
 import type { Experiment } from '../experiment.ts';
+import { interruptibilityExperiment } from './interruptibility.ts';
+import { supervisionExperiment } from './supervision.ts';
 
 /** Every experiment `heed lab` runs, in the order it runs and reports them. */
-export const experiments: readonly Experiment[] = [];
+// biome-ignore format: one entry per line, so that experiments added on other branches merge cleanly
+export const experiments: readonly Experiment[] = [
+  interruptibilityExperiment,
+  supervisionExperiment,
+];
