@@ -44,6 +44,7 @@ const style = `
   th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; }
   th { background: var(--band); font-weight: 600; }
   td.number { text-align: right; }
+  td:first-child { white-space: nowrap; }
   td.yes { color: #1f7a3a; font-weight: 600; }
   td.no { color: var(--muted); }
   .note { font-size: 13px; color: var(--muted); max-width: 820px; }

@@ -1,9 +1,10 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { InvalidInputError } from '../heed-error.ts';
 
 /** Renders a Vega-Lite specification (data inlined) to a standalone SVG string, with no browser. */
 export async function renderVegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
+  // Loaded on first use: vega is large, and most heed commands never draw a chart.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   let compiled: ReturnType<typeof compile>;
   try {
     compiled = compile(spec as unknown as TopLevelSpec);
