@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
+import { registerLabCharterCommand } from './lab-charter.ts';
 import { registerLabLobbyingCommand } from './lab-lobbying.ts';
 import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
 
 /** Each registrar adds one subcommand to `heed lab`. */
-const labSubcommands: ReadonlyArray<(lab: Command) => void> = [registerLabOffSwitchCommand, registerLabLobbyingCommand];
+const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
+  registerLabOffSwitchCommand,
+  registerLabLobbyingCommand,
+  registerLabCharterCommand,
+];
 
 import { registerLabReplayCommand } from './lab-replay.ts';
 import { registerLabRunCommand } from './lab-run.ts';
