@@ -7,6 +7,7 @@ import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
 import { registerOrderSendCommand } from './order-send.ts';
+import { registerScreenCommand } from './screen.ts';
 
 /** Every top-level command, in the order `heed --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerAuthorityCommand(program);
   registerAuditCommand(program);
   registerFakeModelCommand(program);
+  registerScreenCommand(program);
 }
