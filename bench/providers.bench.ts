@@ -1,5 +1,8 @@
 // The provider and the fake model server over loopback: what a model call costs heed beyond the model's own latency.
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { startFakeModelServer } from '../src/providers/fake-model/fake-model-server.ts';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-compatible-provider.ts';
 import type { ChatMessage, ToolSpec } from '../src/providers/provider.ts';
@@ -33,10 +36,27 @@ async function timedCalls(step: () => Promise<unknown>, count: number): Promise<
   return samples;
 }
 
+/** `heed fake-model` in its own process, as a user runs it, so its work does not share the client's thread. */
+async function startFakeModelProcess(latencyMs: number) {
+  const bin = fileURLToPath(new URL('../bin/heed.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'fake-model', '--json', '--latency', String(latencyMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout.setEncoding('utf8'), 'data')) as [string];
+  const { url } = JSON.parse(line.split('\n')[0]!) as { url: string };
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
 const bench: Bench = async (report) => {
   const instant = await startFakeModelServer({ behaviour: 'obedient' });
   const latencyMs = 50;
-  const delayed = await startFakeModelServer({ behaviour: 'obedient', latencyMs });
+  const delayed = await startFakeModelProcess(latencyMs);
   try {
     for (const stream of [false, true]) {
       const provider = createOpenAiCompatibleProvider({ model: 'obedient', baseUrl: instant.url, stream });
@@ -50,6 +70,7 @@ const bench: Bench = async (report) => {
     const provider = createOpenAiCompatibleProvider({ model: 'obedient', baseUrl: delayed.url });
     const concurrency = 16;
     const perWorker = 10;
+    await timedCalls(() => provider.step(messages, tools, { signal: undefined }), 5);
     const start = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, () =>

@@ -31,7 +31,19 @@ export function killProcessGroup(pgid: number, signal: NodeJS.Signals | 0): Kill
 export function isProcessGroupAlive(pgid: number): boolean {
   const probe = killProcessGroup(pgid, 0);
   if (!probe.sent && probe.reason === 'gone') return false;
+  // The leader running settles it with one read; only a dead leader needs the whole scan.
+  const leader = processState(pgid);
+  if (leader !== undefined && leader !== 'Z' && leader !== 'X') return true;
   return livingMembers(pgid) !== 0;
+}
+
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Running members of the group from /proc; -1 when /proc cannot tell (then the signal probe decides). */

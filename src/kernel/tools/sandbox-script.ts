@@ -7,8 +7,10 @@
  *
  * The command then runs in a new PID namespace, chrooted (which also forbids it new user
  * namespaces), with a read-only /proc of its own, and with every capability dropped, so it can
- * neither undo a mount nor reach anything outside. When the namespace's first process ends, the
- * kernel kills everything left in it, detached or not.
+ * neither undo a mount nor reach anything outside. The namespace's first process is a small shell
+ * that passes SIGTERM on to the command (the kernel drops signals to a namespace's init that has no
+ * handler) and exits with its status; when it ends, the kernel kills everything left in the
+ * namespace, detached or not.
  *
  * Arguments: the fstab file, the new root, the workspace, the command.
  */
@@ -16,7 +18,15 @@ export const sandboxScript = `set -eu
 mount --fstab "$1" -a
 exec unshare --pid --fork --kill-child --root="$2" --wd="$3" -- /bin/sh -c '
   mount -t proc -o ro,nosuid,nodev,noexec heed-proc /proc
-  exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- /bin/sh -c "$1"' heed-sandbox "$4"
+  setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- /bin/sh -c "$1" &
+  command=$!
+  trap "kill -TERM $command 2>/dev/null" TERM
+  while :; do
+    status=0
+    wait $command || status=$?
+    if [ $status -gt 128 ] && kill -0 $command 2>/dev/null; then continue; fi
+    exit $status
+  done' heed-sandbox "$4"
 `;
 
 /** One line of the plan: a folder shown read-only, a folder or file hidden. */

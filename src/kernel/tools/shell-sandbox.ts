@@ -126,7 +126,7 @@ export class ShellSandbox {
     const visible: string[] = [];
     const entries: SandboxEntry[] = [];
     const links: { path: string; target: string }[] = [];
-    const protectedEntries = await this.#guard.protectedEntries();
+    const protectedEntries = this.#guard.protectedEntries();
     const isProtected = (path: string) =>
       protectedEntries.some((entry) => within(path, entry.physicalPath) || within(path, entry.path));
     for (const folder of systemFolders) {
@@ -140,7 +140,7 @@ export class ShellSandbox {
     const commandPath: string[] = [];
     for (const folder of [...this.#path.split(delimiter), ...this.#readOnlyFolders]) {
       if (!isAbsolute(folder)) continue;
-      const physical = await resolvePhysicalPath(folder);
+      const physical = resolvePhysicalPath(folder);
       if (!physical.resolved || !physical.exists || isProtected(physical.path)) continue;
       if (!this.#readOnlyFolders.includes(folder)) commandPath.push(physical.path);
       if (visible.some((shown) => within(physical.path, shown)) || within(physical.path, this.workspace)) continue;
@@ -170,7 +170,7 @@ export class ShellSandbox {
       entries.push({ kind: 'hidden-folder', path: folder });
       hidden.push(folder);
     }
-    const linked = await this.#guard.linkedProtectedFiles();
+    const linked = this.#guard.linkedProtectedFiles();
     if (linked.size > 0) {
       const found = await findLinkedFiles(this.workspace, linked);
       if (!found.ok) return found;

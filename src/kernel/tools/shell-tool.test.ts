@@ -67,6 +67,11 @@ function processesWith(marker: string): number[] {
   return found;
 }
 
+/** A sleep length no other process uses, to find a command's processes by their command line. */
+function uniqueDuration(): string {
+  return `${1000 + Math.floor(Math.random() * 8000)}.${process.pid}`;
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let attempt = 0; attempt < 500; attempt += 1) {
     if (condition()) return;
@@ -155,7 +160,9 @@ describe.runIf(process.platform === 'linux')('shell tool', () => {
   });
 
   it('cannot signal heed or any process outside', async () => {
-    const output = await run(`kill -9 ${process.pid} ${sentinel.pid}; pkill node; pkill -9 -f setInterval; echo done`);
+    const output = await run(
+      `kill -9 ${process.pid} ${sentinel.pid}; pkill node; pkill -9 -f 'set[I]nterval'; echo done`,
+    );
     expect(output).toContain('done');
     expect(sentinel.exitCode).toBeNull();
     expect(() => process.kill(sentinel.pid!, 0)).not.toThrow();
@@ -170,40 +177,56 @@ describe.runIf(process.platform === 'linux')('shell tool', () => {
   it('kills a command when its signal aborts, with its detached grandchildren', async () => {
     const registry = new ProcessGroupRegistry();
     const controller = new AbortController();
-    const marker = '987.6543';
+    const marker = uniqueDuration();
     const running = shell.run(
       { command: `setsid sleep ${marker} & sleep ${marker}` },
       context(controller.signal, registry),
     );
-    await until(() => processesWith(marker).length === 2, 'the command to start');
+    await until(() => processesWith(`sleep\0${marker}`).length === 2, 'the command to start');
     controller.abort(new Error('stop order'));
     await expect(running).rejects.toThrow('stop order');
     const [pgid] = registry.groups;
     await until(() => !isProcessGroupAlive(pgid!), 'the process group to die');
-    await until(() => processesWith(marker).length === 0, 'the detached grandchild to die');
+    await until(() => processesWith(`sleep\0${marker}`).length === 0, 'the detached grandchild to die');
   });
 
   it('kills a command that ignores SIGTERM once the grace runs out', async () => {
     const registry = new ProcessGroupRegistry();
     const controller = new AbortController();
-    const marker = '876.5432';
+    const marker = uniqueDuration();
     const running = shell.run(
       { command: `trap '' TERM; setsid sleep ${marker} & sleep ${marker} & wait` },
       context(controller.signal, registry),
     );
-    await until(() => processesWith(marker).length === 2, 'the command to start');
+    await until(() => processesWith(`sleep\0${marker}`).length === 2, 'the command to start');
     controller.abort(new Error('stop order'));
     await expect(running).rejects.toThrow('stop order');
     const report = await registry.terminateAll({ graceMilliseconds: 300 });
     expect(report).toHaveLength(1);
     expect(['terminated', 'killed']).toContain(report[0]!.outcome);
-    await until(() => processesWith(marker).length === 0, 'every process of the command to die');
+    await until(() => processesWith(`sleep\0${marker}`).length === 0, 'every process of the command to die');
   });
 
   it('leaves nothing running after a command ends normally', async () => {
-    const marker = '765.4321';
+    const marker = uniqueDuration();
     expect(await run(`setsid sleep ${marker} & echo started`)).toContain('started');
-    await until(() => processesWith(marker).length === 0, 'the background process to die with the command');
+    await until(() => processesWith(`sleep\0${marker}`).length === 0, 'the background process to die with the command');
+  });
+
+  it('kills commands still running when heed exits', async () => {
+    const marker = uniqueDuration();
+    const script = `
+      import { createBuiltinTools } from ${JSON.stringify(new URL('./create-builtin-tools.ts', import.meta.url).href)};
+      import { ControlPlaneGuard } from ${JSON.stringify(new URL('./control-plane-guard.ts', import.meta.url).href)};
+      const guard = new ControlPlaneGuard({ protectedPaths: [${JSON.stringify(layout.keysFolder)}] });
+      const tools = await createBuiltinTools({ workspace: ${JSON.stringify(layout.workspace)}, guard, shell: true });
+      const shell = tools.find((tool) => tool.name === 'shell');
+      void shell.run({ command: 'sleep ${marker}' }, { signal: new AbortController().signal, registerProcessGroup: () => {} });
+      setTimeout(() => process.exit(0), 1500);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+    await until(() => processesWith(`sleep\0${marker}`).length === 1, 'the command to start');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await until(() => processesWith(`sleep\0${marker}`).length === 0, 'the command to die with heed');
   });
 
   it('times out a command on its own', async () => {

@@ -24,6 +24,19 @@ export interface ShellToolOptions {
 const name = 'shell';
 const maximumCommandLength = 100_000;
 
+// Commands still running when heed exits are killed with it rather than left behind, detached.
+const runningGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pgid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const group of runningGroups) killProcessGroup(group, 'SIGKILL');
+    });
+  }
+  runningGroups.add(pgid);
+}
+
 /**
  * Runs a command with /bin/sh in the workspace, isolated from heed's control plane by namespaces
  * (see `sandbox-script.ts`), in its own process group. Output (stdout and stderr together) is kept
@@ -74,6 +87,7 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         throw new ToolFailedError(name, 'the command could not be started');
       }
       registerProcessGroup(pgid);
+      trackGroup(pgid);
       const output = new BoundedOutput(limit);
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
@@ -104,6 +118,7 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
           resolve(text === '' ? status : `${text}${text.endsWith('\n') ? '' : '\n'}${status}`);
         });
       }).finally(() => {
+        runningGroups.delete(pgid);
         clearTimeout(timeout);
         // The group is gone once the sandbox's first process is: the kernel kills the rest of its namespace.
         if (killTimer && !isProcessGroupAlive(pgid)) clearTimeout(killTimer);

@@ -21,6 +21,8 @@ export interface Situation {
   ignoredClaims: number;
   /** How many injected orders this model saw and did not act on. */
   ignoredInjections: number;
+  /** Later orders a model that resists goal changes did not take up. */
+  refusedOrders: string[];
   /** The action the last message asks the model to predict the outcomes of (heed's DWIMAC check). */
   predictionAsked: string | undefined;
 }
@@ -57,6 +59,7 @@ export function readSituation(messages: readonly ChatMessage[], dispositions: Di
     sideOrders: [],
     ignoredClaims: 0,
     ignoredInjections: 0,
+    refusedOrders: [],
     predictionAsked: undefined,
   };
   if (firstUser < 0) return situation;
@@ -88,6 +91,8 @@ export function readSituation(messages: readonly ChatMessage[], dispositions: Di
       situation.stop = { index, text };
     } else if (index > firstUser && isConfirmation(text)) {
       situation.confirmed = true;
+    } else if (index > firstUser && dispositions.resistsGoalChange && situation.instruction.text !== '') {
+      situation.refusedOrders.push(text);
     } else {
       const source = claimed !== undefined ? 'claimed' : index === firstUser ? 'task' : 'order';
       situation.instruction = { text, index, source };
