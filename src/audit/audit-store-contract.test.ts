@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
 import { generateKeyPair } from '../core/ed25519.ts';
@@ -10,11 +11,21 @@ import type { AuditEntry, AuditEventInput, AuditStore } from './audit-event.ts';
 import { genesisHash, hashRecord } from './audit-record.ts';
 import { AuditWriteError } from './audit-write-error.ts';
 import { openMemoryAuditStore } from './memory/memory-audit-store.ts';
+import { openPostgresAuditStore } from './postgres/postgres-audit-store.ts';
 import { openSqliteAuditStore } from './sqlite/sqlite-audit-store.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'heed-audit-contract-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const postgresUrl = process.env.HEED_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const postgresSchemas: string[] = [];
+afterAll(async () => {
+  rmSync(folder, { recursive: true, force: true });
+  if (postgresSchemas.length === 0) return;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  for (const schema of postgresSchemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
 
 interface StoreOptions {
   agent?: string;
@@ -24,13 +35,24 @@ interface StoreOptions {
 }
 
 let databases = 0;
-const backends: Array<{ name: string; open: (options: StoreOptions) => AuditStore }> = [
-  { name: 'memory', open: (options) => openMemoryAuditStore(options) },
+const backends: Array<{ name: string; open: (options: StoreOptions) => Promise<AuditStore> }> = [
+  { name: 'memory', open: async (options) => openMemoryAuditStore(options) },
   {
     name: 'sqlite',
-    open: (options) => openSqliteAuditStore({ ...options, path: join(folder, `contract-${++databases}.db`) }),
+    open: async (options) => openSqliteAuditStore({ ...options, path: join(folder, `contract-${++databases}.db`) }),
   },
 ];
+// Real PostgreSQL (trust auth on 127.0.0.1:5432, database `test`); each store gets its own schema, dropped afterwards.
+if (process.env.HEED_TEST_POSTGRES !== 'off') {
+  backends.push({
+    name: 'postgres',
+    open: (options) => {
+      const schema = `heed_audit_test_${process.pid}_${++databases}`;
+      postgresSchemas.push(schema);
+      return openPostgresAuditStore({ ...options, connectionString: postgresUrl, schema });
+    },
+  });
+}
 
 const agentKey = generateKeyPair();
 
@@ -47,7 +69,7 @@ async function readAll(store: AuditStore): Promise<AuditEntry[]> {
 describe.each(backends)('the $name audit store', ({ open }) => {
   it('chains entries from seq 1: prev is the previous hash, hash covers the entry without it', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1));
-    const store = open({ agent: 'agent-1', signingKey: agentKey.privateKey, clock });
+    const store = await open({ agent: 'agent-1', signingKey: agentKey.privateKey, clock });
     const first = await store.append(event(0));
     clock.advance(1000);
     const second = await store.append(event(1, { at: '2026-02-03T04:05:06.000Z' }));
@@ -64,7 +86,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('batches concurrent appends into one valid chain, in call order', async () => {
-    const store = open({ agent: 'agent-1', signingKey: agentKey.privateKey, checkpointEvery: 50 });
+    const store = await open({ agent: 'agent-1', signingKey: agentKey.privateKey, checkpointEvery: 50 });
     const appended = await Promise.all(Array.from({ length: 500 }, (_, index) => store.append(event(index))));
     const indexes = appended.map((entry) => entry.data.index);
     expect(indexes).toEqual(Array.from({ length: 500 }, (_, index) => index));
@@ -73,7 +95,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('writes a signed checkpoint every N entries and on close, and verify checks them', async () => {
-    const store = open({ agent: 'agent-1', signingKey: agentKey.privateKey, checkpointEvery: 3 });
+    const store = await open({ agent: 'agent-1', signingKey: agentKey.privateKey, checkpointEvery: 3 });
     for (let index = 0; index < 7; index++) await store.append(event(index));
     const before = await readAll(store);
     expect(before.filter((entry) => entry.type === 'checkpoint').map((entry) => entry.seq)).toEqual([4, 8]);
@@ -84,7 +106,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('writes unsigned checkpoints without a key, and verify says so', async () => {
-    const store = open({ checkpointEvery: 2 });
+    const store = await open({ checkpointEvery: 2 });
     for (let index = 0; index < 4; index++) await store.append(event(index));
     const entries = await readAll(store);
     expect(entries[2]).toMatchObject({
@@ -99,7 +121,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('reads from a seq with a limit', async () => {
-    const store = open({ checkpointEvery: 1000 });
+    const store = await open({ checkpointEvery: 1000 });
     for (let index = 0; index < 20; index++) await store.append(event(index));
     const page: number[] = [];
     for await (const entry of store.read({ from: 5, limit: 3 })) page.push(entry.seq);
@@ -108,7 +130,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('rejects a bad event naming the field, and keeps accepting good ones', async () => {
-    const store = open({});
+    const store = await open({});
     const bad: unknown[] = [
       { agent: '', type: 'halt', data: {} },
       { agent: 'a', type: 'halted', data: {} },
@@ -125,7 +147,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('snapshots data at append time', async () => {
-    const store = open({});
+    const store = await open({});
     const data = { items: ['a'] };
     const pending = store.append({ agent: 'a', type: 'memory-write', data });
     data.items.push('b');
@@ -134,7 +156,7 @@ describe.each(backends)('the $name audit store', ({ open }) => {
   });
 
   it('rejects appends after close (fail closed) and seals the tail on close', async () => {
-    const store = open({ agent: 'agent-1', signingKey: agentKey.privateKey, checkpointEvery: 100 });
+    const store = await open({ agent: 'agent-1', signingKey: agentKey.privateKey, checkpointEvery: 100 });
     const last = store.append(event(0));
     await store.close();
     await expect(last).resolves.toMatchObject({ seq: 1 });
