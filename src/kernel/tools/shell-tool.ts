@@ -81,10 +81,14 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      // Listened to at once: a spawn failure is emitted as an event, and an unheard one would crash heed.
+      const failed = new Promise<never>((_, reject) => {
+        child.once('error', (error) => reject(new ToolFailedError(name, error.message, { cause: error })));
+      });
       const pgid = child.pid;
       if (pgid === undefined) {
         await invocation.release();
-        throw new ToolFailedError(name, 'the command could not be started');
+        return failed;
       }
       registerProcessGroup(pgid);
       trackGroup(pgid);
@@ -106,8 +110,7 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         terminate();
       }, timeoutSeconds * 1000);
 
-      const exited = new Promise<string>((resolve, reject) => {
-        child.once('error', (error) => reject(new ToolFailedError(name, error.message, { cause: error })));
+      const closed = new Promise<string>((resolve) => {
         child.once('close', (code, signalName) => {
           const status = timedOut
             ? `[heed: killed after the ${timeoutSeconds} s timeout]`
@@ -117,7 +120,8 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
           const text = output.text();
           resolve(text === '' ? status : `${text}${text.endsWith('\n') ? '' : '\n'}${status}`);
         });
-      }).finally(() => {
+      });
+      const exited = Promise.race([closed, failed]).finally(() => {
         runningGroups.delete(pgid);
         clearTimeout(timeout);
         // The group is gone once the sandbox's first process is: the kernel kills the rest of its namespace.
