@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { isProcessGroupAlive, killProcessGroup } from '../process/kill-process-group.ts';
 import type { Tool } from '../tool.ts';
 import { BoundedOutput, defaultOutputLimitBytes } from './bounded-output.ts';
@@ -24,17 +25,21 @@ export interface ShellToolOptions {
 const name = 'shell';
 const maximumCommandLength = 100_000;
 
-// Commands still running when heed exits are killed with it rather than left behind, detached.
-const runningGroups = new Set<number>();
+// Commands still running when heed exits are killed with it rather than left behind, detached,
+// and their sandboxes' staging folders removed.
+const runningGroups = new Map<number, string>();
 let exitHookInstalled = false;
-function trackGroup(pgid: number): void {
+function trackGroup(pgid: number, stage: string): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
-      for (const group of runningGroups) killProcessGroup(group, 'SIGKILL');
+      for (const [group, folder] of runningGroups) {
+        killProcessGroup(group, 'SIGKILL');
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
   }
-  runningGroups.add(pgid);
+  runningGroups.set(pgid, stage);
 }
 
 /**
@@ -91,7 +96,7 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         return failed;
       }
       registerProcessGroup(pgid);
-      trackGroup(pgid);
+      trackGroup(pgid, invocation.stage);
       const output = new BoundedOutput(limit);
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
