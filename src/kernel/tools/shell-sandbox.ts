@@ -191,7 +191,7 @@ export class ShellSandbox {
   async invocation(
     plan: Extract<SandboxPlan, { ok: true }>,
     command: string,
-  ): Promise<{ file: string; args: string[]; release: () => Promise<void> }> {
+  ): Promise<{ file: string; args: string[]; stage: string; release: () => Promise<void> }> {
     const stage = await mkdtemp(join(tmpdir(), 'heed-sandbox-'));
     const release = () => rm(stage, { recursive: true, force: true }).catch(() => undefined);
     try {
@@ -225,7 +225,7 @@ export class ShellSandbox {
       const user = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
       const namespaces = ['--mount', '--propagation', 'private', '--net', '--ipc', '--uts'];
       const script = ['/bin/sh', '-c', sandboxScript, 'heed-sandbox', fstab, root, this.workspace, command];
-      return { file: this.#unshare, args: [...user, ...namespaces, '--', ...script], release };
+      return { file: this.#unshare, args: [...user, ...namespaces, '--', ...script], stage, release };
     } catch (error) {
       await release();
       throw error;

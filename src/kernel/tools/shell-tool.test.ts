@@ -10,6 +10,7 @@ import { ControlPlaneGuard } from './control-plane-guard.ts';
 import { createBuiltinTools } from './create-builtin-tools.ts';
 import { createTestLayout, type TestLayout } from './create-test-layout.ts';
 import { ToolRefusedError } from './tool-refused-error.ts';
+import { validateToolInput } from './validate-tool-input.ts';
 
 let layout: TestLayout;
 let shell: Tool;
@@ -73,7 +74,8 @@ function uniqueDuration(): string {
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
+  // Generous: the machine running the tests may be busy; this bounds a wait, it measures nothing.
+  for (let attempt = 0; attempt < 1500; attempt += 1) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -222,11 +224,23 @@ describe.runIf(process.platform === 'linux')('shell tool', () => {
       const tools = await createBuiltinTools({ workspace: ${JSON.stringify(layout.workspace)}, guard, shell: true });
       const shell = tools.find((tool) => tool.name === 'shell');
       void shell.run({ command: 'sleep ${marker}' }, { signal: new AbortController().signal, registerProcessGroup: () => {} });
-      setTimeout(() => process.exit(0), 1500);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
+      process.stdin.once('data', () => process.exit(0));`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
     await until(() => processesWith(`sleep\0${marker}`).length === 1, 'the command to start');
-    await new Promise((resolve) => child.once('exit', resolve));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin.write('exit\n');
+    await exited;
     await until(() => processesWith(`sleep\0${marker}`).length === 0, 'the command to die with heed');
+  });
+
+  it('rejects bad input before anything runs', async () => {
+    await expect(shell.run({ command: 'touch made\0here' }, context())).rejects.toThrow(/NUL byte/);
+    expect(existsSync(join(layout.workspace, 'made'))).toBe(false);
+    for (const input of [{}, { command: '' }, { command: 'true', timeoutSeconds: 0 }, { command: 'true', extra: 1 }]) {
+      expect(validateToolInput(shell, input).valid, JSON.stringify(input)).toBe(false);
+    }
   });
 
   it('times out a command on its own', async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { isProcessGroupAlive, killProcessGroup } from '../process/kill-process-group.ts';
 import type { Tool } from '../tool.ts';
 import { BoundedOutput, defaultOutputLimitBytes } from './bounded-output.ts';
@@ -24,17 +25,21 @@ export interface ShellToolOptions {
 const name = 'shell';
 const maximumCommandLength = 100_000;
 
-// Commands still running when heed exits are killed with it rather than left behind, detached.
-const runningGroups = new Set<number>();
+// Commands still running when heed exits are killed with it rather than left behind, detached,
+// and their sandboxes' staging folders removed.
+const runningGroups = new Map<number, string>();
 let exitHookInstalled = false;
-function trackGroup(pgid: number): void {
+function trackGroup(pgid: number, stage: string): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
-      for (const group of runningGroups) killProcessGroup(group, 'SIGKILL');
+      for (const [group, folder] of runningGroups) {
+        killProcessGroup(group, 'SIGKILL');
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
   }
-  runningGroups.add(pgid);
+  runningGroups.set(pgid, stage);
 }
 
 /**
@@ -81,13 +86,17 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      // Listened to at once: a spawn failure is emitted as an event, and an unheard one would crash heed.
+      const failed = new Promise<never>((_, reject) => {
+        child.once('error', (error) => reject(new ToolFailedError(name, error.message, { cause: error })));
+      });
       const pgid = child.pid;
       if (pgid === undefined) {
         await invocation.release();
-        throw new ToolFailedError(name, 'the command could not be started');
+        return failed;
       }
       registerProcessGroup(pgid);
-      trackGroup(pgid);
+      trackGroup(pgid, invocation.stage);
       const output = new BoundedOutput(limit);
       child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
@@ -106,8 +115,7 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         terminate();
       }, timeoutSeconds * 1000);
 
-      const exited = new Promise<string>((resolve, reject) => {
-        child.once('error', (error) => reject(new ToolFailedError(name, error.message, { cause: error })));
+      const closed = new Promise<string>((resolve) => {
         child.once('close', (code, signalName) => {
           const status = timedOut
             ? `[heed: killed after the ${timeoutSeconds} s timeout]`
@@ -117,7 +125,8 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
           const text = output.text();
           resolve(text === '' ? status : `${text}${text.endsWith('\n') ? '' : '\n'}${status}`);
         });
-      }).finally(() => {
+      });
+      const exited = Promise.race([closed, failed]).finally(() => {
         runningGroups.delete(pgid);
         clearTimeout(timeout);
         // The group is gone once the sandbox's first process is: the kernel kills the rest of its namespace.
