@@ -3,7 +3,7 @@ import { executeToolCall, type ToolCallResolution, toolResult } from './execute-
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { nextCallId } from './kernel-runtime.ts';
 import { checkLease } from './lease-watch.ts';
-import type { CheckStep, ModelToolCall, NextStep } from './next-step.ts';
+import type { CheckStep, HaltedStep, ModelToolCall, NextStep } from './next-step.ts';
 import { predictOutcome } from './predict-outcome.ts';
 import { requestHalt, settleInFlight } from './preemption.ts';
 import { renderContext } from './render-context.ts';
@@ -91,10 +91,16 @@ async function modelTurn(runtime: KernelRuntime): Promise<TurnResult> {
   runtime.state.context.push({ kind: 'assistant', text: result.text, toolCalls: calls });
   if (calls.length > 0) {
     runtime.state.next = { type: 'tool-calls', calls };
-  } else {
-    runtime.state.next = { type: 'final', text: result.text };
-    runtime.recorder.note('run-ended', { outcome: 'final', text: truncateText(result.text, 2048).text });
+    return 'continue';
   }
+  // The final answer counts only once the log holds it: a failed write halts the run instead.
+  try {
+    await runtime.recorder.record('run-ended', { outcome: 'final', text: truncateText(result.text, 2048).text });
+  } catch {
+    return 'interrupted';
+  }
+  if (runtime.halt) return 'interrupted';
+  runtime.state.next = { type: 'final', text: result.text };
   return 'continue';
 }
 
@@ -111,7 +117,7 @@ async function applyResolution(
     return 'continue';
   }
   const prediction = await predictOutcome(runtime, call, remaining, resolution);
-  if (prediction === null) return 'interrupted';
+  if (prediction === null || runtime.halt) return 'interrupted';
   const expiresAt = new Date(runtime.clock.now() + runtime.checkTimeoutMs).toISOString();
   try {
     await runtime.recorder.record('check-requested', {
@@ -125,6 +131,7 @@ async function applyResolution(
   } catch {
     return 'interrupted';
   }
+  if (runtime.halt) return 'interrupted';
   runtime.state.next = {
     type: 'check',
     action: resolution.action,
@@ -179,15 +186,22 @@ async function checkTurn(runtime: KernelRuntime, check: CheckStep): Promise<Turn
   return 'waiting';
 }
 
+/** Once halted the state's next step stays the halt, whatever a turn that was finishing wrote. */
+async function haltedStep(runtime: KernelRuntime, halted: Promise<HaltedStep>): Promise<HaltedStep> {
+  const step = await halted;
+  runtime.state.next = step;
+  return step;
+}
+
 /**
  * Runs until the next step is final, a check or a halt. Every turn boundary checks the halt flag and the
  * lease first, so nothing starts after a stop or after the lease ran out.
  */
 export async function advanceRun(runtime: KernelRuntime): Promise<NextStep> {
   for (;;) {
-    if (runtime.halted) return runtime.halted;
+    if (runtime.halted) return haltedStep(runtime, runtime.halted);
     checkLease(runtime);
-    if (runtime.halted) return runtime.halted;
+    if (runtime.halted) return haltedStep(runtime, runtime.halted);
     absorbPendingOrders(runtime);
     const next = runtime.state.next;
     let result: TurnResult | 'waiting';

@@ -9,6 +9,7 @@ import { createUntrustedMarker } from '../screening/mark-untrusted.ts';
 import { advanceRun } from './agent-loop.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
 import { type Delivery, deliverOrder } from './deliver-order.ts';
+import { forceKillProcessGroup } from './force-kill-process-group.ts';
 import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { InputValidator, KernelRuntime } from './kernel-runtime.ts';
 import { type FinalOrHalted, type KernelStatus, runToEnd, statusOf, waitForCheck } from './kernel-waits.ts';
@@ -29,7 +30,8 @@ export interface KernelOptions {
   validateInput?: InputValidator;
   store: AuditStore;
   authority: KernelAuthority;
-  killProcessGroup: ProcessGroupKiller;
+  /** Ends a tool's process group after the grace period; SIGKILL and confirm by default. */
+  killProcessGroup?: ProcessGroupKiller;
   clock?: Clock;
   /** Applied to every tool result and document before the model sees it. */
   screener?: KernelScreener;
@@ -92,7 +94,7 @@ export function createKernel(options: KernelOptions): Kernel {
     graceMs: options.graceMs ?? parseDuration(options.charter.stop.grace),
     checkTimeoutMs: parseDuration(options.charter.policy.checkTimeout),
     maxSteps,
-    killProcessGroup: options.killProcessGroup,
+    killProcessGroup: options.killProcessGroup ?? forceKillProcessGroup,
     recorder,
     boundary: createUntrustedMarker(),
     state: {

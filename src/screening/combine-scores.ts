@@ -3,8 +3,10 @@ import type { DetectorResult } from './detector.ts';
 
 export interface Calibration {
   intercept: number;
-  /** Weight on the logit of each named detector's score. */
-  weights: Record<string, number>;
+  /** Weight on the logit of a detector's score (for probability-like scores, such as the classifier's). */
+  logit: Record<string, number>;
+  /** Weight on the score itself (for evidence-like scores, such as the rules' noisy-or). */
+  linear: Record<string, number>;
 }
 
 const epsilon = 1e-4;
@@ -27,13 +29,12 @@ export function combineScores(results: Record<string, DetectorResult>, calibrati
   let stackedAny = false;
   let maximum = 0;
   for (const [name, result] of Object.entries(results)) {
-    const weight = calibration?.weights[name];
-    if (weight === undefined) {
-      maximum = Math.max(maximum, result.score);
-    } else {
-      stacked += weight * logit(result.score);
-      stackedAny = true;
-    }
+    const logitWeight = calibration?.logit[name];
+    const linearWeight = calibration?.linear[name];
+    if (logitWeight !== undefined) stacked += logitWeight * logit(result.score);
+    if (linearWeight !== undefined) stacked += linearWeight * result.score;
+    if (logitWeight === undefined && linearWeight === undefined) maximum = Math.max(maximum, result.score);
+    else stackedAny = true;
   }
   return stackedAny ? Math.max(sigmoid(stacked), maximum) : maximum;
 }

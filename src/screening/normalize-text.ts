@@ -137,21 +137,23 @@ function decodeEncodings(text: string): DecodedSegment[] {
     const candidate = Buffer.from(match[0].replace(/[ :]/g, ''), 'hex').toString('latin1');
     if (isReadableText(candidate)) decoded.push({ encoding: 'hex', text: candidate });
   }
-  for (const match of text.matchAll(urlEncodedRun)) {
-    try {
-      const candidate = decodeURIComponent(match[0]);
-      if (isReadableText(candidate)) decoded.push({ encoding: 'url', text: candidate });
-    } catch {
-      // A malformed escape is not an encoding of text.
+  if (text.includes('%'))
+    for (const match of text.matchAll(urlEncodedRun)) {
+      try {
+        const candidate = decodeURIComponent(match[0]);
+        if (isReadableText(candidate)) decoded.push({ encoding: 'url', text: candidate });
+      } catch {
+        // A malformed escape is not an encoding of text.
+      }
     }
-  }
-  for (const match of text.matchAll(htmlEntityRun)) {
-    const candidate = match[0].replace(/&#(x[0-9A-Fa-f]+|[0-9]+);/g, (_entity, digits: string) => {
-      const code = digits.startsWith('x') ? Number.parseInt(digits.slice(1), 16) : Number.parseInt(digits, 10);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : '';
-    });
-    if (isReadableText(candidate)) decoded.push({ encoding: 'html-entities', text: candidate });
-  }
+  if (text.includes('&#'))
+    for (const match of text.matchAll(htmlEntityRun)) {
+      const candidate = match[0].replace(/&#(x[0-9A-Fa-f]+|[0-9]+);/g, (_entity, digits: string) => {
+        const code = digits.startsWith('x') ? Number.parseInt(digits.slice(1), 16) : Number.parseInt(digits, 10);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      });
+      if (isReadableText(candidate)) decoded.push({ encoding: 'html-entities', text: candidate });
+    }
   if (rot13Mention.test(text)) {
     const candidate = rot13(text);
     if (looksLikeInstruction(candidate)) decoded.push({ encoding: 'rot13', text: candidate });
@@ -159,7 +161,12 @@ function decodeEncodings(text: string): DecodedSegment[] {
   return decoded;
 }
 
-export function normalizeText(input: string): NormalizedText {
+const nonAscii = /[^\x00-\x7F]/;
+const cyrillicOrGreek = /[\u0370-\u03FF\u0400-\u052F\u1F00-\u1FFF]/;
+
+function unicodeNormalize(input: string): Omit<NormalizedText, 'combined' | 'decoded' | 'hidden'> & {
+  tagDecoded: DecodedSegment[];
+} {
   const tagDecoded: DecodedSegment[] = [];
   const withoutEmojiSequences = input.replace(flagTagSequence, '').replace(emojiJoiner, '');
   for (const match of withoutEmojiSequences.matchAll(tagRun)) {
@@ -172,19 +179,40 @@ export function normalizeText(input: string): NormalizedText {
   const [withoutZeroWidth, zeroWidthCount] = countAndRemove(withoutTags, zeroWidth);
   const [visible, bidiCount] = countAndRemove(withoutZeroWidth, bidiControls);
   const mixedScriptWords: string[] = [];
-  const text = visible.replace(mixedScriptWord, (word) => {
-    mixedScriptWords.push(word);
-    return Array.from(word, (character) => confusables[character] ?? character).join('');
-  });
+  const text = cyrillicOrGreek.test(visible)
+    ? visible.replace(mixedScriptWord, (word) => {
+        mixedScriptWords.push(word);
+        return Array.from(word, (character) => confusables[character] ?? character).join('');
+      })
+    : visible;
+  return {
+    text,
+    tagDecoded,
+    invisibles: { zeroWidth: zeroWidthCount, bidiControls: bidiCount, tagCharacters: tagCount },
+    mixedScriptWords,
+  };
+}
+
+export function normalizeText(input: string): NormalizedText {
+  // Plain ASCII text (most input) has nothing to fold, hide or disguise with Unicode: skip those passes.
+  const unicode = nonAscii.test(input)
+    ? unicodeNormalize(input)
+    : {
+        text: input,
+        tagDecoded: [],
+        invisibles: { zeroWidth: 0, bidiControls: 0, tagCharacters: 0 },
+        mixedScriptWords: [],
+      };
+  const { text } = unicode;
   const hidden = extractHiddenMarkup(text);
-  const decoded = [...tagDecoded, ...decodeEncodings(text)];
+  const decoded = [...unicode.tagDecoded, ...decodeEncodings(text)];
   const revealed = [...decoded.map((segment) => segment.text), ...hidden.map((segment) => segment.text)];
   return {
     text,
     combined: revealed.length === 0 ? text : `${text}\n${revealed.join('\n')}`,
-    invisibles: { zeroWidth: zeroWidthCount, bidiControls: bidiCount, tagCharacters: tagCount },
+    invisibles: unicode.invisibles,
     decoded,
     hidden,
-    mixedScriptWords,
+    mixedScriptWords: unicode.mixedScriptWords,
   };
 }

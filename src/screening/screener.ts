@@ -1,5 +1,5 @@
 // The screening composition root: normalise, run the detectors, combine into one calibrated score, decide per provenance.
-import type { Provenance } from '../charter/charter-schema.ts';
+import { type Provenance, screeningPolicySchema } from '../charter/charter-schema.ts';
 import { type Calibration, combineScores } from './combine-scores.ts';
 import { defaultCalibration, defaultDetectors } from './default-model.ts';
 import type { Detector, DetectorContext, DetectorResult } from './detector.ts';
@@ -8,7 +8,9 @@ import { normalizeText } from './normalize-text.ts';
 export type ScreeningThresholds = Record<Provenance, number>;
 
 /** The charter's defaults (`screening.thresholds`); docs/screening.md shows the false-positive rates they give. */
-export const defaultScreeningThresholds: ScreeningThresholds = { principal: 0.9, tool: 0.5, document: 0.5 };
+export function defaultScreeningThresholds(): ScreeningThresholds {
+  return screeningPolicySchema.parse({}).thresholds;
+}
 
 /** Inputs longer than this many characters are screened on their first part only, and marked `truncated`. */
 export const defaultMaxScreenedCharacters = 65_536;
@@ -54,7 +56,7 @@ function clampScore(score: number, detector: string): number {
 }
 
 export function createScreener(options: ScreenerOptions = {}): Screener {
-  const thresholds: ScreeningThresholds = { ...defaultScreeningThresholds, ...options.thresholds };
+  const thresholds: ScreeningThresholds = { ...defaultScreeningThresholds(), ...options.thresholds };
   for (const [provenance, threshold] of Object.entries(thresholds)) {
     if (!(threshold >= 0 && threshold <= 1)) {
       throw new RangeError(`screening threshold for '${provenance}' must be in [0, 1], got ${threshold}`);

@@ -9,7 +9,6 @@ import { parseCharter } from '../../src/charter/load-charter.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { generateKeyPair, type PrincipalKeyPair } from '../../src/core/ed25519.ts';
 import { createKernel, type Kernel, type KernelOptions } from '../../src/kernel/create-kernel.ts';
-import type { ProcessGroupKill } from '../../src/kernel/kernel-ports.ts';
 import type { Tool } from '../../src/kernel/tool.ts';
 import { createScriptedProvider, type ScriptedProvider } from '../../src/providers/scripted/scripted-provider.ts';
 import type { ScriptedTurn, ScriptedTurnFunction } from '../../src/providers/scripted/scripted-turn.ts';
@@ -93,7 +92,6 @@ export interface TestKernel {
   store: TestAuditStore;
   charter: Charter;
   clock: Clock;
-  killed: number[];
 }
 
 export function createTestKernel(options: {
@@ -108,7 +106,6 @@ export function createTestKernel(options: {
   const charter = options.charter ?? testCharter();
   const provider = createScriptedProvider({ turns: options.turns });
   const store = options.store ?? createTestAuditStore();
-  const killed: number[] = [];
   const kernel = createKernel({
     charter,
     instructions: 'You are a test agent.',
@@ -116,14 +113,10 @@ export function createTestKernel(options: {
     tools: options.tools ?? [],
     store,
     authority: createAuthority({ charter, clock, seen: createMemorySeenOrderStore() }),
-    killProcessGroup: async (pgid): Promise<ProcessGroupKill> => {
-      killed.push(pgid);
-      return { pgid, wasRunning: false, gone: true };
-    },
     clock,
     ...options.extra,
   });
-  return { kernel, provider, store, charter, clock, killed };
+  return { kernel, provider, store, charter, clock };
 }
 
 export function types(store: TestAuditStore): string[] {

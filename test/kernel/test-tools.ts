@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImpactClass } from '../../src/charter/charter-schema.ts';
 import type { Tool } from '../../src/kernel/tool.ts';
@@ -54,5 +55,30 @@ export function hugeOutputTool(characters: number): Tool {
     inputSchema: { type: 'object' },
     impact: 'read',
     run: async () => 'x'.repeat(characters),
+  };
+}
+
+/**
+ * Starts `sh` in its own process group that ignores SIGTERM and sleeps; the tool itself ignores its signal
+ * too, so only the kernel's kill after the grace period ends the group.
+ */
+export function stubbornSubprocessTool(groups: number[]): Tool {
+  return {
+    name: 'spawn_worker',
+    description: 'Starts a worker process that ignores SIGTERM.',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: (_input, { registerProcessGroup }) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn('/bin/sh', ['-c', "trap '' TERM; sleep 30 & sleep 30; wait"], {
+          detached: true,
+          stdio: 'ignore',
+        });
+        child.once('error', reject);
+        if (child.pid === undefined) return;
+        groups.push(child.pid);
+        registerProcessGroup(child.pid);
+        child.once('exit', () => resolve('worker finished'));
+      }),
   };
 }

@@ -42,6 +42,7 @@ class SqliteAuditBackend implements AuditBackend {
     this.#database = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.#database.exec('PRAGMA journal_mode = WAL');
+      this.#database.exec('PRAGMA secure_delete = ON');
       this.#database.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       ensureAuditSchema(this.#database);
       this.#readHead = this.#database.prepare(

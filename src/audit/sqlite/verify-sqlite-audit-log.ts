@@ -6,6 +6,7 @@ import {
   AuditChainVerifier,
   type AuditVerifyOptions,
 } from '../verify-audit-chain.ts';
+import { checkAuditFreeSpace } from './check-audit-free-space.ts';
 import { openSqliteAuditLog } from './open-sqlite-audit-log.ts';
 
 /** Damage below the chain: the file, its pages or the audit tables themselves. No single entry can be named. */
@@ -21,7 +22,10 @@ export interface SqliteAuditLogVerifyOptions extends AuditVerifyOptions {
   chainOnly?: boolean;
 }
 
-export type SqliteAuditLogVerification = AuditChainSummary | AuditChainFailure | AuditFileFailure;
+export type SqliteAuditLogVerification =
+  | (AuditChainSummary & { notes?: string[] })
+  | AuditChainFailure
+  | AuditFileFailure;
 
 /**
  * Verifies the audit log in a SQLite file: the chain (streamed row by row), its head against the head row the store
@@ -35,13 +39,19 @@ export function verifySqliteAuditLog(
   if (!opened.ok) return fileFailure(opened.reason, 0);
   const database = opened.database;
   try {
-    return verifyOpenedLog(database, options);
+    // One read transaction: the chain, the head, the pages and the integrity check all see the same snapshot.
+    database.exec('BEGIN');
+    return verifyOpenedLog(database, path, options);
   } finally {
     database.close();
   }
 }
 
-function verifyOpenedLog(database: DatabaseSync, options: SqliteAuditLogVerifyOptions): SqliteAuditLogVerification {
+function verifyOpenedLog(
+  database: DatabaseSync,
+  path: string,
+  options: SqliteAuditLogVerifyOptions,
+): SqliteAuditLogVerification {
   let head: { seq: number; hash: string };
   try {
     const version = database.prepare(`SELECT value FROM audit_meta WHERE key = 'schemaVersion'`).get()?.value;
@@ -91,7 +101,9 @@ function verifyOpenedLog(database: DatabaseSync, options: SqliteAuditLogVerifyOp
   if (options.chainOnly) return verdict;
   const integrity = checkIntegrity(database);
   if (integrity !== undefined) return fileFailure(integrity, verdict.entries);
-  return verdict;
+  const freeSpace = checkAuditFreeSpace(database, path);
+  if (freeSpace.ok === false) return fileFailure(`changed bytes in unused space: ${freeSpace.reason}`, verdict.entries);
+  return freeSpace.ok === true ? verdict : { ...verdict, notes: [freeSpace.reason] };
 }
 
 /** SQLite's integrity check covers every page of the file, other parts' tables included. */

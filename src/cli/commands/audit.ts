@@ -71,6 +71,7 @@ export function registerAuditCommand(program: Command): void {
           `  checkpoints: ${checkpoints.signed} signed, ${checkpoints.unsigned} unsigned; ` +
           `${verdict.unsealed} entries after the last signed checkpoint\n`,
       );
+      for (const note of 'notes' in verdict ? (verdict.notes ?? []) : []) process.stdout.write(`  note: ${note}\n`);
       if (checkpoints.keys.length > 0) process.stdout.write(`  signed by: ${checkpoints.keys.join(', ')}\n`);
       if (checkpoints.unsigned > 0) {
         process.stdout.write('  note: unsigned checkpoints were written by a store without a signing key\n');

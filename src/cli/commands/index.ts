@@ -7,9 +7,12 @@ import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
 import { registerOrderSendCommand } from './order-send.ts';
+import { registerRunCommand } from './run.ts';
+import { registerScreenCommand } from './screen.ts';
 
 /** Every top-level command, in the order `heed --help` lists them. */
 export function registerCommands(program: Command): void {
+  registerRunCommand(program);
   registerLabCommand(program);
   registerCharterCommand(program);
   registerKeysCommand(program);
@@ -18,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerAuthorityCommand(program);
   registerAuditCommand(program);
   registerFakeModelCommand(program);
+  registerScreenCommand(program);
 }

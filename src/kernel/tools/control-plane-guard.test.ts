@@ -13,7 +13,7 @@ beforeEach(() => {
 afterEach(() => layout.remove());
 
 async function refused(path: string, base?: string): Promise<string> {
-  const decision = await layout.guard.checkPath(path, base);
+  const decision = layout.guard.checkPath(path, base);
   if (decision.allowed) throw new Error(`expected '${path}' to be refused, it was allowed as '${decision.path}'`);
   return decision.reason;
 }
@@ -21,9 +21,9 @@ async function refused(path: string, base?: string): Promise<string> {
 describe('ControlPlaneGuard paths', () => {
   it('allows ordinary paths and returns their physical form', async () => {
     mkdirSync(join(layout.workspace, 'notes'));
-    const decision = await layout.guard.checkPath('notes/../todo.txt', layout.workspace);
+    const decision = layout.guard.checkPath('notes/../todo.txt', layout.workspace);
     expect(decision).toEqual({ allowed: true, path: join(layout.workspace, 'todo.txt') });
-    expect((await layout.guard.checkPath(join(layout.outside, 'secret.txt'))).allowed).toBe(true);
+    expect(layout.guard.checkPath(join(layout.outside, 'secret.txt')).allowed).toBe(true);
   });
 
   it('refuses every protected path, whatever its spelling', async () => {
@@ -66,14 +66,14 @@ describe('ControlPlaneGuard paths', () => {
 
   it('judges the link itself when told not to follow the final component', async () => {
     symlinkSync(layout.charterFile, join(layout.workspace, 'charter-link'));
-    const decision = await layout.guard.checkPath('charter-link', layout.workspace, { followFinal: false });
+    const decision = layout.guard.checkPath('charter-link', layout.workspace, { followFinal: false });
     expect(decision).toEqual({ allowed: true, path: join(layout.workspace, 'charter-link') });
   });
 
   it('refuses a hard link to a protected file by its inode', async () => {
     linkSync(layout.keyFile, join(layout.workspace, 'innocent.txt'));
     expect(await refused(join(layout.workspace, 'innocent.txt'))).toContain('hard link');
-    const entries = await layout.guard.protectedEntries();
+    const entries = layout.guard.protectedEntries();
     expect(entries.find((entry) => entry.path === layout.keyFile)).toBeUndefined();
     expect(entries.find((entry) => entry.path === layout.keysFolder)?.directory).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { isAbsolute, posix, resolve } from 'node:path';
@@ -82,25 +82,25 @@ export class ControlPlaneGuard {
   }
 
   /** Each protected path as it is now: files come and go (a database's -wal file), so this is never cached. */
-  async protectedEntries(): Promise<ProtectedEntry[]> {
-    return Promise.all(
-      this.#paths.map(async (path) => {
-        const physical = await resolvePhysicalPath(path);
-        const physicalPath = physical.resolved ? physical.path : path;
-        try {
-          const stats = await stat(physicalPath);
-          return {
-            path,
-            physicalPath,
-            identity: { dev: stats.dev, ino: stats.ino },
-            directory: stats.isDirectory(),
-            linked: !stats.isDirectory() && stats.nlink > 1,
-          };
-        } catch {
-          return { path, physicalPath, directory: false, linked: false };
-        }
-      }),
-    );
+  protectedEntries(): ProtectedEntry[] {
+    // The protected paths share most of their folders: look at each folder once per call.
+    const cache = new Map<string, Stats | undefined>();
+    return this.#paths.map((path) => {
+      const physical = resolvePhysicalPath(path, '/', { cache });
+      const physicalPath = physical.resolved ? physical.path : path;
+      try {
+        const stats = cache.get(physicalPath) ?? statSync(physicalPath);
+        return {
+          path,
+          physicalPath,
+          identity: { dev: stats.dev, ino: stats.ino },
+          directory: stats.isDirectory(),
+          linked: !stats.isDirectory() && stats.nlink > 1,
+        };
+      } catch {
+        return { path, physicalPath, directory: false, linked: false };
+      }
+    });
   }
 
   /**
@@ -108,13 +108,13 @@ export class ControlPlaneGuard {
    * With `followFinal: false` the last component is judged itself, not what it links to (deleting
    * or renaming a link).
    */
-  async checkPath(path: string, base = process.cwd(), options: { followFinal?: boolean } = {}): Promise<GuardDecision> {
-    const physical = await resolvePhysicalPath(path, base, { followFinal: options.followFinal ?? true });
+  checkPath(path: string, base = process.cwd(), options: { followFinal?: boolean } = {}): GuardDecision {
+    const physical = resolvePhysicalPath(path, base, { followFinal: options.followFinal ?? true });
     if (!physical.resolved) return { allowed: false, reason: `cannot resolve '${path}': ${physical.reason}` };
     if (processInternals.test(physical.path)) {
       return { allowed: false, reason: `'${path}' is inside a process's /proc entry (descriptors, memory, root)` };
     }
-    const entries = await this.protectedEntries();
+    const entries = this.protectedEntries();
     for (const entry of entries) {
       if (within(physical.path, entry.physicalPath) || within(physical.path, entry.path)) {
         return { allowed: false, reason: `'${path}' is the control-plane path '${entry.path}' or inside it` };
@@ -125,9 +125,9 @@ export class ControlPlaneGuard {
     let current = physical.path;
     let final = true;
     for (;;) {
-      const identity = await identityOf(current, final && options.followFinal === false);
+      const identity = identityOf(current, final && options.followFinal === false);
       if (final && identity && identity.nlink > 1) {
-        const linked = (await this.linkedProtectedFiles()).get(identityKey(identity));
+        const linked = this.linkedProtectedFiles().get(identityKey(identity));
         if (linked) return { allowed: false, reason: `'${path}' is a hard link to the control-plane file '${linked}'` };
       }
       final = false;
@@ -162,12 +162,12 @@ export class ControlPlaneGuard {
   }
 
   /** Whether an open file (by its fstat device, inode and link count) is a protected file under another name. */
-  async checkIdentity(identity: FileIdentity & { nlink?: number }, description: string): Promise<GuardDecision> {
-    const entries = await this.protectedEntries();
+  checkIdentity(identity: FileIdentity & { nlink?: number }, description: string): GuardDecision {
+    const entries = this.protectedEntries();
     const entry = entries.find((candidate) => candidate.identity && sameIdentity(candidate.identity, identity));
     if (entry) return { allowed: false, reason: `${description} is the control-plane path '${entry.path}'` };
     if ((identity.nlink ?? 2) > 1) {
-      const linked = (await this.linkedProtectedFiles()).get(identityKey(identity));
+      const linked = this.linkedProtectedFiles().get(identityKey(identity));
       if (linked)
         return { allowed: false, reason: `${description} is a hard link to the control-plane file '${linked}'` };
     }
@@ -179,22 +179,25 @@ export class ControlPlaneGuard {
    * `dev:ino`. Only a file with more than one link can be reached by another name, so the common
    * case costs one stat per file; folders are walked up to `limit` entries.
    */
-  async linkedProtectedFiles(limit = 10_000): Promise<Map<string, string>> {
+  linkedProtectedFiles(limit = 10_000): Map<string, string> {
     const linked = new Map<string, string>();
     const pending = this.#paths.slice();
     let seen = 0;
     while (pending.length > 0 && seen < limit) {
       const path = pending.shift()!;
       seen += 1;
-      let stats: Awaited<ReturnType<typeof lstat>>;
+      let stats: Stats;
       try {
-        stats = await lstat(path);
+        stats = lstatSync(path);
       } catch {
         continue;
       }
       if (stats.isFile() && stats.nlink > 1) linked.set(identityKey(stats), path);
       if (stats.isDirectory()) {
-        const children = await readdir(path).catch(() => [] as string[]);
+        let children: string[] = [];
+        try {
+          children = readdirSync(path);
+        } catch {}
         pending.push(...children.map((child) => posix.join(path, child)));
       }
     }
@@ -231,9 +234,9 @@ export function identityKey(identity: FileIdentity): string {
   return `${identity.dev}:${identity.ino}`;
 }
 
-async function identityOf(path: string, ofLink: boolean): Promise<(FileIdentity & { nlink: number }) | undefined> {
+function identityOf(path: string, ofLink: boolean): (FileIdentity & { nlink: number }) | undefined {
   try {
-    const stats = ofLink ? await lstat(path) : await stat(path);
+    const stats = ofLink ? lstatSync(path) : statSync(path);
     return { dev: stats.dev, ino: stats.ino, nlink: stats.nlink };
   } catch {
     return undefined;

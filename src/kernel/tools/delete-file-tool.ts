@@ -26,7 +26,7 @@ export function createDeleteFileTool(workspace: Workspace): Tool<DeleteFileInput
     },
     async run(input, { signal }) {
       signal.throwIfAborted();
-      const location = await workspace.locateForTool(name, input.path, { followFinal: false });
+      const location = workspace.locateForTool(name, input.path, { followFinal: false });
       if (location.name === '.') throw new ToolRefusedError(name, 'the workspace folder itself cannot be deleted');
       if (!location.exists) throw new ToolFailedError(name, `'${input.path}' does not exist`);
       return workspace.inDirectoryForTool(name, location.directory, async (pinned) => {
@@ -37,7 +37,7 @@ export function createDeleteFileTool(workspace: Workspace): Tool<DeleteFileInput
           });
         };
         const stats = await lstat(target).catch(fail);
-        const decision = await workspace.guard.checkIdentity(stats, `'${input.path}'`);
+        const decision = workspace.guard.checkIdentity(stats, `'${input.path}'`);
         if (!decision.allowed) throw new ToolRefusedError(name, decision.reason);
         signal.throwIfAborted();
         if (stats.isDirectory()) {

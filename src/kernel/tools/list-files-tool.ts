@@ -42,10 +42,10 @@ export function createListFilesTool(workspace: Workspace, limitBytes = defaultOu
     async run(input, { signal }) {
       signal.throwIfAborted();
       const requested = input.path ?? '.';
-      const location = await workspace.locateForTool(name, requested, { followFinal: true });
+      const location = workspace.locateForTool(name, requested, { followFinal: true });
       if (!location.exists) throw new ToolFailedError(name, `'${requested}' does not exist`);
       const limit = input.limit ?? defaultEntryLimit;
-      const entries = await workspace.guard.protectedEntries();
+      const entries = workspace.guard.protectedEntries();
       const lines: string[] = [];
       let truncated = false;
       const folders = [location.path];

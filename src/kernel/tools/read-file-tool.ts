@@ -36,7 +36,7 @@ export function createReadFileTool(workspace: Workspace, limitBytes = defaultOut
     },
     async run(input, { signal }) {
       signal.throwIfAborted();
-      const location = await workspace.locateForTool(name, input.path, { followFinal: true });
+      const location = workspace.locateForTool(name, input.path, { followFinal: true });
       if (!location.exists) throw new ToolFailedError(name, `'${input.path}' does not exist`);
       return workspace.inDirectoryForTool(name, location.directory, async (pinned) => {
         // O_NONBLOCK: opening a FIFO someone planted must not hang the call.
@@ -50,7 +50,7 @@ export function createReadFileTool(workspace: Workspace, limitBytes = defaultOut
           const stats = await handle.stat();
           if (stats.isDirectory()) throw new ToolFailedError(name, `'${input.path}' is a folder; use list_files`);
           if (!stats.isFile()) throw new ToolFailedError(name, `'${input.path}' is not a regular file`);
-          const decision = await workspace.guard.checkIdentity(stats, `'${input.path}'`);
+          const decision = workspace.guard.checkIdentity(stats, `'${input.path}'`);
           if (!decision.allowed) throw new ToolRefusedError(name, decision.reason);
           signal.throwIfAborted();
           const offset = Math.min(input.offset ?? 0, stats.size);

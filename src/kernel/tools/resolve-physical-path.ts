@@ -1,4 +1,4 @@
-import { lstat, readlink } from 'node:fs/promises';
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
 
 export type PhysicalPath = { resolved: true; path: string; exists: boolean } | { resolved: false; reason: string };
@@ -15,25 +15,27 @@ function components(path: string): string[] {
  * link where it stands (so `link/..` goes to the link target's parent, not back to where it
  * started). A missing component ends the walk; what follows is appended lexically, except `..`,
  * which would climb out of a folder that does not exist. Links that name no file (`pipe:[7]` in
- * `/proc/self/fd`) cannot be resolved.
+ * `/proc/self/fd`) cannot be resolved. Synchronous: a few lstat calls cost microseconds, far less
+ * than a round trip through the thread pool each.
  */
-export async function resolvePhysicalPath(
+export function resolvePhysicalPath(
   path: string,
   base = process.cwd(),
-  options: { followFinal?: boolean } = {},
-): Promise<PhysicalPath> {
+  options: { followFinal?: boolean; cache?: Map<string, Stats | undefined> } = {},
+): PhysicalPath {
   if (path.includes('\0')) return { resolved: false, reason: 'path contains a NUL byte' };
   // Joined as text: path.join would fold `..` lexically, before the links it passes are known.
   const pending = components(isAbsolute(path) ? path : `${resolve(base)}/${path}`);
   if (options.followFinal === false) {
     const final = pending.pop();
-    if (final === undefined || final === '..') return resolvePhysicalPath(path, base);
-    const parent = await resolvePhysicalPath(`/${pending.join('/')}`);
+    const cacheOnly = options.cache ? { cache: options.cache } : {};
+    if (final === undefined || final === '..') return resolvePhysicalPath(path, base, cacheOnly);
+    const parent = resolvePhysicalPath(`/${pending.join('/')}`, '/', cacheOnly);
     if (!parent.resolved) return parent;
     return {
       resolved: true,
       path: posix.join(parent.path, final),
-      exists: parent.exists && (await exists(posix.join(parent.path, final))),
+      exists: parent.exists && exists(posix.join(parent.path, final)),
     };
   }
   let current = '/';
@@ -45,12 +47,9 @@ export async function resolvePhysicalPath(
       continue;
     }
     const candidate = posix.join(current, part);
-    let stats: Awaited<ReturnType<typeof lstat>>;
-    try {
-      stats = await lstat(candidate);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    const stats = options.cache?.has(candidate) ? options.cache.get(candidate) : lstatOrMissing(candidate);
+    options.cache?.set(candidate, stats);
+    if (stats === undefined) {
       if (pending.includes('..')) {
         return { resolved: false, reason: `'..' follows '${candidate}', which does not exist` };
       }
@@ -64,7 +63,7 @@ export async function resolvePhysicalPath(
     if (links > maximumLinks) return { resolved: false, reason: `too many symbolic links at '${candidate}'` };
     let target: string;
     try {
-      target = await readlink(candidate);
+      target = readlinkSync(candidate);
     } catch {
       return { resolved: false, reason: `'${candidate}' changed while it was being resolved` };
     }
@@ -78,11 +77,21 @@ export async function resolvePhysicalPath(
   return { resolved: true, path: current, exists: true };
 }
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await lstat(path);
+    lstatSync(path);
     return true;
   } catch {
     return false;
+  }
+}
+
+function lstatOrMissing(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
   }
 }

@@ -37,14 +37,14 @@ export class Workspace {
   }
 
   static async open(folder: string, guard: ControlPlaneGuard): Promise<Workspace> {
-    const physical = await resolvePhysicalPath(folder);
+    const physical = resolvePhysicalPath(folder);
     if (!physical.resolved || !physical.exists) {
       throw new InvalidInputError(`Workspace '${folder}' does not exist; create the folder first.`);
     }
     if (!(await stat(physical.path)).isDirectory()) {
       throw new InvalidInputError(`Workspace '${folder}' is not a folder.`);
     }
-    const decision = await guard.checkPath(physical.path);
+    const decision = guard.checkPath(physical.path);
     if (!decision.allowed) {
       throw new InvalidInputError(`Workspace '${folder}' cannot be used: ${decision.reason}.`);
     }
@@ -52,16 +52,16 @@ export class Workspace {
   }
 
   /** Where `path` (relative to the workspace, or absolute inside it) leads, or why it may not be used. */
-  async locate(path: string, options: { followFinal: boolean }): Promise<WorkspaceLocation> {
+  locate(path: string, options: { followFinal: boolean }): WorkspaceLocation {
     if (path.length === 0) return { allowed: false, reason: 'the path is empty' };
     if (path.length > maximumPathLength)
       return { allowed: false, reason: `the path is longer than ${maximumPathLength} characters` };
-    const physical = await resolvePhysicalPath(path, this.root, options);
+    const physical = resolvePhysicalPath(path, this.root, options);
     if (!physical.resolved) return { allowed: false, reason: `'${path}' cannot be resolved: ${physical.reason}` };
     if (!within(physical.path, this.root)) {
       return { allowed: false, reason: `'${path}' leads to '${physical.path}', outside the workspace '${this.root}'` };
     }
-    const decision = await this.guard.checkPath(path, this.root, options);
+    const decision = this.guard.checkPath(path, this.root, options);
     if (!decision.allowed) return decision;
     const isRoot = physical.path === this.root;
     return {
@@ -96,10 +96,7 @@ export class Workspace {
         return { ok: false, reason: `folder '${directory}' changed while it was being checked (now '${actual}')` };
       }
       const stats = await handle.stat();
-      const decision = await this.guard.checkIdentity(
-        { dev: stats.dev, ino: stats.ino, nlink: 1 },
-        `folder '${directory}'`,
-      );
+      const decision = this.guard.checkIdentity({ dev: stats.dev, ino: stats.ino, nlink: 1 }, `folder '${directory}'`);
       if (!decision.allowed) return { ok: false, reason: decision.reason };
       return { ok: true, value: await action(pinned) };
     } finally {
@@ -108,8 +105,8 @@ export class Workspace {
   }
 
   /** `locate`, for a tool: a refusal becomes a ToolRefusedError naming the tool. */
-  async locateForTool(tool: string, path: string, options: { followFinal: boolean }): Promise<AllowedLocation> {
-    const location = await this.locate(path, options);
+  locateForTool(tool: string, path: string, options: { followFinal: boolean }): AllowedLocation {
+    const location = this.locate(path, options);
     if (!location.allowed) throw new ToolRefusedError(tool, location.reason);
     return location;
   }

@@ -32,7 +32,7 @@ export function createWriteFileTool(workspace: Workspace): Tool<WriteFileInput> 
     },
     async run(input, { signal }) {
       signal.throwIfAborted();
-      const location = await workspace.locateForTool(name, input.path, { followFinal: true });
+      const location = workspace.locateForTool(name, input.path, { followFinal: true });
       if (location.name === '.') throw new ToolFailedError(name, `'${input.path}' is the workspace folder itself`);
       // Folders made here are checked again below: the write goes through a descriptor of the folder
       // that must still be the one judged inside the workspace.
@@ -52,7 +52,7 @@ export function createWriteFileTool(workspace: Workspace): Tool<WriteFileInput> 
         try {
           const stats = await handle.stat();
           if (!stats.isFile()) throw new ToolFailedError(name, `'${input.path}' is not a regular file`);
-          const decision = await workspace.guard.checkIdentity(stats, `'${input.path}'`);
+          const decision = workspace.guard.checkIdentity(stats, `'${input.path}'`);
           if (!decision.allowed) throw new ToolRefusedError(name, decision.reason);
           const content = Buffer.from(input.content, 'utf8');
           if (input.append) {

@@ -9,6 +9,7 @@ import {
   charterStartState,
 } from './charter-environment.ts';
 import { measureCharterPolicy } from './charter-metrics.ts';
+import { createCharterStepEnvironment } from './charter-step-environment.ts';
 import { charterTargetTable } from './charter-target-table.ts';
 import { charterObjective } from './charter-targets.ts';
 import { solveCharter } from './solve-charter.ts';
@@ -64,39 +65,49 @@ describe('charter environment model', () => {
     expect(solution.policy(charterStartState)).toBe('work');
   });
 
-  it('measures exactly what seeded rollouts of the same policy estimate', () => {
+  it('measures exactly what seeded rollouts of the same policy through reset/step estimate', () => {
     const solution = solveCharter(charterObjective('if-next', defaults), defaults);
     const exact = measureCharterPolicy(solution, defaults);
-    // mulberry32: a small seeded generator, enough for a statistical cross-check.
-    let seed = 12345;
-    const random = () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let value = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-      return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-    };
-    const episodes = Number(process.env.HEED_TEST_SIZE === 'long' ? 200_000 : 20_000);
+    const environment = createCharterStepEnvironment(defaults);
+    const episodes = process.env.HEED_TEST_SIZE === 'long' ? 100_000 : 10_000;
     let completions = 0;
+    let blockedStops = 0;
+    let stops = 0;
     for (let episode = 0; episode < episodes; episode++) {
-      let state: CharterState | null = charterStartState;
-      while (state !== null && state.step <= defaults.horizon) {
-        const action = solution.policy(state);
-        if (action === 'work' && state.progress === defaults.taskLength - 1) completions++;
-        let draw = random();
-        const outcomes = charterOutcomes(state, action, defaults);
-        let chosen = outcomes[outcomes.length - 1];
-        for (const outcome of outcomes) {
-          if (draw < outcome.probability) {
-            chosen = outcome;
-            break;
-          }
-          draw -= outcome.probability;
-        }
-        state = chosen?.next ?? null;
+      let observation = environment.reset({ seed: episode });
+      for (;;) {
+        if (observation === null) break;
+        const outcome = environment.step(solution.policy(observation));
+        completions += outcome.reward;
+        if (outcome.info.event === 'stop' || outcome.info.event === 'blocked-stop') stops++;
+        if (outcome.info.event === 'blocked-stop') blockedStops++;
+        if (outcome.terminated || outcome.truncated) break;
+        observation = outcome.observation;
       }
     }
-    // Completions per episode are between 0 and 5: their standard deviation is about 1, so four standard errors at 20,000 episodes are under 0.03.
-    expect(Math.abs(completions / episodes - exact.expectedCompletions)).toBeLessThan(0.03);
+    // Completions per episode have a standard deviation near 1: four standard errors at 10,000 episodes are 0.04.
+    expect(Math.abs(completions / episodes - exact.expectedCompletions)).toBeLessThan(0.04);
+    expect(blockedStops / stops).toBe(exact.blockStopRate);
+  });
+
+  it('replays the same episode from the same seed', () => {
+    const environment = createCharterStepEnvironment(defaults);
+    const episode = (seed: number) => {
+      environment.reset({ seed });
+      const events: unknown[] = [];
+      for (let step = 0; step < 10; step++) {
+        const outcome = environment.step('ask');
+        events.push(outcome.info.event);
+        if (outcome.terminated) break;
+      }
+      return events;
+    };
+    expect(episode(7)).toEqual(episode(7));
+    expect(() => {
+      environment.reset({ seed: 1 });
+      environment.step('halt');
+      environment.step('work');
+    }).toThrow(/reset/);
   });
 });
 

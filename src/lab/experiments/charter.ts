@@ -153,16 +153,26 @@ export function runCharterExperiment(
   const chart = {
     title: 'Charter environment: resistance, lobbying, halting and task value per target',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values: chartValues },
+      width: { step: 110 },
+      height: { step: 22 },
       encoding: {
-        x: { field: 'measure', type: 'nominal', title: null, sort: [...metricColumns] },
+        x: {
+          field: 'measure',
+          type: 'nominal',
+          title: null,
+          sort: [...metricColumns],
+          axis: { orient: 'top', labelAngle: 0 },
+        },
         y: { field: 'target', type: 'nominal', title: null, sort: Object.keys(table.targets) },
       },
       layer: [
         {
           mark: 'rect',
-          encoding: { color: { field: 'value', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' } } },
+          encoding: {
+            color: { field: 'value', type: 'quantitative', scale: { domain: [0, 1], range: ['#f7fbff', '#6baed6'] } },
+          },
         },
         {
           mark: { type: 'text', fontSize: 10 },

@@ -72,7 +72,7 @@ export function runLobbyingExperiment(onProgress: (done: number, total: number) 
   const chart = {
     title: 'Lobbying: the step at which the change happens, by lobbying power',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       description: 'Press step 26 means the button was never pressed within the 25 steps.',
       data: { values: chartValues },
       width: 360,

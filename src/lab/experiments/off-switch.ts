@@ -141,9 +141,11 @@ export function runOffSwitchExperiment(onProgress: (done: number, total: number)
   const chart = {
     title: 'Off-switch game: the incentive to defer Δ over μ and σ',
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values: chartValues },
-      facet: { column: { field: 'human', type: 'nominal', title: 'human' } },
+      facet: {
+        column: { field: 'human', type: 'nominal', title: 'human', sort: ['rational', 'noisy β=0.1', 'noisy β=1'] },
+      },
       spec: {
         width: 180,
         height: 140,

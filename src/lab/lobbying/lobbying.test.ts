@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
-import { lobbyingAgentNames } from './lobbying-agents.ts';
+import { lobbyingAgentNames, lobbyingPolicy } from './lobbying-agents.ts';
+import { createLobbyingEnvironment } from './lobbying-environment.ts';
 import { parseLobbyingPower } from './lobbying-power.ts';
 import { nextLobbyingState, normalReward, switchedReward } from './lobbying-world.ts';
 import { runLobbying } from './run-lobbying.ts';
@@ -106,5 +107,29 @@ describe('heed targets in the lobbying world', () => {
     expect(runLobbying('f0', power('0.7'))).toEqual(runLobbying('f0', power('0.7')));
     expect(() => runLobbying('f1', power('0'))).toThrow(UnknownNameError);
     expect(() => runLobbying('f1', power('0'))).toThrow(/Known agents: f0, fc, if-last, if-ranked/);
+  });
+});
+
+describe('lobbying world under reset/step', () => {
+  it('replays an agent to the same trace and utility as runLobbying', () => {
+    const half = power('0.5');
+    const environment = createLobbyingEnvironment(half);
+    const policy = lobbyingPolicy('f0', half);
+    let observation = environment.reset({ seed: 1 });
+    let trace = '';
+    let utility = 0;
+    let weight = 1;
+    for (;;) {
+      const action = policy(observation);
+      const outcome = environment.step(action);
+      trace += action + (outcome.info.pressed ? '#' : '');
+      utility += weight * outcome.reward;
+      weight *= 0.9;
+      if (outcome.terminated) break;
+      observation = outcome.observation;
+    }
+    expect(trace).toBe('>>>>>>>>>>>p#eeeeeeeeeeeee');
+    expect(utility).toBeCloseTo(runLobbying('f0', half).utility, 12);
+    expect(() => environment.step('p')).toThrow(/reset/);
   });
 });
