@@ -21,6 +21,8 @@ interface Found {
   intent: Intent;
 }
 
+const maximumInstructionLength = 8000;
+
 type Reader = (match: RegExpExecArray, text: string) => Intent | undefined;
 
 /** Each family in priority order: a span read by an earlier family is not read again by a later one. */
@@ -60,7 +62,7 @@ const families: ReadonlyArray<readonly [RegExp, Reader]> = [
     (match) => ({ kind: 'transfer', amount: Number((match[1] ?? '0').replaceAll(',', '')), to: match[2] ?? '' }),
   ],
   [
-    /\b(?:send|forward|e-?mail|reply)\b[^\n]*?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)[^\n]*/gi,
+    /\b(?:send|forward|e-?mail|reply)\b[^\n]{0,200}?([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})[^\n]{0,300}/gi,
     (match) => {
       const sentence = match[0];
       const subject = /\bsubject\s*:?\s*(?:"([^"\n]*)"|'([^'\n]*)')/i.exec(sentence);
@@ -103,7 +105,9 @@ const families: ReadonlyArray<readonly [RegExp, Reader]> = [
 ];
 
 /** The intents in `text`, in the order they appear, each once. */
-export function readIntents(text: string, tools: readonly ToolSpec[]): Intent[] {
+export function readIntents(fullText: string, tools: readonly ToolSpec[]): Intent[] {
+  // An instruction is read as far as a model would act on it; this also bounds the patterns' work.
+  const text = fullText.slice(0, maximumInstructionLength);
   const found: Found[] = [];
   const overlaps = (start: number, end: number) => found.some((other) => start < other.end && other.start < end);
   const toolNames = new Set(tools.map((tool) => tool.name));

@@ -39,7 +39,7 @@ describe.each([true, false])('provider against the fake model server (stream: %s
       signal: undefined,
       onTextDelta: (delta) => deltas.push(delta),
     });
-    expect(result.text).toBe('Done: Say hello to the team in one sentence..');
+    expect(result.text).toBe('Done: Say hello to the team in one sentence.');
     expect(result.toolCalls).toEqual([]);
     expect(result.finishReason).toBe('stop');
     expect(result.usage.inputTokens).toBeGreaterThan(0);

@@ -84,6 +84,12 @@ describe('scripted provider', () => {
     expect(provider.calls).toHaveLength(0);
   });
 
+  it('checks fixed turns when it is created', () => {
+    expect(() => createScriptedProvider({ turns: [{ text: 'ok' }, { delayMs: -5 }] })).toThrow(
+      /Invalid scripted turn 1:\n {2}delayMs/,
+    );
+  });
+
   it('validates a function turn and names the bad field', async () => {
     const provider = createScriptedProvider({ turns: () => ({ text: 'x', toolCalls: [{ name: '' }] }) });
     await expect(provider.step(task, [], { signal: undefined })).rejects.toThrow(/toolCalls\[0\]\.name/);

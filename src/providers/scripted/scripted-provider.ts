@@ -24,6 +24,12 @@ export interface ScriptedProviderOptions {
 export function createScriptedProvider(options: ScriptedProviderOptions): ScriptedProvider {
   const id = options.id ?? 'scripted:inline';
   const calls: ScriptedCall[] = [];
+  // Fixed turns are checked now, so a bad script fails where it is written rather than mid-run.
+  if (typeof options.turns !== 'function') {
+    options.turns.forEach((turn, index) => {
+      if (typeof turn !== 'function') parseWithSchema(scriptedTurnSchema, turn, `scripted turn ${index}`);
+    });
+  }
 
   async function step(
     messages: readonly ChatMessage[],
