@@ -2,7 +2,7 @@ import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
 import type { Charter } from '../charter/charter-schema.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
-import { InvalidInputError } from '../core/heed-error.ts';
+import { HeedError, InvalidInputError } from '../core/heed-error.ts';
 import { newId } from '../core/ids.ts';
 import type { Provider } from '../providers/provider.ts';
 import { createUntrustedMarker } from '../screening/mark-untrusted.ts';
@@ -129,7 +129,11 @@ export function createKernel(options: KernelOptions): Kernel {
   });
   armLeaseTimer(kernel);
 
+  let advancing = false;
   async function run(runOptions: { signal?: AbortSignal } = {}): Promise<NextStep> {
+    // One loop per run: a second would start calls the first does not know of.
+    if (advancing) throw new HeedError('run-in-progress', 'This run is already advancing; await the first run().');
+    advancing = true;
     const signal = runOptions.signal;
     const cancel = () => void requestHalt(kernel, 'cancelled', 'the caller cancelled the run');
     if (signal?.aborted) cancel();
@@ -140,6 +144,7 @@ export function createKernel(options: KernelOptions): Kernel {
       }
       return await advanceRun(kernel);
     } finally {
+      advancing = false;
       signal?.removeEventListener('abort', cancel);
     }
   }

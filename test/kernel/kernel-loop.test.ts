@@ -170,6 +170,16 @@ describe('kernel loop', () => {
   });
 });
 
+describe('one loop per run', () => {
+  it('refuses a second concurrent run()', async () => {
+    const { kernel } = createTestKernel({ turns: [{ text: 'done', delayMs: 20 }] });
+    kernel.deliver(signOrder('task', { text: 'work' }, { clock: systemClock }));
+    const first = kernel.run();
+    await expect(kernel.run()).rejects.toThrow(/already advancing/);
+    expect(await first).toEqual({ type: 'final', text: 'done' });
+  });
+});
+
 describe('checks (DWIMAC)', () => {
   const spendTurns = [
     { toolCalls: [{ name: 'pay', arguments: { text: '100 EUR' } }] },
