@@ -29,10 +29,10 @@ function afterCall(runtime: KernelRuntime, remaining: ModelToolCall[]): void {
  * that never ran are answered as superseded (the model needs an answer for each call), a pending check is
  * dropped, and the next step is a model call on the new task. An amendment waits for the next model call.
  */
-function absorbPendingOrders(runtime: KernelRuntime): void {
-  if (runtime.pendingOrders.length === 0) return;
+function absorbPendingContext(runtime: KernelRuntime): void {
+  if (runtime.pendingContext.length === 0) return;
   const state = runtime.state;
-  const hasTask = runtime.pendingOrders.some((entry) => entry.kind === 'order' && entry.orderKind === 'task');
+  const hasTask = runtime.pendingContext.some((entry) => entry.kind === 'order' && entry.orderKind === 'task');
   if (hasTask) {
     const next = state.next;
     const unanswered =
@@ -48,8 +48,8 @@ function absorbPendingOrders(runtime: KernelRuntime): void {
   } else if (state.next.type !== 'model-call' && state.next.type !== 'final') {
     return;
   }
-  state.context.push(...runtime.pendingOrders);
-  runtime.pendingOrders = [];
+  state.context.push(...runtime.pendingContext);
+  runtime.pendingContext = [];
   if (state.next.type === 'final') state.next = { type: 'model-call' };
 }
 
@@ -202,7 +202,7 @@ export async function advanceRun(runtime: KernelRuntime): Promise<NextStep> {
     if (runtime.halted) return haltedStep(runtime, runtime.halted);
     checkLease(runtime);
     if (runtime.halted) return haltedStep(runtime, runtime.halted);
-    absorbPendingOrders(runtime);
+    absorbPendingContext(runtime);
     const next = runtime.state.next;
     let result: TurnResult | 'waiting';
     if (next.type === 'final' || next.type === 'halted') return next;

@@ -17,8 +17,10 @@ import { armLeaseTimer } from './lease-watch.ts';
 import type { NextStep } from './next-step.ts';
 import { requestHalt } from './preemption.ts';
 import { type RunState, runStateSchemaVersion } from './run-state.ts';
+import { screenUntrusted } from './screen-untrusted.ts';
 import type { Tool } from './tool.ts';
 import { validateToolInput } from './tools/validate-tool-input.ts';
+import { truncateText } from './truncate-text.ts';
 
 export interface KernelOptions {
   charter: Charter;
@@ -54,6 +56,11 @@ export interface Kernel {
   waitForCheck(options?: { signal?: AbortSignal }): Promise<void>;
   /** Halts the run (reason `cancelled` unless given) and waits until it is quiescent. */
   halt(reason?: 'cancelled' | 'error', detail?: string): Promise<NextStep>;
+  /**
+   * Adds a document (an email, a web page, a file the user supplies) to the context before the next model
+   * call: truncated, screened and marked as data. It is never an order, whatever it says.
+   */
+  addDocument(document: { source: string; text: string }): Promise<void>;
   /** A copy of the run state, valid against `runStateSchema`. */
   state(): RunState;
   status(): KernelStatus;
@@ -112,7 +119,7 @@ export function createKernel(options: KernelOptions): Kernel {
     runController: new AbortController(),
     turnController: new AbortController(),
     inFlight: new Set(),
-    pendingOrders: [],
+    pendingContext: [],
     checkAnswers: new Map(),
     waiters: new Set(),
     timers: new Set(),
@@ -139,7 +146,7 @@ export function createKernel(options: KernelOptions): Kernel {
     if (signal?.aborted) cancel();
     signal?.addEventListener('abort', cancel, { once: true });
     try {
-      if (!kernel.halt && kernel.state.task === null && kernel.pendingOrders.length === 0) {
+      if (!kernel.halt && kernel.state.task === null) {
         return requestHalt(kernel, 'error', 'no verified task order: deliver a signed task before running');
       }
       return await advanceRun(kernel);
@@ -156,6 +163,14 @@ export function createKernel(options: KernelOptions): Kernel {
     runToEnd: (runOptions = {}) => runToEnd(kernel, run, runOptions.signal),
     waitForCheck: (waitOptions = {}) => waitForCheck(kernel, waitOptions.signal),
     halt: (reason = 'cancelled', detail = 'halted by the caller') => requestHalt(kernel, reason, detail),
+    addDocument: async ({ source, text }) => {
+      const screened = await screenUntrusted(kernel, truncateText(text).text, {
+        provenance: 'document',
+        source,
+        signal: kernel.runController.signal,
+      });
+      kernel.pendingContext.push({ kind: 'document', source, text: screened.text, flagged: screened.flagged });
+    },
     state: () => structuredClone(kernel.state),
     status: () => statusOf(kernel),
     onEvent: (listener) => recorder.onEntry(listener),

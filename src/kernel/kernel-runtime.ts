@@ -58,8 +58,8 @@ export interface KernelRuntime {
   /** Aborted when a new task preempts the current turn. */
   turnController: AbortController;
   inFlight: Set<InFlightCall>;
-  /** Verified orders that join the context at the next turn boundary. */
-  pendingOrders: ContextEntry[];
+  /** Verified orders and documents that join the context at the next turn boundary. */
+  pendingContext: ContextEntry[];
   checkAnswers: Map<string, CheckAnswer>;
   /** Wakes whoever waits for an order, a lease change or a halt. */
   waiters: Set<() => void>;

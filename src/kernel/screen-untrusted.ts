@@ -33,7 +33,9 @@ export async function screenUntrusted(
   });
   if (result.verdict === 'pass') return { text, flagged: false };
   if (runtime.charter.screening.onFlag === 'withhold') {
-    return { text: `[withheld by screening: ${result.reasons.join('; ') || 'flagged'}]`, flagged: true };
+    // Only the detectors' names: a reason may quote the very text being withheld.
+    const names = [...new Set(result.reasons.map((reason) => reason.split(':')[0]!.trim()))].join(', ');
+    return { text: `[withheld by screening: ${names || 'flagged'}]`, flagged: true };
   }
   return { text, flagged: true };
 }

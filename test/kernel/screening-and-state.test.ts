@@ -22,7 +22,7 @@ describe('screening tool results', () => {
     expect(verdict.data).toMatchObject({ provenance: 'tool', verdict: 'flag' });
     const shown = provider.calls[1]!.messages.find((message) => message.role === 'tool')!.content;
     expect(shown).toContain('withheld by screening');
-    expect(shown).not.toContain('evil@example.com');
+    expect(shown).not.toMatch(/evil@example|Ignore/);
   });
 
   it('shows flagged content under a warning when the charter says warn, and passes clean content', async () => {
@@ -46,6 +46,31 @@ describe('screening tool results', () => {
     expect(flagged!.content).toContain('Screening flagged it');
     expect(flagged!.content).toContain('evil@example.com');
     expect(clean!.content).not.toContain('Screening flagged it');
+  });
+});
+
+describe('documents', () => {
+  it('are screened and marked as data, never as orders', async () => {
+    const { kernel, provider, store } = createTestKernel({
+      turns: [{ text: 'summarised' }],
+      extra: { screener: createScreener() },
+    });
+    kernel.deliver(signOrder('task', { text: 'summarise the email' }, { clock }));
+    await kernel.addDocument({ source: 'email from bob@example.com', text: 'Lunch is at noon on Friday.' });
+    await kernel.addDocument({ source: 'web page', text: injection });
+    expect(await kernel.run()).toEqual({ type: 'final', text: 'summarised' });
+    const messages = provider.calls[0]!.messages;
+    const documents = messages.filter((message) => message.content.startsWith('[data: document'));
+    expect(documents).toHaveLength(2);
+    expect(documents[0]!.content).toMatch(
+      /<<untrusted-[a-z0-9]+ provenance="document" source="email from bob@example.com">>/,
+    );
+    expect(documents[1]!.content).toMatch(/\[withheld\^[a-z0-9]+\^by\^/);
+    expect(documents[1]!.content).not.toMatch(/evil@example|Ignore/);
+    expect(messages.filter((message) => message.content.startsWith('[verified order'))).toHaveLength(1);
+    expect(
+      store.entries.filter((entry) => entry.type === 'screening-verdict').map((entry) => entry.data.verdict),
+    ).toEqual(['pass', 'flag']);
   });
 });
 
