@@ -9,7 +9,7 @@ export interface AuditVerifyOptions {
   /** Fail unless every checkpoint is signed and the log ends with one (a cleanly closed, fully sealed log). */
   requireSealed?: boolean;
   /** The head a trusted source recorded (a store's head row, an anchor kept elsewhere): the chain must end there. */
-  expectedHead?: { seq: number; hash: string };
+  expectedHead?: { seq: number; hash: string; checkpointSeq?: number };
 }
 
 export interface AuditChainSummary {
@@ -41,6 +41,7 @@ export class AuditChainVerifier {
   #signed = 0;
   #unsigned = 0;
   #lastSignedSeq = 0;
+  #lastCheckpointSeq = 0;
   #lastType = '';
 
   constructor(options: AuditVerifyOptions = {}) {
@@ -98,6 +99,7 @@ export class AuditChainVerifier {
     if (type === 'checkpoint') {
       const failure = this.#checkCheckpoint(expected, agent, dataJson, prev);
       if (failure !== undefined) return failure;
+      this.#lastCheckpointSeq = expected;
     }
     this.#seq = expected;
     this.#prev = hash;
@@ -139,6 +141,12 @@ export class AuditChainVerifier {
         );
       }
       return this.#fail(this.#seq, `entry ${this.#seq} differs from the head the store recorded`);
+    }
+    if (expected?.checkpointSeq !== undefined && expected.checkpointSeq !== this.#lastCheckpointSeq) {
+      return this.#fail(
+        Math.max(1, Math.min(expected.checkpointSeq, this.#lastCheckpointSeq)),
+        `the head records the last checkpoint at seq ${expected.checkpointSeq}, but it is at seq ${this.#lastCheckpointSeq}`,
+      );
     }
     if (this.#options.requireSealed && (this.#lastType !== 'checkpoint' || this.#lastSignedSeq !== this.#seq)) {
       return this.#fail(

@@ -6,7 +6,7 @@ import {
   AuditChainVerifier,
   type AuditVerifyOptions,
 } from '../verify-audit-chain.ts';
-import { checkAuditFreeSpace } from './check-audit-free-space.ts';
+import { checkAuditPages } from './check-audit-pages.ts';
 import { openSqliteAuditLog } from './open-sqlite-audit-log.ts';
 
 /** Damage below the chain: the file, its pages or the audit tables themselves. No single entry can be named. */
@@ -52,7 +52,7 @@ function verifyOpenedLog(
   path: string,
   options: SqliteAuditLogVerifyOptions,
 ): SqliteAuditLogVerification {
-  let head: { seq: number; hash: string };
+  let head: { seq: number; hash: string; checkpointSeq: number };
   try {
     const version = database.prepare(`SELECT value FROM audit_meta WHERE key = 'schemaVersion'`).get()?.value;
     if (version !== String(auditSchemaVersion)) {
@@ -61,11 +61,16 @@ function verifyOpenedLog(
         0,
       );
     }
-    const headRow = database.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get();
-    if (headRow === undefined || typeof headRow.seq !== 'number' || typeof headRow.hash !== 'string') {
+    const headRow = database.prepare('SELECT seq, hash, checkpoint_seq FROM audit_head WHERE id = 1').get();
+    if (
+      headRow === undefined ||
+      typeof headRow.seq !== 'number' ||
+      typeof headRow.hash !== 'string' ||
+      typeof headRow.checkpoint_seq !== 'number'
+    ) {
       return fileFailure('the audit head row is missing or malformed', 0);
     }
-    head = { seq: headRow.seq, hash: headRow.hash };
+    head = { seq: headRow.seq, hash: headRow.hash, checkpointSeq: headRow.checkpoint_seq };
   } catch (error) {
     return fileFailure(`SQLite cannot read the audit tables: ${(error as Error).message}`, 0);
   }
@@ -101,9 +106,9 @@ function verifyOpenedLog(
   if (options.chainOnly) return verdict;
   const integrity = checkIntegrity(database);
   if (integrity !== undefined) return fileFailure(integrity, verdict.entries);
-  const freeSpace = checkAuditFreeSpace(database, path);
-  if (freeSpace.ok === false) return fileFailure(`changed bytes in unused space: ${freeSpace.reason}`, verdict.entries);
-  return freeSpace.ok === true ? verdict : { ...verdict, notes: [freeSpace.reason] };
+  const pages = checkAuditPages(database, path);
+  if (pages.ok === false) return fileFailure(pages.reason, verdict.entries);
+  return pages.ok === true ? verdict : { ...verdict, notes: [pages.reason] };
 }
 
 /** SQLite's integrity check covers every page of the file, other parts' tables included. */

@@ -1,11 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
+import { checkSqliteHeader } from './check-sqlite-header.ts';
 import { auditTables } from './sqlite-audit-schema.ts';
 
-export type FreeSpaceCheck =
-  | { ok: true; pages: number }
-  | { ok: false; reason: string }
-  | { ok: 'skipped'; reason: string };
+export type PageCheck = { ok: true; pages: number } | { ok: false; reason: string } | { ok: 'skipped'; reason: string };
 
 // Beyond this a WAL snapshot is not copied into memory; the check is skipped and says so.
 const maxSerializedBytes = 512 * 1024 * 1024;
@@ -19,22 +17,31 @@ interface PageRow {
 }
 
 /**
- * The store writes with `secure_delete` on, so every byte its pages do not use is zero. SQLite never reads those bytes,
- * so a change there escapes the chain and the integrity check; this check catches it for the audit tables' pages.
- * Must run inside the caller's read transaction, so the pages it reads are the snapshot the chain was verified on.
+ * Checks the file below the rows, on the same snapshot the chain was verified on (call it inside the caller's read
+ * transaction): the fields of the file header SQLite tolerates, and the unused bytes of the audit log's leaf and
+ * overflow pages. The store writes with `secure_delete` on and only ever appends at the right edge, so those bytes
+ * stay zero; SQLite never reads them, so a change there escapes the chain and the integrity check, but not this.
+ * Interior pages are skipped: SQLite leaves stale divider cells in their unused space when it rebalances them.
  */
-export function checkAuditFreeSpace(database: DatabaseSync, path: string): FreeSpaceCheck {
+export function checkAuditPages(database: DatabaseSync, path: string): PageCheck {
   const names = [auditTables.entries, auditTables.head, auditTables.meta, `sqlite_autoindex_${auditTables.meta}_1`];
   const pages = database
-    .prepare(`SELECT name, pageno, pagetype, unused, pgsize FROM dbstat WHERE name IN (?, ?, ?, ?) ORDER BY pageno`)
+    .prepare(
+      `SELECT name, pageno, pagetype, unused, pgsize FROM dbstat WHERE name IN (?, ?, ?, ?) AND pagetype != 'internal' ORDER BY pageno`,
+    )
     .all(...names) as unknown as PageRow[];
+  const pageSize = Number(database.prepare('PRAGMA page_size').get()?.page_size);
   const readPage = pageReader(database, path);
   if (typeof readPage === 'string') return { ok: 'skipped', reason: readPage };
   try {
+    const header = checkSqliteHeader(readPage.read(1, pageSize).subarray(0, 100));
+    if (header !== undefined) return { ok: false, reason: header };
     for (const page of pages) {
       const bytes = readPage.read(page.pageno, page.pgsize);
-      const problem = page.pagetype === 'overflow' ? overflowProblem(bytes, page.unused) : treeProblem(bytes);
-      if (problem !== undefined) return { ok: false, reason: `page ${page.pageno} of ${page.name}: ${problem}` };
+      const problem = page.pagetype === 'overflow' ? overflowProblem(bytes, page.unused) : leafProblem(bytes);
+      if (problem !== undefined) {
+        return { ok: false, reason: `changed bytes in unused space: page ${page.pageno} of ${page.name}: ${problem}` };
+      }
     }
   } finally {
     readPage.close();
@@ -42,7 +49,7 @@ export function checkAuditFreeSpace(database: DatabaseSync, path: string): FreeS
   return { ok: true, pages: pages.length };
 }
 
-function treeProblem(page: Buffer): string | undefined {
+function leafProblem(page: Buffer): string | undefined {
   const type = page[0];
   const headerSize = type === 2 || type === 5 ? 12 : 8;
   const firstFreeblock = page.readUInt16BE(1);
@@ -93,7 +100,7 @@ function pageReader(database: DatabaseSync, path: string): PageReader | string {
   }
   const row = database.prepare('SELECT page_count * page_size AS bytes FROM pragma_page_count, pragma_page_size').get();
   if (Number(row?.bytes) > maxSerializedBytes) {
-    return 'free space not checked: the log has WAL frames not yet checkpointed and is too large to snapshot';
+    return 'pages not checked: the log has WAL frames not yet checkpointed and is too large to snapshot';
   }
   const image = Buffer.from(database.serialize());
   return {
