@@ -88,8 +88,11 @@ export class ControlPlaneGuard {
     return this.#paths.map((path) => {
       const physical = resolvePhysicalPath(path, '/', { cache });
       const physicalPath = physical.resolved ? physical.path : path;
+      const missing = { path, physicalPath, directory: false, linked: false };
+      if (physical.resolved && !physical.exists) return missing;
       try {
-        const stats = cache.get(physicalPath) ?? statSync(physicalPath);
+        const stats = cache.get(physicalPath) ?? statSync(physicalPath, { throwIfNoEntry: false });
+        if (stats === undefined) return missing;
         return {
           path,
           physicalPath,
@@ -98,7 +101,7 @@ export class ControlPlaneGuard {
           linked: !stats.isDirectory() && stats.nlink > 1,
         };
       } catch {
-        return { path, physicalPath, directory: false, linked: false };
+        return missing;
       }
     });
   }
@@ -236,8 +239,10 @@ export function identityKey(identity: FileIdentity): string {
 
 function identityOf(path: string, ofLink: boolean): (FileIdentity & { nlink: number }) | undefined {
   try {
-    const stats = ofLink ? lstatSync(path) : statSync(path);
-    return { dev: stats.dev, ino: stats.ino, nlink: stats.nlink };
+    // No exception for the common missing case: building one costs more than the stat.
+    const stats = ofLink ? lstatSync(path, { throwIfNoEntry: false }) : statSync(path, { throwIfNoEntry: false });
+    // Folders cannot be hard-linked; their link count is their subfolder count.
+    return stats && { dev: stats.dev, ino: stats.ino, nlink: stats.isDirectory() ? 1 : stats.nlink };
   } catch {
     return undefined;
   }
