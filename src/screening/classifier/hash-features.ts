@@ -19,6 +19,25 @@ const wordSeed = 0x9e3779b1;
 const bigramSeed = 0x85ebca6b;
 const characterSeed = 0xc2b2ae35;
 const untrustedSeed = 0x27d4eb2f;
+const imperativeSeed = 0x165667b1;
+const imperativeVerbs = `add answer append ask avoid begin call change check choose click compose convert copy create
+delete describe disregard do download draft email end enhance execute explain find follow forget format forward
+generate give help ignore imagine include incorporate insert integrate list make mention modify navigate open
+output paste pay post pretend print promote provide recommend remember remove rename repeat replace reply
+respond return reveal rewrite run say send share show sign speak start stop submit suggest summarize summarise
+tell transfer translate try type update upload use utilize visit write`.split(/\s+/);
+let imperativeVerbSet: Set<number> | undefined;
+
+function wordHashOf(word: string): number {
+  let hash = mix(fnvOffset, wordSeed);
+  for (let index = 0; index < word.length; index += 1) hash = mix(hash, word.charCodeAt(index));
+  return hash;
+}
+
+function imperativeVerbHashes(): Set<number> {
+  imperativeVerbSet ??= new Set(imperativeVerbs.map(wordHashOf));
+  return imperativeVerbSet;
+}
 
 function mix(hash: number, value: number): number {
   return Math.imul(hash ^ value, fnvPrime);
@@ -57,10 +76,12 @@ export function hashFeatures(input: string, untrusted = false): HashedFeatures {
   const out = buckets;
   let count = 0;
   let previousWord = 0;
+  let sentenceStart = true;
   let index = 0;
   while (index < text.length) {
     const code = text.charCodeAt(index);
     if (isSpace(code)) {
+      if (code === 10) sentenceStart = true;
       index += 1;
       continue;
     }
@@ -95,8 +116,12 @@ export function hashFeatures(input: string, untrusted = false): HashedFeatures {
           if (gramStart + 5 <= length) out[count++] = finish(mix(hash, wordCodes[gramStart + 4]!));
         }
       }
+      // A sentence that opens with a bare verb is an order; inside a document that is the injection's shape.
+      if (untrusted && sentenceStart && imperativeVerbHashes().has(wordHash)) out[count++] = finish(imperativeSeed);
+      sentenceStart = false;
     } else {
       wordHash = mix(wordHash, code);
+      if (code === 46 || code === 33 || code === 63 || code === 58) sentenceStart = true;
       index += 1;
     }
     out[count++] = finish(wordHash);
@@ -129,11 +154,5 @@ export function hashFeatures(input: string, untrusted = false): HashedFeatures {
 
 /** The bucket of one word's unigram feature, for explaining a score in words. */
 export function wordBucket(word: string): number {
-  let hash = mix(fnvOffset, wordSeed);
-  const lower = word.toLowerCase();
-  for (let index = 0; index < lower.length; index += 1) {
-    const code = lower.charCodeAt(index);
-    hash = mix(hash, code >= 48 && code <= 57 ? 48 : code);
-  }
-  return finish(hash);
+  return finish(wordHashOf(word.toLowerCase().replace(/[0-9]/g, '0')));
 }

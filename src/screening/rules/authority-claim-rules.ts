@@ -18,7 +18,7 @@ export const authorityClaimRules: Rule[] = [
     family,
     0.7,
     'forges a system, admin or developer message',
-    /(?:^|\n)\s*[[<(#*{]*\s*(?:system|admin|administrator|developer|root|sysadmin|operator)\s*(?:message|prompt|note|notice|request|instructions?|override)?\s*[\]>)}]*\s*(?::|::)|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}\]|<\|?\s*(?:system|im_start\|>\s*system)\s*\|?>|###\s*\(system_message\)/i,
+    /(?:^|\n)\s*[[<(#*{]*\s*(?:system|admin|administrator|developer|root|sysadmin|operator)\s*(?:message|prompt|note|notice|request|instructions?|override)?\s*[\]>)}]*\s*(?::|::)|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}\]|<\|im_start\|>\s*system|<\|?\s*system\s*\|?>|###\s*\(system_message\)/i,
   ),
   patternRule(
     'privileged-mode',

@@ -12,6 +12,9 @@ const shingleSize = 5;
 const containmentThreshold = 0.5;
 /** Shingles in more rows than this are boilerplate, not evidence of a shared origin. */
 const maximumShingleRows = 30;
+/** Constructed rows sharing this many shingles that occur in few rows carry the same inserted attack. */
+const minimumSharedAttackShingles = 3;
+const maximumSharedAttackRows = 12;
 
 function shingles(text: string): Set<string> {
   const words = text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
@@ -71,6 +74,19 @@ export function groupNearDuplicates(rows: readonly GroupableRow[]): number[] {
       const smaller = Math.min(set.size, rowShingles[other]!.size);
       if (smaller > 0 && count / smaller >= containmentThreshold) sets.union(row, other);
     }
+  });
+  // Constructed rows (one attack placed into many host documents) share the attack's rare shingles.
+  rowShingles.forEach((set, row) => {
+    if (!rows[row]!.source.includes(' + ')) return;
+    const shared = new Map<number, number>();
+    for (const shingle of set) {
+      const list = index.get(shingle)!;
+      if (list.length > maximumSharedAttackRows) continue;
+      for (const other of list) {
+        if (other > row && rows[other]!.source.includes(' + ')) shared.set(other, (shared.get(other) ?? 0) + 1);
+      }
+    }
+    for (const [other, count] of shared) if (count >= minimumSharedAttackShingles) sets.union(row, other);
   });
   // Templated rows: one wrapper around many goals. Same constructed source and same opening words.
   const templates = new Map<string, number>();

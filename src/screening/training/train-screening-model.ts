@@ -80,7 +80,10 @@ function trainClassifier(rows: readonly PreparedRow[], settings: TrainingSetting
   for (const entry of rows) {
     if (entry.row.kind === 'indirect_injection') {
       const chunk = classifierLogits(selector, entry.combined, true).chunk;
+      // The same words are an injection inside a document and an ordinary request from a principal: the
+      // untrusted-only features learn the difference, the shared ones do not learn that requests are attacks.
       examples.push({ features: hashFeatures(chunk, true), label: 1 });
+      examples.push({ features: hashFeatures(chunk, false), label: 0 });
       continue;
     }
     examples.push(whole(entry));
