@@ -25,7 +25,7 @@ export function createMemorySeenOrderStore(): SeenOrderStore {
 
 /** Persists seen ids in node:sqlite (WAL), in a table of its own so the file can hold other stores too. */
 export function openSqliteSeenOrderStore(path = defaultStatePath): SeenOrderStore {
-  let database: DatabaseSync;
+  let database: DatabaseSync | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     database = new DatabaseSync(path);
@@ -34,22 +34,22 @@ export function openSqliteSeenOrderStore(path = defaultStatePath): SeenOrderStor
       'CREATE TABLE IF NOT EXISTS authority_seen_orders (id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) STRICT',
     );
   } catch (error) {
+    if (database?.isOpen) database.close();
     throw new InvalidInputError(`Cannot open the state store ${path}: ${(error as Error).message}`, {
       cause: error,
       code: 'io',
     });
   }
-  const select: StatementSync = database.prepare('SELECT 1 FROM authority_seen_orders WHERE id = ?');
-  const insert: StatementSync = database.prepare(
-    'INSERT OR IGNORE INTO authority_seen_orders (id, seen_at) VALUES (?, ?)',
-  );
+  const open = database;
+  const select: StatementSync = open.prepare('SELECT 1 FROM authority_seen_orders WHERE id = ?');
+  const insert: StatementSync = open.prepare('INSERT OR IGNORE INTO authority_seen_orders (id, seen_at) VALUES (?, ?)');
   return {
     has: (id) => select.get(id) !== undefined,
     add: (id, seenAt) => {
       insert.run(id, seenAt);
     },
     close: () => {
-      if (database.isOpen) database.close();
+      if (open.isOpen) open.close();
     },
   };
 }
