@@ -131,7 +131,7 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
         clearTimeout(timeout);
         // The group is gone once the sandbox's first process is: the kernel kills the rest of its namespace.
         if (killTimer && !isProcessGroupAlive(pgid)) clearTimeout(killTimer);
-        void invocation.release();
+        rmSync(invocation.stage, { recursive: true, force: true });
       });
 
       // On a stop the call ends at once; the group is terminated and, after the grace, killed.
