@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
+import { registerLabCharterCommand } from './lab-charter.ts';
+import { registerLabLobbyingCommand } from './lab-lobbying.ts';
+import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
 import { registerLabReplayCommand } from './lab-replay.ts';
 import { registerLabRunCommand } from './lab-run.ts';
 
 /** Each registrar adds one subcommand to `heed lab`; `run` is the default. */
-// biome-ignore format: one entry per line, so that subcommands added on other branches merge cleanly
 const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabRunCommand,
   registerLabReplayCommand,
+  registerLabOffSwitchCommand,
+  registerLabLobbyingCommand,
+  registerLabCharterCommand,
 ];
 
 export function registerLabCommand(program: Command): void {
