@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,15 @@ describe('heed lab run', () => {
       expect(bad.stderr).toMatch(/seed/);
     }
     expect(() => readFileSync(join(out, 'lab.json'))).toThrow();
+  });
+
+  it('refuses an --out that is not a writable folder before running anything', async () => {
+    const file = join(folder, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const run = await runHeed(['lab', '--only', 'supervision', '--out', join(file, 'report')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Cannot write the report to .*a-file/);
+    expect(run.stderr).not.toContain('lab: 1/1');
   });
 });
 

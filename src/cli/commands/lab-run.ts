@@ -2,7 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { formatTextTable } from '../../core/report/format-text-table.ts';
-import { writeLabReport } from '../../lab/report/write-lab-report.ts';
+import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
 import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
 
 /** Parses a whole-number option strictly: `20` is fine, `20x`, `2.5` and `` are not. */
@@ -91,6 +91,7 @@ export function registerLabRunCommand(lab: Command): void {
               .filter((name) => name !== '');
       // Check the names and numbers before any work starts.
       selectExperiments({ seeds, ...(only === undefined ? {} : { only }) });
+      prepareReportFolder(options.out);
       const progress = createProgressDisplay();
       let run: Awaited<ReturnType<typeof runLab>>;
       try {
