@@ -2,6 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { formatTextTable } from '../../core/report/format-text-table.ts';
+import { experiments } from '../../lab/experiments/index.ts';
 import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
 import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
 
@@ -74,8 +75,11 @@ function createProgressDisplay(): { update: (progress: LabProgress) => void; sto
 export function registerLabRunCommand(lab: Command): void {
   lab
     .command('run', { isDefault: true })
-    .description('run every registered experiment, print its result tables, write lab.json and lab.html')
-    .option('--only <names>', 'run only these experiments (comma-separated)')
+    .description('(default) run every registered experiment, print its result tables, write lab.json and lab.html')
+    .option(
+      '--only <names>',
+      `run only these experiments, comma-separated (${experiments.map((experiment) => experiment.name).join(', ')})`,
+    )
     .option('--seeds <count>', 'seeds per experiment', String(defaultSeeds))
     .option('--out <folder>', 'folder for lab.json and lab.html', 'heed-report')
     .option('--json', 'print the lab.json document on stdout instead of the tables')
