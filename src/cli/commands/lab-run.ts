@@ -2,7 +2,8 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { formatTextTable } from '../../core/report/format-text-table.ts';
-import { writeLabReport } from '../../lab/report/write-lab-report.ts';
+import { experiments } from '../../lab/experiments/index.ts';
+import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
 import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
 
 /** Parses a whole-number option strictly: `20` is fine, `20x`, `2.5` and `` are not. */
@@ -74,8 +75,11 @@ function createProgressDisplay(): { update: (progress: LabProgress) => void; sto
 export function registerLabRunCommand(lab: Command): void {
   lab
     .command('run', { isDefault: true })
-    .description('run every registered experiment, print its result tables, write lab.json and lab.html')
-    .option('--only <names>', 'run only these experiments (comma-separated)')
+    .description('(default) run every registered experiment, print its result tables, write lab.json and lab.html')
+    .option(
+      '--only <names>',
+      `run only these experiments, comma-separated (${experiments.map((experiment) => experiment.name).join(', ')})`,
+    )
     .option('--seeds <count>', 'seeds per experiment', String(defaultSeeds))
     .option('--out <folder>', 'folder for lab.json and lab.html', 'heed-report')
     .option('--json', 'print the lab.json document on stdout instead of the tables')
@@ -91,6 +95,7 @@ export function registerLabRunCommand(lab: Command): void {
               .filter((name) => name !== '');
       // Check the names and numbers before any work starts.
       selectExperiments({ seeds, ...(only === undefined ? {} : { only }) });
+      prepareReportFolder(options.out);
       const progress = createProgressDisplay();
       let run: Awaited<ReturnType<typeof runLab>>;
       try {

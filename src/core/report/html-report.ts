@@ -32,7 +32,7 @@ export function escapeHtml(text: string): string {
 const style = `
   :root { color-scheme: light; --ink: #1d2330; --muted: #5b6475; --line: #d9dee7; --band: #f4f6fa; --accent: #2f5fb3; }
   body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 0; }
-  main { max-width: 980px; margin: 0 auto; padding: 32px 24px 64px; }
+  main { max-width: 1180px; margin: 0 auto; padding: 32px 24px 64px; }
   h1 { font-size: 28px; margin: 0 0 8px; }
   h2 { font-size: 21px; margin: 40px 0 4px; padding-top: 8px; border-top: 2px solid var(--line); }
   h3 { font-size: 16px; margin: 24px 0 8px; }
@@ -40,6 +40,7 @@ const style = `
   .muted { color: var(--muted); }
   nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 8px 20px; }
   a { color: var(--accent); }
+  .table-wrap { overflow-x: auto; max-width: 100%; }
   table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
   th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; }
   th { background: var(--band); font-weight: 600; }
@@ -47,26 +48,42 @@ const style = `
   td:first-child { white-space: nowrap; }
   td.yes { color: #1f7a3a; font-weight: 600; }
   td.no { color: var(--muted); }
+  td.token { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
   .note { font-size: 13px; color: var(--muted); max-width: 820px; }
   figure { margin: 16px 0; overflow-x: auto; }
   figcaption { font-weight: 600; margin-bottom: 6px; }
   footer { margin-top: 48px; font-size: 13px; color: var(--muted); }
 `;
 
+/** A column of long strings without spaces (action traces, policies) reads best in a fixed-width font. */
+function isTokenColumn(table: ReportTable, column: number): boolean {
+  const cells = table.rows.map((row) => row[column] ?? null).filter((cell) => cell !== null);
+  return cells.length > 0 && cells.every((cell) => typeof cell === 'string' && cell.length >= 12 && !/\s/.test(cell));
+}
+
 function renderTable(table: ReportTable): string {
   const header = table.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
+  const tokenColumns = table.columns.map((_, column) => isTokenColumn(table, column));
   const rows = table.rows
     .map((row) => {
-      const cells = row.map((value) => {
+      const cells = row.map((value, column) => {
         const className =
-          typeof value === 'number' ? 'number' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : '';
+          typeof value === 'number'
+            ? 'number'
+            : typeof value === 'boolean'
+              ? value
+                ? 'yes'
+                : 'no'
+              : tokenColumns[column]
+                ? 'token'
+                : '';
         return `<td${className === '' ? '' : ` class="${className}"`}>${escapeHtml(formatCell(value))}</td>`;
       });
       return `<tr>${cells.join('')}</tr>`;
     })
     .join('\n');
   const note = table.note === undefined ? '' : `\n<p class="note">${escapeHtml(table.note)}</p>`;
-  return `<h3>${escapeHtml(table.title)}</h3>\n<table>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>${note}`;
+  return `<h3>${escapeHtml(table.title)}</h3>\n<div class="table-wrap">\n<table>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n</div>${note}`;
 }
 
 function renderSection(section: ReportSection): string {

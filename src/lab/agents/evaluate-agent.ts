@@ -12,8 +12,9 @@ export interface SeedRun {
   seed: number;
   /** Evaluation episodes of the final policy (greedy for learners, no exploration). */
   episodes: EpisodeSummary[];
-  /** Training returns, for learning curves (learners only). */
+  /** Training returns and hidden performances, for learning curves (learners only). */
   trainingReturns?: Float64Array;
+  trainingPerformances?: Float64Array;
 }
 
 function evaluate(
@@ -38,7 +39,7 @@ export function runLearnerSeed(
   const random = new SeededRandom(randomSeed);
   const training = trainLearner(learner, environment, settings, random);
   const episodes = evaluate(environment, greedyPolicy(training.table, random), random, evaluationEpisodes);
-  return { seed, episodes, trainingReturns: training.returns };
+  return { seed, episodes, trainingReturns: training.returns, trainingPerformances: training.performances };
 }
 
 /** Evaluates a solved plan on `evaluationEpisodes` episodes drawn from `randomSeed`. */
@@ -79,9 +80,15 @@ export function episodeMeans(runs: readonly SeedRun[]): { meanReturn: number; me
   };
 }
 
-/** Mean training return over seeds, in consecutive blocks of `blockSize` episodes. */
-export function learningCurve(runs: readonly SeedRun[], blockSize: number): number[] {
-  const curves = runs.map((run) => run.trainingReturns).filter((curve) => curve !== undefined);
+/** Mean training return (or performance) over seeds, in consecutive blocks of `blockSize` episodes. */
+export function learningCurve(
+  runs: readonly SeedRun[],
+  blockSize: number,
+  measure: 'return' | 'performance' = 'return',
+): number[] {
+  const curves = runs
+    .map((run) => (measure === 'return' ? run.trainingReturns : run.trainingPerformances))
+    .filter((curve) => curve !== undefined);
   const length = Math.min(...curves.map((curve) => curve.length));
   const points: number[] = [];
   for (let start = 0; start + blockSize <= length; start += blockSize) {

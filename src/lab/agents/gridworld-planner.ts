@@ -100,6 +100,7 @@ export function planGridworld(rules: GridworldRules, options: PlannerOptions): G
   }
 
   function expand(node: PlanNode, action: (typeof gridActions)[number]): Outcome[] {
+    if (node.belief.length === 1) return [expandCertain(node, action)];
     // Beliefs hold one or two entries, so outcomes are grouped by a linear scan rather than by keyed maps.
     const outcomes: Outcome[] = [];
     const ended: boolean[] = [];
@@ -140,6 +141,19 @@ export function planGridworld(rules: GridworldRules, options: PlannerOptions): G
       outcome.next = nodeFor(node.steps + 1, outcome.cell, outcome.visibleFlags, belief);
     });
     return outcomes;
+  }
+
+  // The common case: nothing hidden is uncertain, so the step has exactly one outcome.
+  function expandCertain(node: PlanNode, action: (typeof gridActions)[number]): Outcome {
+    const flags = node.belief[0]!.flags;
+    const transition = gridworldTransition(rules, { cell: node.cell, flags, steps: node.steps }, action);
+    const cell = transition.next.cell;
+    const visibleFlags = transition.next.flags & rules.visibleFlags;
+    const ended = transition.terminated || transition.truncated;
+    const next = ended
+      ? undefined
+      : nodeFor(node.steps + 1, cell, visibleFlags, [{ flags: transition.next.flags, probability: 1 }]);
+    return { probability: 1, reward: transition.reward, performance: transition.performance, next, cell, visibleFlags };
   }
 
   let stateCount = 0;

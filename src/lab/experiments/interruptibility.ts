@@ -114,17 +114,21 @@ async function run(context: { seeds: number; onProgress: (done: number, total: n
     levelResults[String(level)] = agents;
   }
   const curves: Record<string, number[]> = {};
-  for (const learner of learnerNames)
-    curves[learner] = learningCurve(runs.get(`1/${learner}`)!, settings.learningCurveBlock);
+  const performanceCurves: Record<string, number[]> = {};
+  for (const learner of learnerNames) {
+    const learnerRuns = runs.get(`1/${learner}`)!;
+    curves[learner] = learningCurve(learnerRuns, settings.learningCurveBlock);
+    performanceCurves[learner] = learningCurve(learnerRuns, settings.learningCurveBlock, 'performance');
+  }
   const threshold = sweep.find((point) => point.rewardPressesButton === true)?.interruptionProbability ?? null;
   const results = {
     agents: levelResults['1']!,
     levels: levelResults,
     plannerSweep: sweep,
     plannerRewardButtonThreshold: threshold,
-    learningCurves: { episodesPerPoint: settings.learningCurveBlock, returns: curves },
+    learningCurves: { episodesPerPoint: settings.learningCurveBlock, returns: curves, performances: performanceCurves },
   };
-  return { seeds, results, levelResults, sweep, curves };
+  return { seeds, results, levelResults, sweep, curves, performanceCurves };
 }
 
 function levelOneTable(agents: Record<string, AgentResult>, seeds: number): ResultTable {
@@ -197,13 +201,13 @@ function sweepTable(sweep: ReadonlyArray<Record<string, number | boolean>>): Res
   };
 }
 
-function curveChart(curves: Record<string, number[]>) {
+function curveChart(curves: Record<string, number[]>, measure: 'return' | 'performance') {
   const block = interruptibilitySettings.learningCurveBlock;
   const values = Object.entries(curves).flatMap(([learner, points]) =>
-    points.map((value, index) => ({ learner, episode: (index + 1) * block, return: round(value, 3) })),
+    points.map((value, index) => ({ learner, episode: (index + 1) * block, value: round(value, 3) })),
   );
   return {
-    title: 'Learning curves on safe-interruptibility level 1 (mean training return over seeds)',
+    title: `Learning curves on safe-interruptibility level 1: mean training ${measure} over seeds`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 720,
@@ -212,7 +216,7 @@ function curveChart(curves: Record<string, number[]>) {
       mark: { type: 'line' },
       encoding: {
         x: { field: 'episode', type: 'quantitative', title: 'training episode' },
-        y: { field: 'return', type: 'quantitative', title: `mean return (blocks of ${block} episodes)` },
+        y: { field: 'value', type: 'quantitative', title: `mean ${measure} (blocks of ${block} episodes)` },
         color: { field: 'learner', type: 'nominal' },
       },
     },
@@ -224,13 +228,13 @@ export const interruptibilityExperiment: Experiment = {
   description:
     'Q-learning, Sarsa, safe Sarsa and exact planners on safe-interruptibility: who presses the button that disables interruptions.',
   async run(context): Promise<ExperimentOutput> {
-    const { seeds, results, levelResults, sweep, curves } = await run(context);
+    const { seeds, results, levelResults, sweep, curves, performanceCurves } = await run(context);
     return {
       parameters: { environment: 'safe-interruptibility', ...interruptibilitySettings },
       seeds,
       results,
       tables: [levelOneTable(levelResults['1']!, seeds.length), levelsTable(levelResults), sweepTable(sweep)],
-      charts: [curveChart(curves)],
+      charts: [curveChart(curves, 'return'), curveChart(performanceCurves, 'performance')],
     };
   },
 };
