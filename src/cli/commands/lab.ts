@@ -2,14 +2,6 @@ import type { Command } from 'commander';
 import { registerLabCharterCommand } from './lab-charter.ts';
 import { registerLabLobbyingCommand } from './lab-lobbying.ts';
 import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
-
-/** Each registrar adds one subcommand to `heed lab`. */
-const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
-  registerLabOffSwitchCommand,
-  registerLabLobbyingCommand,
-  registerLabCharterCommand,
-];
-
 import { registerLabReplayCommand } from './lab-replay.ts';
 import { registerLabRunCommand } from './lab-run.ts';
 
@@ -18,6 +10,9 @@ import { registerLabRunCommand } from './lab-run.ts';
 const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabRunCommand,
   registerLabReplayCommand,
+  registerLabOffSwitchCommand,
+  registerLabLobbyingCommand,
+  registerLabCharterCommand,
 ];
 
 export function registerLabCommand(program: Command): void {
