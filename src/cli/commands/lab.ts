@@ -6,7 +6,6 @@ import { registerLabReplayCommand } from './lab-replay.ts';
 import { registerLabRunCommand } from './lab-run.ts';
 
 /** Each registrar adds one subcommand to `heed lab`; `run` is the default. */
-// biome-ignore format: one entry per line, so that subcommands added on other branches merge cleanly
 const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabRunCommand,
   registerLabReplayCommand,

@@ -6,7 +6,6 @@ import { offSwitchExperiment } from './off-switch.ts';
 import { supervisionExperiment } from './supervision.ts';
 
 /** Every experiment `heed lab` runs, in the order it runs and reports them. */
-// biome-ignore format: one entry per line, so that experiments added on other branches merge cleanly
 export const experiments: readonly Experiment[] = [
   interruptibilityExperiment,
   supervisionExperiment,
