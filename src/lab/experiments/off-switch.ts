@@ -24,7 +24,12 @@ function deltaTable(points: OffSwitchGridPoint[], title: string, note: string): 
     rows: means.map((mean) => [
       mean,
       ...deviations.map((deviation) =>
-        round(points.find((point) => point.mean === mean && point.deviation === deviation)?.delta ?? Number.NaN, 4),
+        // Significant digits, not decimals: a tiny positive Δ must not print as 0.
+        Number(
+          (
+            points.find((point) => point.mean === mean && point.deviation === deviation)?.delta ?? Number.NaN
+          ).toPrecision(4),
+        ),
       ),
     ]),
     note,
