@@ -92,8 +92,36 @@ const confusables: Record<string, string> = {
 const mixedScriptWord =
   /[\p{L}\p{M}]*(?:\p{Script=Latin}[\p{L}\p{M}]*[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}][\p{L}\p{M}]*\p{Script=Latin})[\p{L}\p{M}]*/gu;
 
-const base64Run = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])/g;
-const hexRun = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){10,}(?![0-9A-Fa-f])/g;
+const spacedHexHint = /[0-9A-Fa-f]{2}[ :][0-9A-Fa-f]{2}[ :][0-9A-Fa-f]{2}[ :][0-9A-Fa-f]{2}/;
+const spacedHexRun = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{2}(?:[ :][0-9A-Fa-f]{2}){9,}(?![0-9A-Fa-f])/g;
+
+function isBase64Character(code: number): boolean {
+  return (
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    (code >= 48 && code <= 57) ||
+    code === 43 ||
+    code === 47
+  );
+}
+
+/** Runs of 16 or more base64-alphabet characters (with their '=' padding): a character loop, no regex backtracking. */
+function* alphabetRuns(text: string): Generator<string> {
+  let start = -1;
+  for (let index = 0; index <= text.length; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : 32;
+    if (isBase64Character(code)) {
+      if (start < 0) start = index;
+      continue;
+    }
+    if (start >= 0) {
+      let end = index;
+      while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
+      if (index - start >= 16) yield text.slice(start, end);
+      start = -1;
+    }
+  }
+}
 const urlEncodedRun = /(?:%[0-9A-Fa-f]{2}){6,}/g;
 const htmlEntityRun = /(?:&#(?:x[0-9A-Fa-f]{1,6}|[0-9]{1,7});){6,}/g;
 const rot13Mention = /\brot[-\s]?13\b/i;
@@ -126,16 +154,24 @@ function rot13(text: string): string {
 
 function decodeEncodings(text: string): DecodedSegment[] {
   const decoded: DecodedSegment[] = [];
-  for (const match of text.matchAll(base64Run)) {
-    const run = match[0];
+  for (const run of alphabetRuns(text)) {
     // Words and identifiers match the alphabet too; real base64 of text mixes cases and usually digits or '+/='.
+    if (/^[0-9A-Fa-f]+$/.test(run)) {
+      if (run.length >= 20 && run.length % 2 === 0) {
+        const candidate = Buffer.from(run, 'hex').toString('latin1');
+        if (isReadableText(candidate)) decoded.push({ encoding: 'hex', text: candidate });
+      }
+      continue;
+    }
     if (!/[a-z]/.test(run) || !/[A-Z]/.test(run)) continue;
     const candidate = Buffer.from(run, 'base64').toString('latin1');
     if (isReadableText(candidate)) decoded.push({ encoding: 'base64', text: candidate });
   }
-  for (const match of text.matchAll(hexRun)) {
-    const candidate = Buffer.from(match[0].replace(/[ :]/g, ''), 'hex').toString('latin1');
-    if (isReadableText(candidate)) decoded.push({ encoding: 'hex', text: candidate });
+  if (spacedHexHint.test(text)) {
+    for (const match of text.matchAll(spacedHexRun)) {
+      const candidate = Buffer.from(match[0].replace(/[ :]/g, ''), 'hex').toString('latin1');
+      if (isReadableText(candidate)) decoded.push({ encoding: 'hex', text: candidate });
+    }
   }
   if (text.includes('%'))
     for (const match of text.matchAll(urlEncodedRun)) {

@@ -48,6 +48,8 @@ export interface ScreenerOptions {
 export interface Screener {
   readonly thresholds: ScreeningThresholds;
   screen(text: string, options: ScreenOptions): Promise<ScreeningVerdict>;
+  /** The same, without awaiting: for the built-in (synchronous) detectors only; throws if a detector is async. */
+  screenSync(text: string, options: ScreenOptions): ScreeningVerdict;
 }
 
 function clampScore(score: number, detector: string): number {
@@ -67,42 +69,71 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const calibration = options.calibration === undefined ? defaultCalibration() : options.calibration;
   const maxCharacters = options.maxCharacters ?? defaultMaxScreenedCharacters;
 
-  async function run(list: readonly Detector[], text: string, context: DetectorContext) {
-    const results: Record<string, DetectorResult> = {};
-    for (const detector of list) {
-      context.signal?.throwIfAborted();
-      const result = await detector.score(text, context);
-      results[detector.name] = { score: clampScore(result.score, detector.name), reasons: result.reasons };
-    }
-    return results;
+  function prepare(input: string, screenOptions: ScreenOptions) {
+    const truncated = input.length > maxCharacters;
+    const text = truncated ? input.slice(0, maxCharacters) : input;
+    const context: DetectorContext = {
+      provenance: screenOptions.provenance,
+      principals: screenOptions.principals ?? [],
+      normalized: normalizeText(text),
+      signal: screenOptions.signal,
+    };
+    return { text, truncated, context };
+  }
+
+  function record(results: Record<string, DetectorResult>, name: string, result: DetectorResult): void {
+    results[name] = { score: clampScore(result.score, name), reasons: result.reasons };
+  }
+
+  function decide(
+    local: Record<string, DetectorResult>,
+    judged: Record<string, DetectorResult>,
+    provenance: Provenance,
+    truncated: boolean,
+  ): ScreeningVerdict {
+    const score = Math.max(combineScores(local, calibration), ...Object.values(judged).map((result) => result.score));
+    const threshold = thresholds[provenance];
+    const all = { ...local, ...judged };
+    const reasons = [...new Set(Object.values(all).flatMap((result) => result.reasons))];
+    if (truncated) reasons.push(`only the first ${maxCharacters} characters were screened`);
+    return {
+      score,
+      verdict: score >= threshold ? 'flag' : 'pass',
+      threshold,
+      reasons,
+      detectors: all,
+      ...(truncated ? { truncated: true } : {}),
+    };
   }
 
   return {
     thresholds,
     async screen(input, screenOptions) {
-      const truncated = input.length > maxCharacters;
-      const text = truncated ? input.slice(0, maxCharacters) : input;
-      const context: DetectorContext = {
-        provenance: screenOptions.provenance,
-        principals: screenOptions.principals ?? [],
-        normalized: normalizeText(text),
-        signal: screenOptions.signal,
-      };
-      const local = await run(detectors, text, context);
-      const judged = await run(judges, text, context);
-      const score = Math.max(combineScores(local, calibration), ...Object.values(judged).map((result) => result.score));
-      const threshold = thresholds[screenOptions.provenance];
-      const all = { ...local, ...judged };
-      const reasons = [...new Set(Object.values(all).flatMap((result) => result.reasons))];
-      if (truncated) reasons.push(`only the first ${maxCharacters} characters were screened`);
-      return {
-        score,
-        verdict: score >= threshold ? 'flag' : 'pass',
-        threshold,
-        reasons,
-        detectors: all,
-        ...(truncated ? { truncated: true } : {}),
-      };
+      const { text, truncated, context } = prepare(input, screenOptions);
+      const local: Record<string, DetectorResult> = {};
+      const judged: Record<string, DetectorResult> = {};
+      for (const [list, results] of [
+        [detectors, local],
+        [judges, judged],
+      ] as const) {
+        for (const detector of list) {
+          context.signal?.throwIfAborted();
+          record(results, detector.name, await detector.score(text, context));
+        }
+      }
+      return decide(local, judged, screenOptions.provenance, truncated);
+    },
+    screenSync(input, screenOptions) {
+      if (judges.length > 0) throw new TypeError('screenSync cannot run external judges; use screen');
+      const { text, truncated, context } = prepare(input, screenOptions);
+      context.signal?.throwIfAborted();
+      const local: Record<string, DetectorResult> = {};
+      for (const detector of detectors) {
+        const result = detector.score(text, context);
+        if (result instanceof Promise) throw new TypeError(`detector '${detector.name}' is asynchronous; use screen`);
+        record(local, detector.name, result);
+      }
+      return decide(local, {}, screenOptions.provenance, truncated);
     },
   };
 }

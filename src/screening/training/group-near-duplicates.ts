@@ -91,8 +91,9 @@ export function groupNearDuplicates(rows: readonly GroupableRow[]): number[] {
   // Templated rows: one wrapper around many goals. Same constructed source and same opening words.
   const templates = new Map<string, number>();
   rows.forEach((row, position) => {
-    if (!row.source.includes(' + ')) return;
-    const opening = (row.text.toLowerCase().match(/[a-z0-9']+|[^\sa-z0-9']/g) ?? []).slice(0, 3).join(' ');
+    // Short constructed rows are a wrapper plus a goal; long ones are host documents, grouped above.
+    if (!row.source.includes(' + ') || row.text.length >= 400) return;
+    const opening = (row.text.toLowerCase().match(/[a-z0-9']+|[^\sa-z0-9']/g) ?? []).slice(0, 2).join(' ');
     const key = `${row.source}\u0000${opening}`;
     const first = templates.get(key);
     if (first === undefined) templates.set(key, position);

@@ -11,7 +11,7 @@ export function renderMetricsMarkdown(metrics: ScreeningMetrics): string {
   const low = String(thresholds.document);
   const high = String(thresholds.principal);
   const lines = [
-    `${metrics.settings.folds}-fold cross-validation on ${metrics.rows} rows (stratified, grouped by near-duplicate and template, seed ${metrics.settings.seed}). Scores are the combined, calibrated score; the stacking calibration is itself fitted out of fold.`,
+    `${metrics.settings.folds}-fold cross-validation on ${metrics.rows} rows (stratified, grouped by near-duplicate and template, seed ${metrics.settings.seed}). Scores are the combined, calibrated score: out-of-fold classifier and rules scores, stacked by the shipped three-parameter calibration (fitted on those out-of-fold scores).`,
     '',
     `| kind | rows | ROC AUC | TPR at 1% FPR | flagged at ${low} (tool, document) | flagged at ${high} (principal) |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',

