@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAuthorityCommand } from './authority.ts';
 import { registerCharterCommand } from './charter.ts';
+import { registerFakeModelCommand } from './fake-model.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
 import { registerOrderCommand } from './order.ts';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerKeysCommand(program);
   registerOrderCommand(program);
   registerAuthorityCommand(program);
+  registerFakeModelCommand(program);
 }
