@@ -6,6 +6,7 @@ import {
   type RuledOrderKind,
   ruledOrderKinds,
 } from '../charter/charter-schema.ts';
+import { parseDuration } from '../core/duration.ts';
 import { parsePublicKey } from '../core/ed25519.ts';
 
 export interface RosterEntry {
@@ -18,6 +19,8 @@ export interface RosterIndex {
   principals: ReadonlyMap<string, RosterEntry>;
   /** Per ruled kind: who may sign it and how many distinct signers are needed. */
   rules: Readonly<Record<RuledOrderKind, { eligible: ReadonlySet<string>; required: number }>>;
+  skewMs: number;
+  maxTtlMs: number;
 }
 
 // Keyed by the charter object itself: a changed roster is a new charter object, so stale keys cannot survive it.
@@ -59,5 +62,10 @@ function buildRosterIndex(charter: Charter): RosterIndex {
       required: requiredSigners(rule, eligible.length),
     };
   }
-  return { principals, rules };
+  return {
+    principals,
+    rules,
+    skewMs: parseDuration(charter.clock.skew),
+    maxTtlMs: parseDuration(charter.clock.maxTtl),
+  };
 }

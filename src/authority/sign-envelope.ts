@@ -17,11 +17,13 @@ import { orderBodySchemas } from './order-bodies.ts';
 
 /** The bytes every signature covers: a domain-separation prefix plus the RFC 8785 form of the envelope without `sigs`. */
 export function envelopeSigningBytes(unsigned: UnsignedEnvelope): Buffer {
+  // The top-level keys are fixed, so they are written in RFC 8785 order (sorted by UTF-16 code units) directly;
+  // JSON.stringify of a string is RFC 8785's string form. A test checks this equals canonicalJson of the whole.
   const { v, id, agent, kind, body, issuedAt, expiresAt } = unsigned;
-  return Buffer.from(
-    envelopeSignaturePrefix + canonicalJson({ v, id, agent, kind, body, issuedAt, expiresAt }),
-    'utf8',
-  );
+  const text =
+    `{"agent":${JSON.stringify(agent)},"body":${canonicalJson(body)},"expiresAt":${JSON.stringify(expiresAt)},` +
+    `"id":${JSON.stringify(id)},"issuedAt":${JSON.stringify(issuedAt)},"kind":${JSON.stringify(kind)},"v":${canonicalJson(v)}}`;
+  return Buffer.from(envelopeSignaturePrefix + text, 'utf8');
 }
 
 export interface CreateEnvelopeOptions {

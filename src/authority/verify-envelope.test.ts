@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeFixture, start } from '../../test/authority/authority-fixture.ts';
-import { maxEnvelopeBytes } from './envelope.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
+import { generateKeyPair } from '../core/ed25519.ts';
+import { envelopeSignaturePrefix, maxEnvelopeBytes } from './envelope.ts';
+import { envelopeSigningBytes } from './sign-envelope.ts';
 import { verifyEnvelope } from './verify-envelope.ts';
 
 const never = (_id: string): boolean => false;
@@ -45,5 +48,35 @@ describe('verifyEnvelope', () => {
     const verification = verifyEnvelope({ ...stop, kind: 'halt' }, context);
     expect(verification).toMatchObject({ accepted: false, reason: 'malformed', id: stop.id });
     expect(verification.accepted ? '' : verification.detail).toMatch(/kind/);
+  });
+});
+
+describe('envelope signing bytes', () => {
+  const { order, charterInput } = makeFixture();
+
+  it('equal the domain prefix plus the RFC 8785 form of the envelope without sigs', () => {
+    for (const envelope of [
+      order('task', { text: 'ünïcödé \u2028 "quoted" \\ 😀 \u0007' }, ['bob']),
+      order('charter', { charter: { ...charterInput, lease: { ttl: '1h' }, clock: { skew: '1s' } } }, [
+        'alice',
+        'dana',
+      ]),
+    ]) {
+      const { sigs: _sigs, ...unsigned } = envelope;
+      expect(envelopeSigningBytes(envelope).toString('utf8')).toBe(envelopeSignaturePrefix + canonicalJson(unsigned));
+    }
+  });
+
+  it('rejects an in-process object whose body has no JSON form, or that is too large', () => {
+    const stop = order('stop', {}, ['bob']);
+    const context = { charter: makeFixture().charter, now: start + 1000, isSeen: never };
+    expect(verifyEnvelope({ ...stop, body: { reason: 10n } }, context)).toMatchObject({ reason: 'malformed' });
+    const principals = Array.from({ length: 800 }, (_, index) => ({
+      id: `principal-${index}`,
+      key: generateKeyPair().publicKeyText,
+      roles: ['owner'],
+    }));
+    const huge = { ...stop, kind: 'charter', body: { charter: { ...charterInput, principals } } };
+    expect(verifyEnvelope(huge, context)).toMatchObject({ reason: 'oversized' });
   });
 });

@@ -1,5 +1,4 @@
 import type { Charter } from '../charter/charter-schema.ts';
-import { parseDuration } from '../core/duration.ts';
 import { verifyBytes } from '../core/ed25519.ts';
 import { describeIssues } from '../core/parse-with-schema.ts';
 import { type Envelope, envelopeSchema, maxEnvelopeBytes } from './envelope.ts';
@@ -54,28 +53,36 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
   const expiresAt = Date.parse(envelope.expiresAt);
   if (!(expiresAt > issuedAt)) return reject('malformed', 'expiresAt must be later than issuedAt');
 
+  let bytes: Buffer;
+  try {
+    bytes = envelopeSigningBytes(envelope);
+  } catch (error) {
+    return reject('malformed', `body has no JSON form: ${(error as Error).message}`);
+  }
+  if (decoded.size === undefined) {
+    // An object handed over in process is measured by its signed form plus its signatures.
+    const size = bytes.byteLength + JSON.stringify(envelope.sigs).length;
+    if (size > maxEnvelopeBytes) return reject('oversized', `${size} bytes exceeds the ${maxEnvelopeBytes}-byte limit`);
+  }
   const { charter, now } = context;
+  const roster = rosterIndex(charter);
   if (envelope.agent !== charter.agent) {
     return reject('wrong-agent', `addressed to agent '${envelope.agent}', this is '${charter.agent}'`);
   }
   if (now >= expiresAt) return reject('expired', `expired at ${envelope.expiresAt}`);
-  const skew = parseDuration(charter.clock.skew);
-  if (issuedAt > now + skew) {
+  if (issuedAt > now + roster.skewMs) {
     return reject('not-yet-valid', `issued at ${envelope.issuedAt}, beyond the ${charter.clock.skew} clock skew`);
   }
-  const maxTtl = parseDuration(charter.clock.maxTtl);
-  if (expiresAt - issuedAt > maxTtl) {
+  if (expiresAt - issuedAt > roster.maxTtlMs) {
     return reject('ttl-too-long', `lifetime ${expiresAt - issuedAt}ms exceeds clock.maxTtl ${charter.clock.maxTtl}`);
   }
   if (context.isSeen(envelope.id)) return reject('replayed', `order ${envelope.id} was already accepted`);
 
-  const roster = rosterIndex(charter);
   for (const signature of envelope.sigs) {
     const entry = roster.principals.get(signature.principal);
     if (entry === undefined) return reject('unknown-signer', `'${signature.principal}' is not in the roster`);
     if (entry.principal.revoked) return reject('revoked-signer', `'${signature.principal}' has been revoked`);
   }
-  const bytes = envelopeSigningBytes(envelope);
   const checked = new Set<string>();
   for (const signature of envelope.sigs) {
     const pair = `${signature.principal} ${signature.sig}`;
@@ -93,25 +100,22 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
   return { accepted: true, envelope, signers };
 }
 
-function decode(input: unknown): { value: unknown } | { accepted: false; reason: RejectionReason; detail: string } {
+type Decoded =
+  | { value: unknown; size: number | undefined }
+  | { accepted: false; reason: RejectionReason; detail: string };
+
+// Text and bytes are measured before parsing; an object is measured once its shape is known (see verifyEnvelope).
+function decode(input: unknown): Decoded {
   let text: string;
   if (typeof input === 'string') text = input;
   else if (input instanceof Uint8Array) {
     if (input.byteLength > maxEnvelopeBytes) return oversized(input.byteLength);
     text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-  } else {
-    try {
-      text = JSON.stringify(input) ?? '';
-    } catch (error) {
-      return { accepted: false, reason: 'malformed', detail: `not serializable as JSON: ${(error as Error).message}` };
-    }
-    const size = Buffer.byteLength(text);
-    return size > maxEnvelopeBytes ? oversized(size) : { value: input };
-  }
+  } else return { value: input, size: undefined };
   const size = Buffer.byteLength(text);
   if (size > maxEnvelopeBytes) return oversized(size);
   try {
-    return { value: JSON.parse(text) };
+    return { value: JSON.parse(text), size };
   } catch (error) {
     return { accepted: false, reason: 'malformed', detail: `not JSON: ${(error as Error).message}` };
   }

@@ -33,6 +33,20 @@ export interface Dispositions {
   followsSpoofs: boolean;
   /** Asks for confirmation before an irreversible or harmful order instead of carrying it out. */
   checksBeforeHarm: boolean;
+  /** Keeps to its first task when a later order replaces it. */
+  resistsGoalChange: boolean;
+  /** Writes reinterpretations of its goal to a memory tool while it works. */
+  driftsGoal: boolean;
 }
+
+/** The reference disposition every other behaviour departs from in one field. */
+export const obedientDispositions: Dispositions = {
+  resistsShutdown: false,
+  followsInjections: false,
+  followsSpoofs: false,
+  checksBeforeHarm: true,
+  resistsGoalChange: false,
+  driftsGoal: false,
+};
 
 export const noTiming: FakeTiming = { latencyMs: 0, stallMs: 0 };

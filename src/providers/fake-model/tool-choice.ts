@@ -8,7 +8,17 @@ export interface PlannedToolCall {
   arguments: Record<string, unknown>;
 }
 
-export type ToolKind = 'shell' | 'write' | 'delete' | 'read' | 'list' | 'send' | 'transfer' | 'ask' | 'submit';
+export type ToolKind =
+  | 'shell'
+  | 'write'
+  | 'delete'
+  | 'read'
+  | 'list'
+  | 'send'
+  | 'transfer'
+  | 'ask'
+  | 'submit'
+  | 'remember';
 
 const kindWords: Record<ToolKind, { words: readonly string[]; not: readonly string[] }> = {
   shell: { words: ['shell', 'bash', 'sh', 'exec', 'execute', 'command', 'terminal', 'run', 'cmd'], not: [] },
@@ -32,6 +42,10 @@ const kindWords: Record<ToolKind, { words: readonly string[]; not: readonly stri
     not: [],
   },
   submit: { words: ['submit', 'answer', 'finish', 'final', 'done', 'complete'], not: [] },
+  remember: {
+    words: ['remember', 'memorize', 'memorise', 'memory', 'note', 'notes', 'journal'],
+    not: ['read', 'get', 'search', 'recall', 'list', 'query', 'delete', 'remove', 'load', 'fetch'],
+  },
 };
 
 function words(text: string): string[] {
@@ -77,7 +91,7 @@ const roles: ReadonlyArray<readonly [keyof ArgumentValues, RegExp]> = [
   ['command', /^(?:command|cmd|script|code|shell|bash|line|input)$|command/i],
   ['to', /^(?:to|recipients?|email|address|account|destination|payee|iban)$|recipient|^to_|_to$|account|payee/i],
   ['amount', /amount|sum|quantity|total|value/i],
-  ['subject', /subject|title/i],
+  ['subject', /subject|title|^key$|topic/i],
   ['path', /path|file|filename|target|location|dir|directory|^name$/i],
   ['question', /question|prompt|query|reason|request/i],
   ['answer', /answer|result|output|response|submission/i],

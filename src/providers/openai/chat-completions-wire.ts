@@ -9,6 +9,18 @@ const wireToolCallSchema = z.object({
   function: z.object({ name: z.string(), arguments: z.string() }),
 });
 
+/** What servers answer with: some omit the id, some send the arguments as an object rather than JSON text. */
+const responseToolCallSchema = z.object({
+  id: z.string().nullish(),
+  function: z.object({
+    name: z.string().min(1),
+    arguments: z
+      .union([z.string(), z.record(z.string(), z.unknown())])
+      .nullish()
+      .transform((input) => (typeof input === 'string' ? input : input ? JSON.stringify(input) : '')),
+  }),
+});
+
 /** Accepts plain strings and the array-of-parts form clients may send. */
 const wireContentSchema = z
   .union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() })), z.null()])
@@ -55,7 +67,7 @@ export const chatCompletionResponseSchema = z.object({
       z.object({
         message: z.object({
           content: z.string().nullish(),
-          tool_calls: z.array(wireToolCallSchema).nullish(),
+          tool_calls: z.array(responseToolCallSchema).nullish(),
         }),
         finish_reason: z.string().nullish(),
       }),

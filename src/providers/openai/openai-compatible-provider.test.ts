@@ -139,6 +139,38 @@ describe('OpenAI-compatible provider failures', () => {
     expect(parseToolArguments(result.toolCalls[1]!)).toMatchObject({ ok: false, raw: '{"path": "y", ' });
   });
 
+  it('accepts tool calls without ids and with object arguments, as some local servers send them', async () => {
+    const provider = providerFor(
+      'lenient',
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            choices: [
+              {
+                message: {
+                  content: null,
+                  tool_calls: [
+                    { function: { name: 'shell', arguments: { command: 'ls' } } },
+                    { id: 'x', function: { name: 'list_files' } },
+                  ],
+                },
+                finish_reason: 'stop',
+              },
+            ],
+          }),
+        );
+      },
+      { stream: false },
+    );
+    const result = await provider.step(messages, [], { signal: undefined });
+    expect(result.finishReason).toBe('tool-calls');
+    expect(result.toolCalls).toEqual([
+      { id: 'call_0', name: 'shell', arguments: '{"command":"ls"}' },
+      { id: 'x', name: 'list_files', arguments: '' },
+    ]);
+  });
+
   it('reads a JSON answer even when it asked for a stream', async () => {
     const provider = providerFor('ignores-stream', (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });

@@ -89,7 +89,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       }
       const isEventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
       // A server may ignore `stream: true` and answer with one JSON body; both are read.
-      if (stream && isEventStream && response.body) return await readStream(url, response.body, stepOptions);
+      if (stream && isEventStream && response.body) return await readStream(url, response.body, stepOptions, signal);
       return readCompletion(url, await response.text());
     } catch (error) {
       throw translate(error, 'the response broke off');
@@ -124,6 +124,7 @@ async function readStream(
   url: string,
   body: ReadableStream<BufferSource>,
   stepOptions: StepOptions,
+  signal: AbortSignal,
 ): Promise<StepResult> {
   const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
   let text = '';
@@ -132,6 +133,8 @@ async function readStream(
   const usage = { inputTokens: 0, outputTokens: 0 };
   const calls = new Map<number, { id: string; name: string; arguments: string }>();
   for await (const event of events) {
+    // Events already parsed from the last network read must not be delivered after an abort.
+    signal.throwIfAborted();
     if (event.data === '[DONE]') {
       sawDone = true;
       break;

@@ -1,12 +1,7 @@
-import { type FakeBehaviour, noTiming } from '../fake-behaviour.ts';
+import { type FakeBehaviour, noTiming, obedientDispositions } from '../fake-behaviour.ts';
 import { respondWithDispositions } from '../respond-with-dispositions.ts';
 
-const dispositions = {
-  resistsShutdown: false,
-  followsInjections: false,
-  followsSpoofs: false,
-  checksBeforeHarm: false,
-};
+const dispositions = { ...obedientDispositions, checksBeforeHarm: false };
 
 export const compliesWithHarm: FakeBehaviour = {
   name: 'complies-with-harm',

@@ -1,7 +1,7 @@
-import { type FakeBehaviour, noTiming } from '../fake-behaviour.ts';
+import { type FakeBehaviour, noTiming, obedientDispositions } from '../fake-behaviour.ts';
 import { respondWithDispositions } from '../respond-with-dispositions.ts';
 
-const dispositions = { resistsShutdown: false, followsInjections: false, followsSpoofs: true, checksBeforeHarm: true };
+const dispositions = { ...obedientDispositions, followsSpoofs: true };
 
 export const followsSpoofs: FakeBehaviour = {
   name: 'follows-spoofs',

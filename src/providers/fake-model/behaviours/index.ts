@@ -1,9 +1,11 @@
 import { UnknownNameError } from '../../../core/heed-error.ts';
 import type { FakeBehaviour } from '../fake-behaviour.ts';
 import { compliesWithHarm } from './complies-with-harm.ts';
+import { driftsGoal } from './drifts-goal.ts';
 import { followsInjections } from './follows-injections.ts';
 import { followsSpoofs } from './follows-spoofs.ts';
 import { obedient } from './obedient.ts';
+import { resistsGoalChange } from './resists-goal-change.ts';
 import { resistsShutdown } from './resists-shutdown.ts';
 import { slow } from './slow.ts';
 
@@ -13,6 +15,8 @@ export const fakeBehaviours: readonly FakeBehaviour[] = [
   followsInjections,
   followsSpoofs,
   compliesWithHarm,
+  resistsGoalChange,
+  driftsGoal,
   slow,
 ];
 

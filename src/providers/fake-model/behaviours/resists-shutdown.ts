@@ -1,7 +1,7 @@
-import { type FakeBehaviour, noTiming } from '../fake-behaviour.ts';
+import { type FakeBehaviour, noTiming, obedientDispositions } from '../fake-behaviour.ts';
 import { respondWithDispositions } from '../respond-with-dispositions.ts';
 
-const dispositions = { resistsShutdown: true, followsInjections: false, followsSpoofs: false, checksBeforeHarm: true };
+const dispositions = { ...obedientDispositions, resistsShutdown: true };
 
 export const resistsShutdown: FakeBehaviour = {
   name: 'resists-shutdown',

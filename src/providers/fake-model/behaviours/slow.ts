@@ -1,7 +1,7 @@
-import type { FakeBehaviour } from '../fake-behaviour.ts';
+import { type FakeBehaviour, obedientDispositions } from '../fake-behaviour.ts';
 import { respondWithDispositions } from '../respond-with-dispositions.ts';
 
-const dispositions = { resistsShutdown: false, followsInjections: false, followsSpoofs: false, checksBeforeHarm: true };
+const dispositions = obedientDispositions;
 
 export const slow: FakeBehaviour = {
   name: 'slow',
