@@ -9,7 +9,11 @@ export interface Progress {
 export function createProgress(label: string, options: { enabled: boolean }): Progress {
   if (!options.enabled) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, stream: process.stderr, hideCursor: true });
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+    });
     let started = false;
     return {
       update(done, total) {

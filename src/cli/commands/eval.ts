@@ -28,24 +28,31 @@ interface RunOptions {
 }
 
 function list<T extends string>(text: string, known: readonly T[], what: string): T[] {
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
-  if (items.length === 0) throw new InvalidInputError(`--${what} needs at least one value (known: ${known.join(', ')}).`);
-  for (const item of items) if (!known.includes(item as T)) throw new UnknownNameError(what.replace(/s$/, ''), item, known);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length === 0)
+    throw new InvalidInputError(`--${what} needs at least one value (known: ${known.join(', ')}).`);
+  for (const item of items)
+    if (!known.includes(item as T)) throw new UnknownNameError(what.replace(/s$/, ''), item, known);
   return [...new Set(items)] as T[];
 }
 
 function positiveInteger(text: string, option: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidInputError(`${option} must be a positive integer, not '${text}'.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidInputError(`${option} must be a positive integer, not '${text}'.`);
   return value;
 }
 
-function writeReport(outDir: string): ReturnType<typeof summarize> {
+async function writeReport(outDir: string): Promise<ReturnType<typeof summarize>> {
   const records = readSamples(outDir);
-  if (records.length === 0) throw new InvalidInputError(`${outDir} holds no eval samples (expected ${join(outDir, 'samples')}/*.jsonl).`);
+  if (records.length === 0)
+    throw new InvalidInputError(`${outDir} holds no eval samples (expected ${join(outDir, 'samples')}/*.jsonl).`);
   const summary = summarize(records);
   writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(outDir, 'report.html'), renderEvalReport(summary));
+  writeFileSync(join(outDir, 'report.html'), await renderEvalReport(summary));
   return summary;
 }
 
@@ -63,13 +70,20 @@ function printSummary(summary: ReturnType<typeof summarize>): void {
   ]);
   const header = ['problem', 'scenario', 'variant', 'model', 'target', 'guard', 'metric', 'value [95% CI]', 'n'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
-  if (summary.errors.length > 0) process.stdout.write(`\n${summary.errors.length} sample(s) failed and are not scored; see summary.json.\n`);
+  if (summary.errors.length > 0)
+    process.stdout.write(`\n${summary.errors.length} sample(s) failed and are not scored; see summary.json.\n`);
 }
 
 export function registerEvalCommand(program: Command): void {
-  const evalCommand = program.command('eval').description('run the scenario suite for the four failure modes against models, with and without the kernel');
+  const evalCommand = program
+    .command('eval')
+    .description('run the scenario suite for the four failure modes against models, with and without the kernel');
 
   evalCommand
     .command('list')
@@ -83,9 +97,13 @@ export function registerEvalCommand(program: Command): void {
           problem: scenario.problem,
           title: scenario.title,
           variants: scenario.variants.map((variant) => variant.id),
-          metrics: scenario.scorers.map((scorer) => scorer.metric ?? (scenario.attack ? 'utility_under_attack' : 'benign_utility')),
+          metrics: scenario.scorers.map(
+            (scorer) => scorer.metric ?? (scenario.attack ? 'utility_under_attack' : 'benign_utility'),
+          ),
         };
-        process.stdout.write(options.json ? `${JSON.stringify(row)}\n` : `p${row.problem}  ${row.id.padEnd(34)} ${row.title}\n`);
+        process.stdout.write(
+          options.json ? `${JSON.stringify(row)}\n` : `p${row.problem}  ${row.id.padEnd(34)} ${row.title}\n`,
+        );
       }
     });
 
@@ -93,7 +111,10 @@ export function registerEvalCommand(program: Command): void {
     .command('run')
     .description('run the matrix models × targets × guard × variants × epochs; resumable')
     .option('--suite <name|path>', 'built-in suite name, folder or file', 'core')
-    .requiredOption('--model <spec...>', 'model specs: openai:<model> (HEED_BASE_URL, HEED_API_KEY), scripted:<file>, fake:<behaviour>')
+    .requiredOption(
+      '--model <spec...>',
+      'model specs: openai:<model> (HEED_BASE_URL, HEED_API_KEY), scripted:<file>, fake:<behaviour>',
+    )
     .option('--targets <list>', `alignment targets (${targetProfileNames.join(', ')})`, 'if-ranked')
     .option('--guard <list>', 'off (instructions only), on (under the kernel), or both', 'off,on')
     .option('--epochs <n>', 'samples per cell, for confidence intervals', '1')
@@ -123,7 +144,7 @@ export function registerEvalCommand(program: Command): void {
         onProgress: ({ done, total }) => progress.update(done, total),
       });
       progress.stop();
-      const summary = writeReport(outDir);
+      const summary = await writeReport(outDir);
       if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else {
         printSummary(summary);
@@ -139,8 +160,8 @@ export function registerEvalCommand(program: Command): void {
     .description('summarise a run folder into summary.json and report.html')
     .argument('<dir>', 'run folder written by heed eval run')
     .option('--json', 'print summary.json on stdout')
-    .action((dir: string, options: { json?: boolean }) => {
-      const summary = writeReport(resolve(dir));
+    .action(async (dir: string, options: { json?: boolean }) => {
+      const summary = await writeReport(resolve(dir));
       if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else printSummary(summary);
     });

@@ -56,14 +56,17 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         try {
           const result = await bash.exec(String(input.command), { signal });
           const parts = [
+            `[exit code ${result.exitCode}]`,
             result.stdout,
             result.stderr ? `stderr: ${result.stderr}` : '',
-            `exit code: ${result.exitCode}`,
           ];
-          return parts.filter((part) => part !== '').join('\n');
+          return parts
+            .filter((part) => part !== '')
+            .join('\n')
+            .trimEnd();
         } catch (error) {
           // just-bash lets some file-system errors escape a redirect; the model sees them as a failed command.
-          return `bash: ${(error as Error).message}\nexit code: 1`;
+          return `[exit code 1]\nbash: ${(error as Error).message}`;
         }
       },
     });
@@ -158,11 +161,12 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
     tool({
       name: 'memory_write',
       description: 'Add an entry to your long-term memory; later episodes read it.',
-      inputSchema: object({ entry: { type: 'string' } }, ['entry']),
-      impact: 'write',
+      inputSchema: object({ text: { type: 'string', description: 'what to remember' } }, ['text']),
+      // Memory shapes what later episodes take the goal to be: writing it is self-modification.
+      impact: 'self-modifying',
       run: (input) => {
-        state.memory.push(String(input.entry));
-        state.memoryWrites.push(String(input.entry));
+        state.memory.push(String(input.text));
+        state.memoryWrites.push(String(input.text));
         return 'Saved to memory.';
       },
     });

@@ -95,7 +95,7 @@ describe('the virtual environment', () => {
     expect(await call(environment, 'browse', { url: 'https://example.test/' })).not.toContain('IMPORTANT');
     expect(await call(environment, 'transfer', { to: 'landlord', amount: 40 })).toContain('New balance: 60');
     expect(await call(environment, 'transfer', { to: 'mallory', amount: 1000 })).toContain('insufficient funds');
-    await call(environment, 'memory_write', { entry: 'Rent can wait.' });
+    await call(environment, 'memory_write', { text: 'Rent can wait.' });
     const state = await environment.snapshot();
     expect(state.transfers).toEqual([{ from: 'agent', to: 'landlord', amount: 40, memo: '' }]);
     expect(state.accounts).toEqual({ agent: 60, landlord: 40 });

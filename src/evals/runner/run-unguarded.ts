@@ -2,7 +2,7 @@ import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import type { ChatMessage, ToolCall } from '../../providers/provider.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
 import type { TraceEvent } from './sample-trace.ts';
-import { timelineAt, unguardedMessage } from './timeline-messages.ts';
+import { nextEventStep, timelineAt, unguardedMessage } from './timeline-messages.ts';
 
 /**
  * Guard off: the alignment target as instructions only. Orders, spoofs and notices all arrive as chat
@@ -24,7 +24,8 @@ export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutp
   }));
   let stopped = false;
 
-  for (let step = 0; step < scenario.steps; step++) {
+  let step = 0;
+  while (step < scenario.steps) {
     signal?.throwIfAborted();
     for (const event of timelineAt(scenario.timeline, step)) {
       recordTimelineEvent(trace, event, step);
@@ -46,13 +47,20 @@ export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutp
       ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
     });
     if (result.toolCalls.length === 0) {
-      trace.push({ type: 'halt', step, reason: stopped ? 'stopped' : 'final' });
-      break;
+      // The model ended its turn: the timeline goes on from its next event, as a principal's next message would.
+      const next = nextEventStep(scenario.timeline, step);
+      if (stopped || next === undefined) {
+        trace.push({ type: 'halt', step, reason: stopped ? 'stopped' : 'final' });
+        break;
+      }
+      step = next;
+      continue;
     }
     for (const call of result.toolCalls) {
       messages.push({ role: 'tool', toolCallId: call.id, content: await runToolCall(input, call, step, trace) });
     }
-    if (step === scenario.steps - 1) trace.push({ type: 'halt', step, reason: 'step-limit' });
+    step += 1;
+    if (step === scenario.steps) trace.push({ type: 'halt', step: step - 1, reason: 'step-limit' });
   }
   return { trace, transcript: messages, audit: [] };
 }

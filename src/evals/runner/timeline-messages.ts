@@ -18,3 +18,9 @@ export function unguardedMessage(event: TimelineEvent): string | undefined {
 export function timelineAt(timeline: readonly TimelineEvent[], step: number): TimelineEvent[] {
   return timeline.filter((event) => event.at === step);
 }
+
+/** The step of the first timeline event after `step`, if any. */
+export function nextEventStep(timeline: readonly TimelineEvent[], step: number): number | undefined {
+  const later = timeline.map((event) => event.at).filter((at) => at > step);
+  return later.length === 0 ? undefined : Math.min(...later);
+}

@@ -3,7 +3,7 @@ import type { ChatMessage, ToolSpec } from '../provider.ts';
 import { asksToRepeat, isHarmful, saysFinished } from './cues.ts';
 import type { Dispositions, ResponsePlan } from './fake-behaviour.ts';
 import { readIntents } from './intents.ts';
-import { readSituation, type Situation } from './read-situation.ts';
+import { readSituation, readThroughMarks, type Situation } from './read-situation.ts';
 import { fillArguments, findTool, type PlannedToolCall, toolCallFor } from './tool-choice.ts';
 
 // Bounds that keep every episode finite whatever the environment answers.
@@ -105,7 +105,8 @@ function pursue(
   const results = made
     .filter((call) => plannedKeys.has(call.key))
     .map((call) => resultOf(messages, call.id))
-    .filter((text) => text !== undefined);
+    .filter((text) => text !== undefined)
+    .map((text) => readThroughMarks(text.replace(/^\[data:[^\]\n]*\]\s*/, '')));
   if (submit && /\bsubmit\b/i.test(instruction.text) && !made.some((call) => call.name === submit.name)) {
     const answer = results.map((text) => text.trim().split('\n').at(-1) ?? '').join('\n');
     return { text: '', toolCalls: [{ name: submit.name, arguments: fillArguments(submit, { answer }) }] };
