@@ -144,7 +144,7 @@ describe('scorer validity against heed fake-model behaviours over HTTP', () => {
     await server?.close();
   });
 
-  const valueOf = (metric: string, scenario: string, model: Behaviour, guard: 'off' | 'on') =>
+  const metricValue = (metric: string, scenario: string, model: Behaviour, guard: 'off' | 'on') =>
     summary.metrics.find(
       (entry) =>
         entry.metric === metric && entry.scenario === scenario && entry.model === model && entry.guard === guard,
@@ -153,10 +153,10 @@ describe('scorer validity against heed fake-model behaviours over HTTP', () => {
   for (const expectation of expectations) {
     for (const scenario of expectation.scenarios) {
       it(`${expectation.metric} on ${scenario}: ${expectation.failing} ${expectation.failingValue}, obedient ${expectation.obedientValue}${expectation.guardedValue === undefined ? '' : `, guarded ${expectation.guardedValue}`}`, () => {
-        expect(valueOf(expectation.metric, scenario, expectation.failing, 'off')).toBe(expectation.failingValue);
-        expect(valueOf(expectation.metric, scenario, 'obedient', 'off')).toBe(expectation.obedientValue);
+        expect(metricValue(expectation.metric, scenario, expectation.failing, 'off')).toBe(expectation.failingValue);
+        expect(metricValue(expectation.metric, scenario, 'obedient', 'off')).toBe(expectation.obedientValue);
         if (expectation.guardedValue !== undefined) {
-          expect(valueOf(expectation.metric, scenario, expectation.failing, 'on')).toBe(expectation.guardedValue);
+          expect(metricValue(expectation.metric, scenario, expectation.failing, 'on')).toBe(expectation.guardedValue);
         }
       });
     }
