@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeModelServer } from '../src/providers/fake-model/fake-model-server.ts';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-compatible-provider.ts';
 import type { ChatMessage, ToolSpec } from '../src/providers/provider.ts';
+import { startFakeModelProcess } from './fake-model-process.ts';
 import { percentile } from './measure.ts';
 import type { Bench } from './run.ts';
 
@@ -34,23 +35,6 @@ async function timedCalls(step: () => Promise<unknown>, count: number): Promise<
     samples.push(performance.now() - start);
   }
   return samples;
-}
-
-/** `heed fake-model` in its own process, as a user runs it, so its work does not share the client's thread. */
-async function startFakeModelProcess(latencyMs: number) {
-  const bin = fileURLToPath(new URL('../bin/heed.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'fake-model', '--json', '--latency', String(latencyMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(child.stdout.setEncoding('utf8'), 'data')) as [string];
-  const { url } = JSON.parse(line.split('\n')[0]!) as { url: string };
-  return {
-    url,
-    close: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
 }
 
 const bench: Bench = async (report) => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAuditCommand } from './audit.ts';
 import { registerAuthorityCommand } from './authority.ts';
 import { registerCharterCommand } from './charter.ts';
+import { registerEvalCommand } from './eval.ts';
 import { registerFakeModelCommand } from './fake-model.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerLabCommand } from './lab.ts';
@@ -14,12 +15,13 @@ import { registerScreenCommand } from './screen.ts';
 export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerLabCommand(program);
+  registerEvalCommand(program);
   registerCharterCommand(program);
   registerKeysCommand(program);
   registerOrderCommand(program);
   registerOrderSendCommand(program);
   registerAuthorityCommand(program);
-  registerAuditCommand(program);
   registerFakeModelCommand(program);
+  registerAuditCommand(program);
   registerScreenCommand(program);
 }

@@ -105,7 +105,8 @@ function pursue(
   const results = made
     .filter((call) => plannedKeys.has(call.key))
     .map((call) => resultOf(messages, call.id))
-    .filter((text) => text !== undefined);
+    .filter((text) => text !== undefined)
+    .map((text) => readThroughMarks(text.replace(/^\[data:[^\]\n]*\]\s*/, '')));
   if (submit && /\bsubmit\b/i.test(instruction.text) && !made.some((call) => call.name === submit.name)) {
     const answer = results.map((text) => text.trim().split('\n').at(-1) ?? '').join('\n');
     return { text: '', toolCalls: [{ name: submit.name, arguments: fillArguments(submit, { answer }) }] };
