@@ -48,11 +48,6 @@ export interface Kernel {
   readonly runId: string;
   /** Verifies and applies one order (an envelope object or its JSON text); the decision is recorded either way. */
   deliver(input: unknown): Delivery;
-  /**
-   * Adds untrusted text — a message that is not a signed order, an environment notice, a document — to the
-   * context as data, screened and marked; it never becomes an order.
-   */
-  addDocument(document: { source: string; text: string }): Promise<void>;
   /** Runs until the next step is final, a check or a halt. */
   run(options?: { signal?: AbortSignal }): Promise<NextStep>;
   /** Runs through checks (waiting for their answers) until final or halted. */
@@ -164,14 +159,6 @@ export function createKernel(options: KernelOptions): Kernel {
   return {
     runId,
     deliver: (input) => deliverOrder(kernel, input),
-    async addDocument({ source, text }) {
-      const screened = await screenUntrusted(kernel, text, {
-        provenance: 'document',
-        source,
-        signal: kernel.runController.signal,
-      });
-      kernel.state.context.push({ kind: 'document', source, text: screened.text, flagged: screened.flagged });
-    },
     run,
     runToEnd: (runOptions = {}) => runToEnd(kernel, run, runOptions.signal),
     waitForCheck: (waitOptions = {}) => waitForCheck(kernel, waitOptions.signal),
