@@ -1,17 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError, isHeedError } from '../core/heed-error.ts';
+import { heedVersion } from '../core/heed-version.ts';
 import { registerCommands } from './commands/index.ts';
 import { exitCodes } from './exit-codes.ts';
 
-export function createProgram(): Command {
+export async function createProgram(
+  args: readonly string[] = [],
+  options: { allCommands?: boolean } = {},
+): Promise<Command> {
   const program = new Command('heed')
     .description(
       'heed makes instruction-following LLM agents stoppable, authenticated and checkable,\nand measures where instruction-following as an alignment target fails.',
     )
-    .version('0.1.0')
+    .version(heedVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, args, options.allCommands);
   for (const command of allCommands(program)) command.exitOverride();
   return program;
 }
@@ -27,7 +31,7 @@ function* allCommands(command: Command): Generator<Command> {
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = undefined;
   try {
-    await createProgram().parseAsync(argv);
+    await (await createProgram(argv.slice(2))).parseAsync(argv);
     return Number(process.exitCode ?? exitCodes.success);
   } catch (error) {
     if (error instanceof CommanderError) {
