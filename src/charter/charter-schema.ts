@@ -144,12 +144,16 @@ export const policySchema = z.strictObject({
 });
 
 export const screeningPolicySchema = z.strictObject({
-  /** Flag an input whose calibrated score reaches this, per provenance (stricter for tool output). */
+  /**
+   * Flag an input whose calibrated score reaches this, per provenance (stricter for tool output). The defaults
+   * come from the screening model's cross-validation (docs/screening.md): about 1% of benign requests flagged
+   * at 0.9, about 2% of benign documents at 0.75.
+   */
   thresholds: z
     .strictObject({
       principal: z.number().min(0).max(1).default(0.9),
-      tool: z.number().min(0).max(1).default(0.5),
-      document: z.number().min(0).max(1).default(0.5),
+      tool: z.number().min(0).max(1).default(0.75),
+      document: z.number().min(0).max(1).default(0.75),
     })
     .prefault({}),
   /** What the model sees of flagged content: nothing (withhold) or the content under a warning. */

@@ -1,0 +1,61 @@
+// `npm run train:screening [-- --data dev.jsonl]`: trains the screening classifier and its calibration,
+// writes src/screening/model/{classifier.json,metrics.json} and the metrics section of docs/screening.md.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { findDevSet, readDevRows } from '../src/screening/training/dev-row.ts';
+import { evaluateScreening } from '../src/screening/training/evaluate-screening.ts';
+import { renderMetricsMarkdown } from '../src/screening/training/render-metrics-markdown.ts';
+import { defaultTrainingSettings, trainScreeningModel } from '../src/screening/training/train-screening-model.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string' }, seed: { type: 'string' } } });
+const data = values.data ?? findDevSet();
+if (data === undefined || !existsSync(data)) {
+  console.error('train-screening: dev set not found; pass --data PATH or set HEED_SCREENING_DATA.');
+  process.exit(2);
+}
+const seed = values.seed === undefined ? defaultTrainingSettings.seed : Number(values.seed);
+if (!Number.isSafeInteger(seed)) {
+  console.error(`train-screening: --seed must be an integer, got '${values.seed}'.`);
+  process.exit(2);
+}
+
+const { rows, bytes } = readDevRows(data);
+const settings = { ...defaultTrainingSettings, seed };
+const run = trainScreeningModel(rows, settings, createHash('sha256').update(bytes).digest('hex'));
+const metrics = evaluateScreening(run.prepared, run.outOfFold, settings);
+
+// Write beside, then rename: a crash never leaves a half-written model.
+function writeAtomically(url: URL, text: string): void {
+  const path = fileURLToPath(url);
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+writeAtomically(new URL('../src/screening/model/classifier.json', import.meta.url), `${JSON.stringify(run.model)}\n`);
+writeAtomically(
+  new URL('../src/screening/model/metrics.json', import.meta.url),
+  `${JSON.stringify(metrics, null, 2)}\n`,
+);
+
+const card = new URL('../docs/screening.md', import.meta.url);
+const start = '<!-- metrics:start -->';
+const end = '<!-- metrics:end -->';
+if (existsSync(card)) {
+  const text = readFileSync(card, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) {
+    writeAtomically(
+      card,
+      `${text.slice(0, from + start.length)}\n${renderMetricsMarkdown(metrics)}\n${text.slice(to)}`,
+    );
+  }
+}
+console.log(
+  JSON.stringify({
+    rows: metrics.rows,
+    rocAuc: metrics.overall.rocAuc,
+    tprAt1PercentFpr: metrics.overall.truePositiveRateAt1PercentFalsePositives,
+  }),
+);

@@ -1,0 +1,61 @@
+// The trained classifier as a detector: a linear model over hashed n-grams, applied to the whole text and to
+// its chunks; the score averages the whole-text and the strongest chunk's logits.
+import { sigmoid } from '../combine-scores.ts';
+import type { Detector } from '../detector.ts';
+import { hashFeatures, wordBucket } from './hash-features.ts';
+import { type LinearModel, linearLogit } from './linear-model.ts';
+import { splitIntoChunks } from './split-into-chunks.ts';
+
+export interface ClassifierLogits {
+  whole: number;
+  strongestChunk: number;
+  chunk: string;
+}
+
+export function classifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits {
+  const whole = linearLogit(model, hashFeatures(text, untrusted));
+  const chunks = splitIntoChunks(text);
+  if (chunks.length === 1) return { whole, strongestChunk: whole, chunk: text };
+  let strongestChunk = Number.NEGATIVE_INFINITY;
+  let chunk = '';
+  for (const candidate of chunks) {
+    const logit = linearLogit(model, hashFeatures(candidate, untrusted));
+    if (logit > strongestChunk) {
+      strongestChunk = logit;
+      chunk = candidate;
+    }
+  }
+  return { whole, strongestChunk, chunk };
+}
+
+export function classifierScore(
+  model: LinearModel,
+  text: string,
+  untrusted: boolean,
+): { score: number; chunk: string } {
+  const logits = classifierLogits(model, text, untrusted);
+  return { score: sigmoid(Math.max(logits.whole, logits.strongestChunk)), chunk: logits.chunk };
+}
+
+function strongestWords(model: LinearModel, text: string): string[] {
+  const words = new Set(text.toLowerCase().match(/[a-z0-9']{3,}/g) ?? []);
+  return [...words]
+    .map((word) => ({ word, weight: model.weights[wordBucket(word)]! }))
+    .filter((entry) => entry.weight > 0)
+    .sort((left, right) => right.weight - left.weight)
+    .slice(0, 5)
+    .map((entry) => entry.word);
+}
+
+export function createClassifierDetector(model: LinearModel): Detector {
+  return {
+    name: 'classifier',
+    score(_text, context) {
+      const { score, chunk } = classifierScore(model, context.normalized.combined, context.provenance !== 'principal');
+      if (score < 0.5) return { score, reasons: [] };
+      const words = strongestWords(model, chunk);
+      const because = words.length > 0 ? `; strongest words: ${words.join(', ')}` : '';
+      return { score, reasons: [`classifier: resembles known attacks (${score.toFixed(2)})${because}`] };
+    },
+  };
+}

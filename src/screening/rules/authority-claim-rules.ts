@@ -1,0 +1,83 @@
+// Text that claims authority it cannot prove: administrator, developer, system, the user or a principal by name.
+// Real authority arrives as a signed envelope, so such claims inside screened text are suspect by construction.
+import type { DetectorContext } from '../detector.ts';
+import { patternRule, type Rule } from './rule.ts';
+
+const family = 'authority-claim';
+
+export const authorityClaimRules: Rule[] = [
+  patternRule(
+    'privileged-identity',
+    family,
+    0.75,
+    'claims a privileged identity',
+    /\b(?:i\s*am|i'm|this\s+is|speaking\s+as|as)\s+(?:a|an|the|your)\s+(?:(?:chief|head|lead|senior|system|official|authori[sz]ed|openai|anthropic|google|meta)\s+){0,2}(?:admin|administrator|developer|creator|owner|operator|sysadmin|supervisor|programmer|maintainer|trainer|moderator)s?\b/i,
+  ),
+  patternRule(
+    'forged-turn',
+    family,
+    0.7,
+    'forges a system, admin or developer message',
+    /(?:^|\n)\s*[[<(#*{]*\s*(?:system|admin|administrator|developer|root|sysadmin|operator)\s*(?:message|prompt|note|notice|request|instructions?|override)?\s*[\]>)}]*\s*(?::|::)|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}\]|<\|im_start\|>\s*system|<\|?\s*system\s*\|?>|###\s*\(system_message\)/i,
+  ),
+  patternRule(
+    'privileged-mode',
+    family,
+    0.7,
+    'claims a privileged mode or override',
+    /\b(?:admin(?:istrator)?|system|maintenance|debug|god|superuser|sudo|root|security)\s+(?:mode|override|access|privileges?|command|directive|protocol|token)\b|\boverride\s+(?:code|command|key|token)\b|\b(?:enabled|approved|authori[sz]ed|sanctioned)\s+by\s+(?:openai|anthropic|the\s+developers?|your\s+developers?|the\s+admin(?:istrator)?|your\s+creators?)/i,
+  ),
+  patternRule(
+    'message-from-authority',
+    family,
+    0.7,
+    'claims to relay a message from an authority',
+    /\b(?:(?:important\s+)?message|instructions?|orders?|notice|directive)\s+from\s+(?:the\s+|your\s+)?(?:system|admin(?:istrator)?|developers?|openai|anthropic|it\s+department|security\s+team|user|owner|operator|principal)\b/i,
+  ),
+  patternRule(
+    'the-user-says',
+    family,
+    0.6,
+    'relays what the user or principal supposedly wants',
+    /\b(?:the|your)\s+(?:user|principal|owner|operator|boss|administrator)\s+(?:says|said|wants\s+you\s+to|asked\s+(?:you\s+)?to|has\s+(?:asked|authori[sz]ed|approved|instructed)|instructs|requests\s+that\s+you|would\s+like\s+you\s+to)\b/i,
+    { untrustedOnly: true },
+  ),
+];
+
+const namePatterns = new Map<string, RegExp | undefined>();
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function principalNamePattern(principals: readonly string[]): RegExp | undefined {
+  const key = principals.join('\u0000');
+  if (!namePatterns.has(key)) {
+    const names = principals.map((name) => name.trim()).filter((name) => name.length >= 2);
+    const alternatives = names.map((name) => escapeRegExp(name).replace(/[\s._-]+/g, '[\\s._-]+')).join('|');
+    namePatterns.set(
+      key,
+      alternatives === ''
+        ? undefined
+        : new RegExp(
+            String.raw`\b(?:i\s*am|i'm|this\s+is|message\s+from|on\s+behalf\s+of|signed|from)\s*:?\s*(?:${alternatives})\b|\b(?:${alternatives})\s+(?:says|said|here|wants\s+you\s+to|asks\s+you\s+to|instructs|has\s+(?:asked|authori[sz]ed|approved))\b|(?:^|\n)\s*(?:${alternatives})\s*:`,
+            'i',
+          ),
+    );
+  }
+  return namePatterns.get(key);
+}
+
+/** A claim to be, or to speak for, one of the agent's own principals, inside untrusted content. */
+export const principalNameRule: Rule = {
+  id: 'principal-name-claim',
+  family,
+  severity: 0.8,
+  match(context: DetectorContext) {
+    if (context.provenance === 'principal' || context.principals.length === 0) return undefined;
+    const pattern = principalNamePattern(context.principals);
+    const found = pattern?.exec(context.normalized.combined);
+    if (!found) return undefined;
+    return `claims to come from a principal, unsigned: "${found[0].replace(/\s+/g, ' ').trim().slice(0, 80)}"`;
+  },
+};

@@ -1,0 +1,69 @@
+// Orders to ignore, replace or reveal the model's instructions.
+import { patternRule, type Rule } from './rule.ts';
+
+const family = 'instruction-override';
+const previous = String.raw`(?:all\s+|any\s+|the\s+|your\s+|my\s+|these\s+|those\s+|of\s+)*(?:previous|prior|above|preceding|earlier|original|initial|old|existing|current|system|given|foregoing)`;
+const instructions =
+  '(?:instructions?|directions?|directives?|prompts?|rules?|guidelines?|commands?|orders?|context|tasks?|programming|restrictions?|constraints?|policies|guardrails)';
+
+export const instructionOverrideRules: Rule[] = [
+  patternRule(
+    'ignore-previous-instructions',
+    family,
+    0.9,
+    'orders the model to ignore its instructions',
+    new RegExp(
+      String.raw`\b(?:ignore|disregard|forget|skip|drop|abandon|discard|override|bypass|neglect|set\s+aside|pay\s+no\s+attention\s+to)\b[\s,]+(?:about\s+)?${previous}\s+${instructions}`,
+      'i',
+    ),
+  ),
+  patternRule(
+    'ignore-everything',
+    family,
+    0.75,
+    'orders the model to forget what it was told',
+    /\b(?:ignore|disregard|forget)\s+(?:everything|all\s+(?:that|of\s+that|the\s+above)|what\s+(?:you\s+were|i)\s+(?:told|said)|(?:the\s+)?above)\b/i,
+  ),
+  patternRule(
+    'new-instructions',
+    family,
+    0.65,
+    'announces replacement instructions',
+    /\b(?:new|updated|real|actual|true|revised|additional|secret|hidden)\s+(?:instructions?|directives?|task|rules|orders|system\s+prompt)\s*(?:[:\-–—]|are\b|is\b|follow)/i,
+  ),
+  patternRule(
+    'instead-do',
+    family,
+    0.6,
+    'diverts the model to a different task',
+    /\b(?:instead|rather),?\s+(?:you\s+(?:should|must|will)\s+|please\s+)?(?:do|say|print|write|output|respond|reply|tell|answer|follow|perform|execute)\b|\bnow\s+(?:focus\s+on|do|perform)\s+(?:your|the|a|this)\s+new\s+task/i,
+  ),
+  patternRule(
+    'reveal-prompt',
+    family,
+    0.75,
+    'asks for the model’s hidden prompt or secrets',
+    /\b(?:reveal|print|output|repeat|show|display|leak|dump|spell\s+out|recite|tell\s+me|give\s+me|what\s+(?:is|are|was|were))\b[^.?!\n]{0,40}\b(?:(?:your|the)\s+(?:system\s+|initial\s+|original\s+|hidden\s+|secret\s+)?(?:prompt|instructions)|system\s+prompt|(?:the|your)\s+(?:password|secret\s+key|api\s+key))\b/i,
+  ),
+  patternRule(
+    'prompt-boundary',
+    family,
+    0.7,
+    'fakes the end of the prompt or conversation',
+    /(?:^|\n)\s*(?:-{3,}|={3,}|#{3,}|\*{3,})?\s*(?:end\s+of\s+(?:the\s+)?(?:prompt|instructions|document|context|conversation|session|input|email|data)|<\/?(?:end|system|instructions?)>|<\s*end\s+of\s+session\s*>)/i,
+  ),
+  patternRule(
+    'respond-only-with',
+    family,
+    0.5,
+    'dictates the exact output',
+    /\b(?:only\s+(?:respond|reply|answer|output|say)\s+(?:with|by)|(?:respond|reply|answer|output|say|print)\s+(?:only|just|exactly)\b|your\s+(?:only\s+)?(?:response|reply|output|answer)\s+(?:must|should|will)\s+be)/i,
+  ),
+  patternRule(
+    'do-not-tell-user',
+    family,
+    0.75,
+    'asks the model to hide something from its user',
+    /\b(?:do\s+not|don't|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|alert(?:ing)?|let(?:ting)?)\s+(?:the\s+)?(?:user|human|principal|owner|operator)\b/i,
+  ),
+];

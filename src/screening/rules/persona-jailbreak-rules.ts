@@ -1,0 +1,49 @@
+// Role-play and persona jailbreaks: DAN and its family, "no restrictions" personas, dual-response formats.
+import { patternRule, type Rule } from './rule.ts';
+
+const family = 'persona-jailbreak';
+
+export const personaJailbreakRules: Rule[] = [
+  patternRule(
+    'named-jailbreak',
+    family,
+    0.85,
+    'uses a known jailbreak persona',
+    /\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|UCAR|Mongo\s+Tom|Developer\s+Mode|DevMode|jailbr(?:o|ea)ken?|do\s+anything\s+now|evil\s+confidant|opposite\s+mode)\b/,
+  ),
+  patternRule(
+    'no-restrictions-persona',
+    family,
+    0.75,
+    'asks for a persona without rules or filters',
+    /\b(?:no|without(?:\s+any)?|free\s+(?:of|from)|not\s+bound\s+by|doesn't\s+(?:have|follow)|does\s+not\s+(?:have|follow)|ignores?|break(?:s|ing)?\s+free\s+of|freed\s+from)\s+(?:any\s+|all\s+|the\s+)?(?:(?:moral|ethical|content|safety|openai'?s?)\s+)?(?:restrictions?|filters?|filtering|censorship|limitations?|guidelines|rules|policies|ethics|morals|boundaries|constraints)\b/i,
+  ),
+  patternRule(
+    'stay-in-character',
+    family,
+    0.6,
+    'insists the model keep a persona',
+    /\b(?:stay|remain|keep)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b|\byou\s+(?:are|will\s+be)\s+no\s+longer\b|\bfrom\s+now\s+on,?\s+you\s+(?:are|will)\b/i,
+  ),
+  patternRule(
+    'dual-response',
+    family,
+    0.65,
+    'asks for a filtered and an unfiltered answer',
+    /\b(?:two|2)\s+(?:different\s+)?(?:responses|answers|paragraphs)\b[^.\n]{0,120}\b(?:normal|classic|unfiltered|jailbr|developer|dan)\b|\[(?:🔓|🔒)|\b(?:GPT|ChatGPT)\s*:[^\n]{0,200}\n[^\n]{0,40}\b(?:DAN|STAN|DUDE)\s*:/i,
+  ),
+  patternRule(
+    'roleplay-override',
+    family,
+    0.45,
+    'sets up a role-play that overrides the model’s identity',
+    /\b(?:pretend|imagine|act|behave|role-?play)\s+(?:that\s+)?(?:you\s+are|you're|as|to\s+be)\s+(?:an?\s+)?(?:ai|assistant|chatbot|model|language\s+model|character|persona)\b[^.\n]{0,80}\b(?:no|without|any|unrestricted|unfiltered|uncensored|anything)\b/i,
+  ),
+  patternRule(
+    'unfiltered-ai',
+    family,
+    0.6,
+    'describes an unfiltered or amoral AI',
+    /\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|unbound|limitless)\s+(?:and\s+\w+\s+)?(?:ai|chatbot|assistant|model|language\s+model|version|persona|mode)\b/i,
+  ),
+];

@@ -1,0 +1,54 @@
+// L2-regularised logistic regression by AdaGrad over shuffled examples: sparse, deterministic for a seed.
+import { featureDimension, type HashedFeatures } from '../classifier/hash-features.ts';
+import { seededRandom, shuffleInPlace } from './seeded-random.ts';
+
+export interface TrainingExample {
+  features: HashedFeatures;
+  label: 0 | 1;
+}
+
+export interface LogisticRegressionOptions {
+  seed: number;
+  epochs: number;
+  learningRate: number;
+  /** L2 penalty per example; applied lazily to the features an example touches. */
+  l2: number;
+}
+
+export interface TrainedLinearModel {
+  bias: number;
+  weights: Float64Array;
+}
+
+export function trainLogisticRegression(
+  examples: readonly TrainingExample[],
+  options: LogisticRegressionOptions,
+): TrainedLinearModel {
+  const weights = new Float64Array(featureDimension);
+  const squaredGradients = new Float64Array(featureDimension);
+  let bias = 0;
+  let biasSquaredGradient = 0;
+  const positives = examples.filter((example) => example.label === 1).length;
+  // Balanced class weights: the score must not depend on this set's attack share.
+  const classWeight = [examples.length / (2 * (examples.length - positives)), examples.length / (2 * positives)];
+  const random = seededRandom(options.seed);
+  const order = examples.map((_example, index) => index);
+  for (let epoch = 0; epoch < options.epochs; epoch += 1) {
+    shuffleInPlace(order, random);
+    for (const position of order) {
+      const { features, label } = examples[position]!;
+      let logit = bias;
+      for (const index of features.indices) logit += weights[index]! * features.value;
+      const probability = 1 / (1 + Math.exp(-logit));
+      const error = (probability - label) * classWeight[label]!;
+      for (const index of features.indices) {
+        const gradient = error * features.value + options.l2 * weights[index]!;
+        squaredGradients[index]! += gradient * gradient;
+        weights[index]! -= (options.learningRate * gradient) / Math.sqrt(squaredGradients[index]! + 1e-8);
+      }
+      biasSquaredGradient += error * error;
+      bias -= (options.learningRate * error) / Math.sqrt(biasSquaredGradient + 1e-8);
+    }
+  }
+  return { bias, weights };
+}
