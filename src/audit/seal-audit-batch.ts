@@ -41,8 +41,8 @@ export function sealAuditBatch(
 
   const push = (agent: string, type: string, dataJson: string, at: string): AuditRecord => {
     seq += 1;
-    const unhashed = { seq, at, agent, type, dataJson, prev: hash };
-    const record = { ...unhashed, hash: hashRecord(unhashed) };
+    const record: AuditRecord = { seq, at, agent, type, dataJson, prev: hash, hash: '' };
+    record.hash = hashRecord(record);
     hash = record.hash;
     records.push(record);
     return record;
