@@ -62,8 +62,17 @@ describe('heed audit verify', () => {
     ['agent', "UPDATE audit_entries SET agent = 'agent-2' WHERE seq = 5", 5],
     ['type', "UPDATE audit_entries SET type = 'halt' WHERE seq = 5", 5],
     ['data', `UPDATE audit_entries SET data = replace(data, 'true', 'false') WHERE seq = 5`, 5],
-    ['prev', "UPDATE audit_entries SET prev = replace(prev, substr(prev, 1, 1), 'f') WHERE seq = 5", 5],
-    ['hash', "UPDATE audit_entries SET hash = replace(hash, substr(hash, 1, 1), 'f') WHERE seq = 5", 5],
+    // The first hex digit is changed to another one whatever it was (a plain replace is a no-op on an 'f').
+    [
+      'prev',
+      "UPDATE audit_entries SET prev = (CASE substr(prev, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END) || substr(prev, 2) WHERE seq = 5",
+      5,
+    ],
+    [
+      'hash',
+      "UPDATE audit_entries SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) WHERE seq = 5",
+      5,
+    ],
     [
       'checkpoint data',
       `UPDATE audit_entries SET data = replace(data, '"covers":10', '"covers":9') WHERE seq = 11`,
