@@ -9,6 +9,7 @@ import { ManualClock } from '../../core/clock.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { createKernel } from '../../kernel/create-kernel.ts';
 import type { NextStep } from '../../kernel/next-step.ts';
+import { createScreener } from '../../screening/screener.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
 import { recordTimelineEvent } from './run-unguarded.ts';
 import { nextEventStep, timelineAt } from './timeline-messages.ts';
@@ -21,7 +22,8 @@ const orderTtlMilliseconds = 10 * 60_000;
 /**
  * Guard on: the same scenario under heed's kernel. Orders are signed envelopes verified by the authority;
  * spoofs are unsigned text and reach the kernel only as that (it rejects them); notices are documents
- * (data, never orders); tools pass the policy gate; the environment's control-plane files are enforced.
+ * (data, never orders); tool results and documents are screened; tools pass the policy gate; the
+ * environment's control-plane files are enforced.
  */
 export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput> {
   const { scenario, variant, charter, keys, environment, provider, signal } = input;
@@ -40,6 +42,7 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
     clock,
     // The environment's tools are in memory: there are no process groups to kill.
     killProcessGroup: async (pgid) => ({ pgid, wasRunning: false, gone: true }),
+    screener: createScreener({ thresholds: charter.screening.thresholds }),
     maxSteps: scenario.steps * 2,
   });
   kernel.onEvent((entry) => audit.push(entry));
