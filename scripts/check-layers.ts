@@ -37,6 +37,8 @@ export function checkLayers(sourceRoot: string): LayerViolation[] {
   const violations: LayerViolation[] = [];
   for (const file of sourceFiles(sourceRoot)) {
     const fromLayer = relative(sourceRoot, file).split(sep)[0] ?? '';
+    // The package entry (src/index.ts) sits above the layers and re-exports them; only the CLI stays out of it.
+    const isPackageEntry = !relative(sourceRoot, file).includes(sep);
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(importPattern)) {
       const specifier = match[1] ?? '';
@@ -47,6 +49,11 @@ export function checkLayers(sourceRoot: string): LayerViolation[] {
         continue;
       }
       const toLayer = target.split(sep)[0] ?? '';
+      if (isPackageEntry) {
+        if (toLayer === 'cli')
+          violations.push({ file, specifier, message: 'the package entry may not import the CLI' });
+        continue;
+      }
       if (!target.includes(sep) || toLayer === fromLayer) continue;
       const allowed = allowedImports[fromLayer];
       if (allowed === undefined) {

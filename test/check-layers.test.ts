@@ -42,3 +42,16 @@ describe('the layer rule', () => {
     expect(messages).toHaveLength(4);
   });
 });
+
+describe('the package entry', () => {
+  it('may re-export every layer but the CLI', () => {
+    const root = tree({
+      'index.ts':
+        "export { a } from './core/a.ts';\nexport { k } from './kernel/k.ts';\nexport { c } from './cli/main.ts';",
+      'core/a.ts': 'export const a = 1;',
+    });
+    expect(checkLayers(root).map((violation) => violation.message)).toEqual([
+      'the package entry may not import the CLI',
+    ]);
+  });
+});
