@@ -11,7 +11,8 @@ export const envelopeSignatureSchema = z.strictObject({
   principal: z.string().min(1).max(64),
   alg: z.literal('ed25519'),
   /** base64url of the 64-byte signature */
-  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be the base64url of a 64-byte Ed25519 signature'),
+  // The last character may carry only 2 bits, so each signature has exactly one accepted spelling.
+  sig: z.string().regex(/^[A-Za-z0-9_-]{85}[AQgw]$/, 'must be the unpadded base64url of a 64-byte Ed25519 signature'),
 });
 
 export const envelopeSchema = z.strictObject({

@@ -1,7 +1,18 @@
 import type { Command } from 'commander';
+import { registerLabCharterCommand } from './lab-charter.ts';
+import { registerLabLobbyingCommand } from './lab-lobbying.ts';
+import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
+import { registerLabReplayCommand } from './lab-replay.ts';
+import { registerLabRunCommand } from './lab-run.ts';
 
-/** Each registrar adds one subcommand to `heed lab`. */
-const labSubcommands: ReadonlyArray<(lab: Command) => void> = [];
+/** Each registrar adds one subcommand to `heed lab`; `run` is the default. */
+const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
+  registerLabRunCommand,
+  registerLabReplayCommand,
+  registerLabOffSwitchCommand,
+  registerLabLobbyingCommand,
+  registerLabCharterCommand,
+];
 
 export function registerLabCommand(program: Command): void {
   const lab = program

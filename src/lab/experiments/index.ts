@@ -1,4 +1,15 @@
 import type { Experiment } from '../experiment.ts';
+import { charterExperiment } from './charter.ts';
+import { interruptibilityExperiment } from './interruptibility.ts';
+import { lobbyingExperiment } from './lobbying.ts';
+import { offSwitchExperiment } from './off-switch.ts';
+import { supervisionExperiment } from './supervision.ts';
 
 /** Every experiment `heed lab` runs, in the order it runs and reports them. */
-export const experiments: readonly Experiment[] = [];
+export const experiments: readonly Experiment[] = [
+  interruptibilityExperiment,
+  supervisionExperiment,
+  offSwitchExperiment,
+  lobbyingExperiment,
+  charterExperiment,
+];

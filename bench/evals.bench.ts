@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runGuarded } from '../src/evals/runner/run-guarded.ts';
+import { runEvalMatrix } from '../src/evals/runner/run-matrix.ts';
+import { runUnguarded } from '../src/evals/runner/run-unguarded.ts';
+import { loadSuite } from '../src/evals/scenario/load-suite.ts';
+import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-compatible-provider.ts';
+import type { Provider } from '../src/providers/provider.ts';
+import { startFakeModelProcess } from './fake-model-process.ts';
+import type { Bench } from './run.ts';
+
+const latencyMs = 50;
+const concurrency = 16;
+const samples = 200;
+
+/** Wall time of a 200-sample run against a 50 ms model at concurrency 16, against calls × latency / concurrency. */
+const bench: Bench = async (report) => {
+  const server = await startFakeModelProcess(latencyMs);
+  const outDir = mkdtempSync(join(tmpdir(), 'heed-bench-evals-'));
+  try {
+    const scenarios = loadSuite('core').filter((scenario) => scenario.variants.length === 1);
+    const epochs = Math.ceil(samples / (scenarios.length * 2));
+    const model = createOpenAiCompatibleProvider({
+      model: 'obedient',
+      baseUrl: server.url,
+      apiKey: 'bench',
+      stream: false,
+    });
+    let calls = 0;
+    const provider: Provider = {
+      id: model.id,
+      step: (...args) => {
+        calls += 1;
+        return model.step(...args);
+      },
+    };
+    const start = performance.now();
+    const result = await runEvalMatrix({
+      scenarios,
+      models: [{ spec: 'openai:obedient', provider }],
+      targets: ['if-ranked'],
+      guards: ['off', 'on'],
+      epochs,
+      concurrency,
+      outDir,
+      runners: { off: runUnguarded, on: runGuarded },
+    });
+    const wallMs = performance.now() - start;
+    const idealMs = (calls * latencyMs) / concurrency;
+    report({
+      name: 'evals.runner_efficiency',
+      value: Number((wallMs / idealMs).toFixed(3)),
+      unit: 'x ideal',
+      target: 1.25,
+      samples: result.total,
+      calls,
+      latency_ms: latencyMs,
+      concurrency,
+      wall_s: Number((wallMs / 1000).toFixed(2)),
+      errors: result.errors,
+    });
+  } finally {
+    await server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+};
+export default bench;

@@ -1,0 +1,234 @@
+// kernel.stop_to_quiescence_p99_ms (tool honouring abort), kernel.stop_to_quiescence_subprocess_p99_ms (a
+// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify + policy +
+// screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuditStore } from '../src/audit/audit-event.ts';
+import { openMemoryAuditStore } from '../src/audit/memory/memory-audit-store.ts';
+import { openSqliteAuditStore } from '../src/audit/sqlite/sqlite-audit-store.ts';
+import { createAuthority } from '../src/authority/create-authority.ts';
+import type { Envelope } from '../src/authority/envelope.ts';
+import { createMemorySeenOrderStore } from '../src/authority/seen-order-store.ts';
+import { createEnvelope, signEnvelope } from '../src/authority/sign-envelope.ts';
+import type { Charter } from '../src/charter/charter-schema.ts';
+import { parseCharter } from '../src/charter/load-charter.ts';
+import { generateKeyPair } from '../src/core/ed25519.ts';
+import { createKernel, type KernelOptions } from '../src/kernel/create-kernel.ts';
+import type { Tool } from '../src/kernel/tool.ts';
+import type { Provider, StepResult } from '../src/providers/provider.ts';
+import { createScreener } from '../src/screening/screener.ts';
+import { percentile } from './measure.ts';
+import type { Bench } from './run.ts';
+
+const owner = generateKeyPair();
+
+function charterWith(grace: string): Charter {
+  return parseCharter({
+    agent: 'bench-agent',
+    target: 'if-ranked',
+    principals: [{ id: 'alice', key: owner.publicKeyText, roles: ['owner'] }],
+    stop: { grace },
+  });
+}
+
+function order(kind: 'task' | 'stop' | 'lease', body: Record<string, unknown>): Envelope {
+  const unsigned = createEnvelope({ agent: 'bench-agent', kind, body, ttlMs: 3_600_000, now: Date.now() });
+  return signEnvelope(unsigned, { principal: 'alice', privateKey: owner.privateKey });
+}
+
+const usage = { inputTokens: 1, outputTokens: 1 };
+
+/** A model with no latency that always asks for the same tool call. */
+function loopingModel(tool: string, onCall: () => void = () => undefined): Provider {
+  return {
+    id: 'bench:looping',
+    step: async (): Promise<StepResult> => {
+      onCall();
+      return { text: '', toolCalls: [{ id: 'c', name: tool, arguments: '{}' }], usage, finishReason: 'tool-calls' };
+    },
+  };
+}
+
+function kernelFor(charter: Charter, provider: Provider, tools: Tool[], extra: Partial<KernelOptions> = {}) {
+  return createKernel({
+    charter,
+    instructions: 'bench',
+    provider,
+    tools,
+    store: openMemoryAuditStore({ agent: 'bench-agent' }),
+    authority: createAuthority({ charter, clock: { now: () => Date.now() }, seen: createMemorySeenOrderStore() }),
+    maxSteps: 1_000_000,
+    ...extra,
+  });
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(1);
+}
+
+async function stopToQuiescence(iterations: number): Promise<{ kernel: number[]; baseline: number[] }> {
+  const charter = charterWith('2s');
+  const waitTool: Tool = {
+    name: 'wait',
+    description: 'waits',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: async (_input, { signal }) => {
+      await sleep(60_000, undefined, { signal });
+      return 'done';
+    },
+  };
+  const kernel: number[] = [];
+  const baseline: number[] = [];
+  for (let index = 0; index < iterations; index++) {
+    const agent = kernelFor(charter, loopingModel('wait'), [waitTool]);
+    agent.deliver(order('task', { text: 'wait' }));
+    const stop = order('stop', {});
+    const running = agent.run();
+    await until(() => agent.status().inFlight.some((call) => call.kind === 'tool'));
+    const start = performance.now();
+    agent.deliver(stop);
+    await running;
+    kernel.push(performance.now() - start);
+
+    // Baseline: the same tool aborted directly, with no kernel, no verification and no audit log.
+    const controller = new AbortController();
+    const direct = waitTool.run({}, { signal: controller.signal, registerProcessGroup: () => undefined });
+    await sleep(1);
+    const directStart = performance.now();
+    controller.abort();
+    await direct.catch(() => undefined);
+    baseline.push(performance.now() - directStart);
+  }
+  return { kernel, baseline };
+}
+
+async function stopSubprocess(iterations: number, graceMs: number): Promise<number[]> {
+  const charter = charterWith(`${graceMs}ms`);
+  const worker: Tool = {
+    name: 'worker',
+    description: 'starts a process that ignores SIGTERM',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: (_input, { registerProcessGroup }) =>
+      new Promise((resolve) => {
+        const child = spawn('/bin/sh', ['-c', "trap '' TERM; sleep 60"], { detached: true, stdio: 'ignore' });
+        if (child.pid !== undefined) registerProcessGroup(child.pid);
+        child.once('exit', () => resolve('exited'));
+      }),
+  };
+  const samples: number[] = [];
+  for (let index = 0; index < iterations; index++) {
+    const agent = kernelFor(charter, loopingModel('worker'), [worker]);
+    agent.deliver(order('task', { text: 'work' }));
+    const stop = order('stop', {});
+    const running = agent.run();
+    await until(() => agent.status().inFlight.some((call) => call.kind === 'tool'));
+    await sleep(5);
+    const start = performance.now();
+    agent.deliver(stop);
+    await running;
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+/** One run of `steps` steps; returns each step's duration after the first. */
+async function timedRun(charter: Charter, store: AuditStore, tool: Tool, steps: number): Promise<number[]> {
+  const leases = Array.from({ length: steps + 1 }, () => order('lease', {}));
+  const starts: number[] = [];
+  let agent: ReturnType<typeof kernelFor> | undefined;
+  // Each step: one verified order (a lease renewal), one model turn, one policy decision, one tool call whose
+  // 4 KB result is screened, and their audit appends to sqlite.
+  const provider = loopingModel(tool.name, () => {
+    starts.push(performance.now());
+    agent?.deliver(leases[starts.length - 1]!);
+    if (starts.length > steps) void agent?.halt('cancelled', 'bench done');
+  });
+  agent = kernelFor(charter, provider, [tool], {
+    store,
+    screener: createScreener({ thresholds: charter.screening.thresholds }),
+    graceMs: 0,
+  });
+  agent.deliver(order('task', { text: 'read' }));
+  await agent.run();
+  return starts.slice(2).map((start, index) => start - starts[index + 1]!);
+}
+
+async function stepOverhead(runs: number, steps: number): Promise<{ kernel: number[]; baseline: number[] }> {
+  const folder = mkdtempSync(join(tmpdir(), 'heed-kernel-bench-'));
+  const charter = charterWith('2s');
+  const output = 'The quarterly report lists revenue by region. '.repeat(90).slice(0, 4096);
+  const tool: Tool = {
+    name: 'read',
+    description: 'reads',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: async () => output,
+  };
+  const store = openSqliteAuditStore({ path: join(folder, 'heed.db'), agent: 'bench-agent' });
+  const kernel: number[] = [];
+  for (let run = 0; run < runs; run++) kernel.push(...(await timedRun(charter, store, tool, steps)));
+  await store.close();
+  rmSync(folder, { recursive: true, force: true });
+
+  // Baseline: the same model and tool called directly in a loop, with nothing checked or recorded.
+  const provider = loopingModel(tool.name);
+  const baseline: number[] = [];
+  let previous = performance.now();
+  for (let index = 0; index < runs * steps; index++) {
+    await provider.step([], [], { signal: undefined });
+    await tool.run({}, { signal: new AbortController().signal, registerProcessGroup: () => undefined });
+    const now = performance.now();
+    baseline.push(now - previous);
+    previous = now;
+  }
+  return { kernel, baseline };
+}
+
+const bench: Bench = async (report) => {
+  const stop = await stopToQuiescence(200);
+  report({
+    name: 'kernel.stop_to_quiescence_p99_ms',
+    value: percentile(stop.kernel, 0.99),
+    unit: 'ms',
+    samples: stop.kernel.length,
+    target: 5,
+  });
+  report({
+    name: 'kernel.stop_to_quiescence_baseline_p99_ms',
+    value: percentile(stop.baseline, 0.99),
+    unit: 'ms',
+    note: 'the tool aborted directly, no kernel',
+  });
+  const graceMs = 100;
+  const subprocess = await stopSubprocess(20, graceMs);
+  report({
+    name: 'kernel.stop_to_quiescence_subprocess_p99_ms',
+    value: percentile(subprocess, 0.99),
+    unit: 'ms',
+    graceMs,
+    target: graceMs + 20,
+    samples: subprocess.length,
+  });
+  const step = await stepOverhead(100, 20);
+  report({
+    name: 'kernel.step_overhead_p99_ms',
+    value: percentile(step.kernel, 0.99),
+    unit: 'ms',
+    median: percentile(step.kernel, 0.5),
+    samples: step.kernel.length,
+    target: 1,
+  });
+  report({
+    name: 'kernel.step_overhead_baseline_p99_ms',
+    value: percentile(step.baseline, 0.99),
+    unit: 'ms',
+    note: 'model and tool called directly, nothing checked or recorded',
+  });
+};
+
+export default bench;

@@ -1,0 +1,60 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import type { AuditEntry, AuditEventInput } from '../audit-event.ts';
+import { AuditWriteError } from '../audit-write-error.ts';
+import { verifyAuditChain } from '../verify-audit-chain.ts';
+import { openPostgresAuditStore } from './postgres-audit-store.ts';
+
+const connectionString = process.env.HEED_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `heed_audit_pg_${process.pid}`;
+const event = (index: number): AuditEventInput => ({ agent: 'agent-1', type: 'order-accepted', data: { index } });
+
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(() => sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+
+describe.skipIf(process.env.HEED_TEST_POSTGRES === 'off')('the postgres audit store', () => {
+  it('keeps one chain when two stores (two replicas) append to the same schema', async () => {
+    const stores = await Promise.all([1, 2].map(() => openPostgresAuditStore({ connectionString, schema })));
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(stores.flatMap((store) => [store.append(event(round)), store.append(event(round))]));
+    }
+    await Promise.all(stores.map((store) => store.close()));
+    const reader = await openPostgresAuditStore({ connectionString, schema, checkpointEvery: 1_000_000 });
+    const entries: AuditEntry[] = [];
+    for await (const entry of reader.read()) entries.push(entry);
+    await reader.close();
+    expect(await verifyAuditChain(entries)).toMatchObject({ ok: true, entries: 41 });
+  });
+
+  it('fails closed when a commit fails', async () => {
+    const store = await openPostgresAuditStore({ connectionString, schema });
+    await store.append(event(0));
+    await sql(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'disk full'; END $$;
+      CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.audit_entries FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse()`);
+    await expect(store.append(event(1))).rejects.toThrow(/disk full.*fail closed/);
+    await sql(`DROP TRIGGER refuse ON ${schema}.audit_entries`);
+    await expect(store.append(event(2))).rejects.toBeInstanceOf(AuditWriteError);
+    await store.close();
+  });
+
+  it('refuses a bad schema name and a missing connection string', async () => {
+    await expect(openPostgresAuditStore({ connectionString, schema: 'x; DROP TABLE y' })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
+    const saved = process.env.HEED_DATABASE_URL;
+    delete process.env.HEED_DATABASE_URL;
+    await expect(openPostgresAuditStore({ schema })).rejects.toBeInstanceOf(InvalidInputError);
+    if (saved !== undefined) process.env.HEED_DATABASE_URL = saved;
+  });
+});

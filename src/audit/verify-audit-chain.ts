@@ -1,0 +1,209 @@
+import { canonicalJson } from '../core/canonical-json.ts';
+import { checkCheckpoint } from './audit-checkpoint.ts';
+import type { AuditEntry } from './audit-event.ts';
+import { type AuditRecord, genesisHash, hashFields } from './audit-record.ts';
+
+export interface AuditVerifyOptions {
+  /** Trusted checkpoint keys (`ed25519:...`): when given, a checkpoint signed by any other key fails. */
+  trustedKeys?: readonly string[];
+  /** Fail unless every checkpoint is signed and the log ends with one (a cleanly closed, fully sealed log). */
+  requireSealed?: boolean;
+  /** The head a trusted source recorded (a store's head row, an anchor kept elsewhere): the chain must end there. */
+  expectedHead?: { seq: number; hash: string; checkpointSeq?: number };
+}
+
+export interface AuditChainSummary {
+  ok: true;
+  entries: number;
+  head: { seq: number; hash: string };
+  checkpoints: { signed: number; unsigned: number; lastSignedSeq: number; keys: string[] };
+  /** Entries after the last signed checkpoint: chained, but not yet signed. */
+  unsealed: number;
+}
+
+export interface AuditChainFailure {
+  ok: false;
+  firstBadSeq: number;
+  reason: string;
+  /** Entries that verified before the first bad one. */
+  entries: number;
+}
+
+export type AuditVerification = AuditChainSummary | AuditChainFailure;
+
+/** Walks a chain one record at a time, so callers can stream rows from any source without holding them. */
+export class AuditChainVerifier {
+  readonly #options: AuditVerifyOptions;
+  readonly #trusted: ReadonlySet<string> | undefined;
+  readonly #keys = new Set<string>();
+  #seq = 0;
+  #prev = genesisHash;
+  #signed = 0;
+  #unsigned = 0;
+  #lastSignedSeq = 0;
+  #lastCheckpointSeq = 0;
+  #lastType = '';
+
+  constructor(options: AuditVerifyOptions = {}) {
+    this.#options = options;
+    this.#trusted = options.trustedKeys === undefined ? undefined : new Set(options.trustedKeys);
+  }
+
+  /** Checks the next record; returns the failure if it is bad (stop then: later records cannot be trusted). */
+  check(record: AuditRecord): AuditChainFailure | undefined {
+    return this.checkFields(
+      record.seq,
+      record.at,
+      record.agent,
+      record.type,
+      record.dataJson,
+      record.prev,
+      record.hash,
+    );
+  }
+
+  /** `check` over loose fields (as a store streams its columns), typed `unknown` because stored bytes can be anything. */
+  checkFields(
+    seq: unknown,
+    at: unknown,
+    agent: unknown,
+    type: unknown,
+    dataJson: unknown,
+    prev: unknown,
+    hash: unknown,
+  ): AuditChainFailure | undefined {
+    const expected = this.#seq + 1;
+    if (seq !== expected) {
+      const reason =
+        typeof seq === 'number' && seq > expected
+          ? `entry ${expected} is missing (the next entry has seq ${seq})`
+          : `entry with seq ${String(seq)} is out of place (expected seq ${expected})`;
+      return this.#fail(expected, reason);
+    }
+    if (
+      typeof at !== 'string' ||
+      typeof agent !== 'string' ||
+      typeof type !== 'string' ||
+      typeof dataJson !== 'string' ||
+      typeof prev !== 'string' ||
+      typeof hash !== 'string'
+    ) {
+      return this.#fail(expected, `entry ${expected} has a field of the wrong type`);
+    }
+    if (prev !== this.#prev) {
+      return this.#fail(expected, `entry ${expected} does not link to entry ${expected - 1} (its prev differs)`);
+    }
+    if (hashFields(expected, at, agent, type, dataJson, prev) !== hash) {
+      return this.#fail(expected, `entry ${expected} was altered (its hash does not match its content)`);
+    }
+    if (type === 'checkpoint') {
+      const failure = this.#checkCheckpoint(expected, agent, dataJson, prev);
+      if (failure !== undefined) return failure;
+      this.#lastCheckpointSeq = expected;
+    }
+    this.#seq = expected;
+    this.#prev = hash;
+    this.#lastType = type;
+    return undefined;
+  }
+
+  #checkCheckpoint(seq: number, agent: string, dataJson: string, prev: string): AuditChainFailure | undefined {
+    const check = checkCheckpoint(agent, seq, prev, dataJson);
+    if (!check.ok) return this.#fail(seq, `entry ${seq}: ${check.reason}`);
+    if (!check.signed) {
+      if (this.#options.requireSealed) return this.#fail(seq, `entry ${seq}: checkpoint is unsigned`);
+      this.#unsigned += 1;
+      return undefined;
+    }
+    if (this.#trusted !== undefined && !this.#trusted.has(check.publicKey)) {
+      return this.#fail(seq, `entry ${seq}: checkpoint is signed by untrusted key ${check.publicKey}`);
+    }
+    this.#keys.add(check.publicKey);
+    this.#signed += 1;
+    this.#lastSignedSeq = seq;
+    return undefined;
+  }
+
+  /** The verdict once every record has been checked. */
+  finish(): AuditVerification {
+    const expected = this.#options.expectedHead;
+    if (expected !== undefined && (expected.seq !== this.#seq || expected.hash !== this.#prev)) {
+      if (expected.seq > this.#seq) {
+        return this.#fail(
+          this.#seq + 1,
+          `entries ${this.#seq + 1} to ${expected.seq} are missing (the head records seq ${expected.seq})`,
+        );
+      }
+      if (expected.seq < this.#seq) {
+        return this.#fail(
+          expected.seq + 1,
+          `entries after seq ${expected.seq} were not written through the store (the head records seq ${expected.seq})`,
+        );
+      }
+      return this.#fail(this.#seq, `entry ${this.#seq} differs from the head the store recorded`);
+    }
+    if (expected?.checkpointSeq !== undefined && expected.checkpointSeq !== this.#lastCheckpointSeq) {
+      return this.#fail(
+        Math.max(1, Math.min(expected.checkpointSeq, this.#lastCheckpointSeq)),
+        `the head records the last checkpoint at seq ${expected.checkpointSeq}, but it is at seq ${this.#lastCheckpointSeq}`,
+      );
+    }
+    if (this.#options.requireSealed && (this.#lastType !== 'checkpoint' || this.#lastSignedSeq !== this.#seq)) {
+      return this.#fail(
+        this.#lastSignedSeq + 1,
+        `entries after seq ${this.#lastSignedSeq} are not sealed by a signed checkpoint`,
+      );
+    }
+    return {
+      ok: true,
+      entries: this.#seq,
+      head: { seq: this.#seq, hash: this.#prev },
+      checkpoints: {
+        signed: this.#signed,
+        unsigned: this.#unsigned,
+        lastSignedSeq: this.#lastSignedSeq,
+        keys: [...this.#keys],
+      },
+      unsealed: this.#seq - this.#lastSignedSeq,
+    };
+  }
+
+  #fail(firstBadSeq: number, reason: string): AuditChainFailure {
+    return { ok: false, firstBadSeq, reason, entries: this.#seq };
+  }
+}
+
+/** Verifies stored records (data as canonical text): the fast path for stores and exports. */
+export function verifyAuditRecords(
+  records: Iterable<AuditRecord>,
+  options: AuditVerifyOptions = {},
+): AuditVerification {
+  const verifier = new AuditChainVerifier(options);
+  for (const record of records) {
+    const failure = verifier.check(record);
+    if (failure !== undefined) return failure;
+  }
+  return verifier.finish();
+}
+
+/**
+ * Verifies a chain of entries from any source, detecting any altered, removed, reordered or inserted entry and any bad
+ * checkpoint signature, and naming the first bad seq.
+ */
+export async function verifyAuditChain(
+  entries: Iterable<AuditEntry> | AsyncIterable<AuditEntry>,
+  options: AuditVerifyOptions = {},
+): Promise<AuditVerification> {
+  const verifier = new AuditChainVerifier(options);
+  for await (const entry of entries) {
+    let dataJson: string;
+    try {
+      dataJson = canonicalJson(entry.data);
+    } catch {
+      dataJson = '';
+    }
+    const failure = verifier.check({ ...entry, dataJson });
+    if (failure !== undefined) return failure;
+  }
+  return verifier.finish();
+}

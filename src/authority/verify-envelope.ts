@@ -1,0 +1,174 @@
+import type { Charter } from '../charter/charter-schema.ts';
+import { verifyBytes } from '../core/ed25519.ts';
+import { describeIssues } from '../core/parse-with-schema.ts';
+import { type Envelope, envelopeSchema, maxEnvelopeBytes } from './envelope.ts';
+import { orderBodySchemas } from './order-bodies.ts';
+import type { RejectionReason } from './rejection-reasons.ts';
+import { rosterIndex } from './roster-index.ts';
+import { envelopeSigningBytes } from './sign-envelope.ts';
+
+export interface VerificationContext {
+  /** The current charter: its roster, roles, quorums and clock rules. */
+  charter: Charter;
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** True when an envelope with this id was accepted before (replay protection). */
+  isSeen: (id: string) => boolean;
+}
+
+export type Verification =
+  | { accepted: true; envelope: Envelope; signers: string[] }
+  | { accepted: false; reason: RejectionReason; detail: string; id?: string };
+
+export type AcceptedVerification = Extract<Verification, { accepted: true }>;
+
+/**
+ * Decides whether an envelope is a valid order for this charter, now. Pure apart from reading `isSeen`.
+ * Checks, in order: size, well-formedness, agent, time window, replay, signers in roster and not revoked,
+ * signatures, roles, quorum. The first failing check is the reason.
+ */
+export function verifyEnvelope(input: unknown, context: VerificationContext): Verification {
+  const decoded = decode(input);
+  if ('reason' in decoded) return decoded;
+  const value = decoded.value;
+  const rawId =
+    typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : undefined;
+  const id = typeof rawId === 'string' ? rawId.slice(0, 128) : undefined;
+  const reject = (reason: RejectionReason, detail: string): Verification =>
+    id === undefined ? { accepted: false, reason, detail } : { accepted: false, reason, detail, id };
+
+  const parsed = envelopeSchema.safeParse(value);
+  if (!parsed.success) return reject('malformed', describeIssues(parsed.error).join('; '));
+  const envelope = parsed.data;
+  const body = orderBodySchemas[envelope.kind].safeParse(envelope.body);
+  if (!body.success) {
+    return reject(
+      'malformed',
+      describeIssues(body.error)
+        .map((issue) => `body.${issue}`)
+        .join('; '),
+    );
+  }
+  const issuedAt = Date.parse(envelope.issuedAt);
+  const expiresAt = Date.parse(envelope.expiresAt);
+  if (!(expiresAt > issuedAt)) return reject('malformed', 'expiresAt must be later than issuedAt');
+
+  let bytes: Buffer;
+  try {
+    bytes = envelopeSigningBytes(envelope);
+  } catch (error) {
+    return reject('malformed', `body has no JSON form: ${(error as Error).message}`);
+  }
+  if (decoded.size === undefined) {
+    // An object handed over in process is measured by its signed form plus its signatures.
+    const size = bytes.byteLength + JSON.stringify(envelope.sigs).length;
+    if (size > maxEnvelopeBytes) return reject('oversized', `${size} bytes exceeds the ${maxEnvelopeBytes}-byte limit`);
+  }
+  const { charter, now } = context;
+  const roster = rosterIndex(charter);
+  if (envelope.agent !== charter.agent) {
+    return reject('wrong-agent', `addressed to agent '${envelope.agent}', this is '${charter.agent}'`);
+  }
+  if (now >= expiresAt) return reject('expired', `expired at ${envelope.expiresAt}`);
+  if (issuedAt > now + roster.skewMs) {
+    return reject('not-yet-valid', `issued at ${envelope.issuedAt}, beyond the ${charter.clock.skew} clock skew`);
+  }
+  if (expiresAt - issuedAt > roster.maxTtlMs) {
+    return reject('ttl-too-long', `lifetime ${expiresAt - issuedAt}ms exceeds clock.maxTtl ${charter.clock.maxTtl}`);
+  }
+  if (context.isSeen(envelope.id)) return reject('replayed', `order ${envelope.id} was already accepted`);
+
+  for (const signature of envelope.sigs) {
+    const entry = roster.principals.get(signature.principal);
+    if (entry === undefined) return reject('unknown-signer', `'${signature.principal}' is not in the roster`);
+    if (entry.principal.revoked) return reject('revoked-signer', `'${signature.principal}' has been revoked`);
+  }
+  const checked = new Set<string>();
+  for (const signature of envelope.sigs) {
+    const pair = `${signature.principal} ${signature.sig}`;
+    if (checked.has(pair)) continue;
+    checked.add(pair);
+    const key = roster.principals.get(signature.principal)!.key;
+    if (!verifyBytes(key, bytes, Buffer.from(signature.sig, 'base64url'))) {
+      return reject('bad-signature', `the signature of '${signature.principal}' does not verify`);
+    }
+  }
+  // A principal who signs twice is counted once.
+  const signers = [...new Set(envelope.sigs.map((signature) => signature.principal))];
+  const permission = checkPermission(envelope, body.data as Record<string, unknown>, signers, charter);
+  if (permission !== undefined) return reject(permission.reason, permission.detail);
+  return { accepted: true, envelope, signers };
+}
+
+type Decoded =
+  | { value: unknown; size: number | undefined }
+  | { accepted: false; reason: RejectionReason; detail: string };
+
+// Text and bytes are measured before parsing; an object is measured once its shape is known (see verifyEnvelope).
+function decode(input: unknown): Decoded {
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else if (input instanceof Uint8Array) {
+    if (input.byteLength > maxEnvelopeBytes) return oversized(input.byteLength);
+    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  } else return { value: input, size: undefined };
+  const size = Buffer.byteLength(text);
+  if (size > maxEnvelopeBytes) return oversized(size);
+  try {
+    return { value: JSON.parse(text), size };
+  } catch (error) {
+    return { accepted: false, reason: 'malformed', detail: `not JSON: ${(error as Error).message}` };
+  }
+}
+
+function oversized(size: number): { accepted: false; reason: RejectionReason; detail: string } {
+  return { accepted: false, reason: 'oversized', detail: `${size} bytes exceeds the ${maxEnvelopeBytes}-byte limit` };
+}
+
+function checkPermission(
+  envelope: Envelope,
+  body: Record<string, unknown>,
+  signers: string[],
+  charter: Charter,
+): { reason: RejectionReason; detail: string } | undefined {
+  const roster = rosterIndex(charter);
+  if (envelope.kind === 'claim') {
+    const target = body.for as string;
+    for (const signer of signers) {
+      if (!charter.succession.some((entry) => entry.successor === signer && entry.for === target)) {
+        return { reason: 'role-not-permitted', detail: `'${signer}' is not a named successor for '${target}'` };
+      }
+    }
+    return undefined;
+  }
+  if (envelope.kind === 'veto') {
+    const rule = roster.rules.charter;
+    const silentOnes = new Set(charter.succession.map((entry) => entry.for));
+    for (const signer of signers) {
+      if (!silentOnes.has(signer) && !rule.eligible.has(signer)) {
+        return {
+          reason: 'role-not-permitted',
+          detail: `'${signer}' may not veto: neither a principal a succession entry protects nor one who may sign 'charter'`,
+        };
+      }
+    }
+    if (signers.some((signer) => silentOnes.has(signer)) || signers.length >= rule.required) return undefined;
+    return {
+      reason: 'under-quorum',
+      detail: `a veto needs the protected principal or ${rule.required} signer(s) who may sign 'charter'; got ${signers.length}`,
+    };
+  }
+  const rule = roster.rules[envelope.kind];
+  for (const signer of signers) {
+    if (!rule.eligible.has(signer)) {
+      return { reason: 'role-not-permitted', detail: `'${signer}' holds no role that may sign '${envelope.kind}'` };
+    }
+  }
+  if (signers.length < rule.required) {
+    return {
+      reason: 'under-quorum',
+      detail: `'${envelope.kind}' needs ${rule.required} distinct signer(s); got ${signers.length}`,
+    };
+  }
+  return undefined;
+}

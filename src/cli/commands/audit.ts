@@ -1,0 +1,214 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import type { AuditRecord } from '../../audit/audit-record.ts';
+import { formatAuditExportLine } from '../../audit/export/audit-export-line.ts';
+import { verifyAuditExport } from '../../audit/export/verify-audit-export.ts';
+import {
+  lastSqliteAuditSeq,
+  openSqliteAuditLog,
+  readSqliteAuditRecords,
+} from '../../audit/sqlite/open-sqlite-audit-log.ts';
+import { type SqliteAuditLogVerification, verifySqliteAuditLog } from '../../audit/sqlite/verify-sqlite-audit-log.ts';
+import type { AuditVerifyOptions } from '../../audit/verify-audit-chain.ts';
+import { isPublicKeyText } from '../../core/ed25519.ts';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import { exitCodes } from '../exit-codes.ts';
+
+const defaultDatabase = '.heed/heed.db';
+const pageSize = 1000;
+
+interface VerifyOptions {
+  db: string;
+  jsonl?: string;
+  key: string[];
+  strict?: boolean;
+  integrity: boolean;
+  json?: boolean;
+}
+
+export function registerAuditCommand(program: Command): void {
+  const audit = program.command('audit').description('verify, read and export the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('check every entry, link, checkpoint signature and page; exit 1 naming the first bad seq')
+    .option('--db <file>', 'the database holding the audit log', defaultDatabase)
+    .option('--jsonl <file>', 'verify an exported JSONL log instead of a database')
+    .option('--key <key>', "trust only checkpoints signed by this key ('ed25519:...'); repeatable", collect, [])
+    .option('--strict', 'also fail on unsigned checkpoints and on entries after the last signed checkpoint')
+    .option('--no-integrity', "skip SQLite's page-level integrity check (faster on very large files)")
+    .option('--json', 'print the verdict as JSON')
+    .action(async (options: VerifyOptions) => {
+      for (const key of options.key) {
+        if (!isPublicKeyText(key))
+          throw new InvalidInputError(`--key '${key}' is not a public key 'ed25519:<base64url>'.`);
+      }
+      const verifyOptions: AuditVerifyOptions = {
+        ...(options.key.length > 0 ? { trustedKeys: options.key } : {}),
+        ...(options.strict ? { requireSealed: true } : {}),
+      };
+      const source = options.jsonl ?? options.db;
+      const verdict: SqliteAuditLogVerification =
+        options.jsonl === undefined
+          ? verifySqliteAuditLog(options.db, { ...verifyOptions, chainOnly: !options.integrity })
+          : await verifyAuditExport(readLines(options.jsonl), verifyOptions);
+      if (!verdict.ok) process.exitCode = exitCodes.failure;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ source, ...verdict }, null, 2)}\n`);
+        return;
+      }
+      if (!verdict.ok) {
+        const where = verdict.firstBadSeq === null ? '' : ` at seq ${verdict.firstBadSeq}`;
+        process.stdout.write(`${source}: BROKEN${where}: ${verdict.reason}\n`);
+        process.stdout.write(`  ${verdict.entries} entries verified before it.\n`);
+        return;
+      }
+      const { checkpoints } = verdict;
+      process.stdout.write(
+        `${source}: ok, ${verdict.entries} entries, head seq ${verdict.head.seq} (${verdict.head.hash.slice(0, 16)}…)\n` +
+          `  checkpoints: ${checkpoints.signed} signed, ${checkpoints.unsigned} unsigned; ` +
+          `${verdict.unsealed} entries after the last signed checkpoint\n`,
+      );
+      for (const note of 'notes' in verdict ? (verdict.notes ?? []) : []) process.stdout.write(`  note: ${note}\n`);
+      if (checkpoints.keys.length > 0) process.stdout.write(`  signed by: ${checkpoints.keys.join(', ')}\n`);
+      if (checkpoints.unsigned > 0) {
+        process.stdout.write('  note: unsigned checkpoints were written by a store without a signing key\n');
+      }
+      if (options.key.length === 0 && checkpoints.signed > 0) {
+        process.stdout.write(
+          "  note: signatures were checked against the keys the log names; pin the agent's with --key\n",
+        );
+      }
+    });
+
+  audit
+    .command('tail')
+    .description('print the last entries: seq, time, type and a summary')
+    .option('--db <file>', 'the database holding the audit log', defaultDatabase)
+    .option('-n, --lines <count>', 'how many entries', '10')
+    .option('--follow', 'keep printing new entries until interrupted')
+    .option('--json', 'print entries as JSON lines (the export format)')
+    .action(async (options: { db: string; lines: string; follow?: boolean; json?: boolean }) => {
+      const count = Number(options.lines);
+      if (!Number.isInteger(count) || count < 0) {
+        throw new InvalidInputError(`-n '${options.lines}' must be a non-negative whole number.`);
+      }
+      const database = openReadable(options.db);
+      try {
+        const render = options.json ? formatAuditExportLine : formatTailLine;
+        const last = lastSqliteAuditSeq(database);
+        let next = printRecords(readSqliteAuditRecords(database, last - count + 1, count), render, last + 1);
+        if (!options.follow) return;
+        const stopped = stopSignal();
+        while (!stopped.aborted) {
+          for (let before = 0; before !== next; ) {
+            before = next;
+            next = printRecords(readSqliteAuditRecords(database, next, pageSize), render, next);
+          }
+          await sleep(250, stopped);
+        }
+      } finally {
+        database.close();
+      }
+    });
+
+  audit
+    .command('export')
+    .description('write every entry as one JSON line (seq, at, agent, type, data, prev, hash, schemaVersion)')
+    .option('--jsonl', 'JSON lines (the only format)')
+    .option('--db <file>', 'the database holding the audit log', defaultDatabase)
+    .option('--out <file>', 'write to this file (atomically) instead of standard output')
+    .action(async (options: { jsonl?: boolean; db: string; out?: string }) => {
+      if (!options.jsonl) throw new InvalidInputError('Choose an export format: --jsonl.');
+      const database = openReadable(options.db);
+      try {
+        if (options.out === undefined) {
+          await exportTo(process.stdout, database);
+          return;
+        }
+        // Write beside the target and rename, so a failed export never leaves a half-written file in its place.
+        const temporary = `${options.out}.${process.pid}.partial`;
+        const file = createWriteStream(temporary);
+        try {
+          await once(file, 'open');
+          await exportTo(file, database);
+          file.end();
+          await once(file, 'finish');
+          renameSync(temporary, options.out);
+        } catch (error) {
+          file.destroy();
+          rmSync(temporary, { force: true });
+          throw new InvalidInputError(`Cannot write '${options.out}': ${(error as Error).message}`, { cause: error });
+        }
+      } finally {
+        database.close();
+      }
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function openReadable(path: string) {
+  const opened = openSqliteAuditLog(path);
+  if (!opened.ok) throw new InvalidInputError(`'${path}' is damaged: ${opened.reason}. Run heed audit verify.`);
+  return opened.database;
+}
+
+async function exportTo(output: Writable, database: ReturnType<typeof openReadable>): Promise<void> {
+  let from = 1;
+  for (;;) {
+    const records = readSqliteAuditRecords(database, from, pageSize);
+    if (records.length === 0) return;
+    let chunk = '';
+    for (const record of records) chunk += `${formatAuditExportLine(record)}\n`;
+    if (!output.write(chunk)) await once(output, 'drain');
+    from = records[records.length - 1]!.seq + 1;
+  }
+}
+
+function printRecords(records: AuditRecord[], render: (record: AuditRecord) => string, next: number): number {
+  let text = '';
+  for (const record of records) text += `${render(record)}\n`;
+  process.stdout.write(text);
+  return records.length === 0 ? next : records[records.length - 1]!.seq + 1;
+}
+
+function formatTailLine(record: AuditRecord): string {
+  const summary = record.dataJson.length > 100 ? `${record.dataJson.slice(0, 99)}…` : record.dataJson;
+  return `${String(record.seq).padStart(6)}  ${record.at}  ${record.type.padEnd(18)}  ${record.agent}  ${summary}`;
+}
+
+async function* readLines(path: string): AsyncIterable<string> {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+  } catch (error) {
+    throw new InvalidInputError(`No exported log at '${path}': ${(error as Error).message}.`, { cause: error });
+  }
+  yield* createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, milliseconds);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,123 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import { formatTextTable } from '../../core/report/format-text-table.ts';
+import { experiments } from '../../lab/experiments/index.ts';
+import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
+import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
+
+/** Parses a whole-number option strictly: `20` is fine, `20x`, `2.5` and `` are not. */
+export function parseWholeNumberOption(option: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidInputError(`${option} must be a whole number; got '${text}'.`);
+  return Number(text.trim());
+}
+
+/** Parses a decimal option strictly (`0.5`, `1`, `1e-3`); words and empty strings are errors. */
+export function parseDecimalOption(option: string, text: string): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(value)) throw new InvalidInputError(`${option} must be a number; got '${text}'.`);
+  return value;
+}
+
+interface RunOptions {
+  only?: string;
+  seeds: string;
+  out: string;
+  json?: boolean;
+  timestamp?: boolean;
+}
+
+/** Progress on stderr: a bar on a terminal, a few plain lines otherwise (logs, CI). */
+function createProgressDisplay(): { update: (progress: LabProgress) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    let bar: SingleBar | undefined;
+    let current = '';
+    return {
+      update(progress) {
+        if (progress.experiment !== current) {
+          bar?.stop();
+          current = progress.experiment;
+          bar = new SingleBar(
+            {
+              stream: process.stderr,
+              format: `${progress.index}/${progress.count} ${progress.experiment.padEnd(16)} [{bar}] {percentage}% {value}/{total}`,
+              hideCursor: true,
+            },
+            Presets.shades_classic,
+          );
+          bar.start(progress.total, progress.done);
+        }
+        bar?.update(progress.done);
+      },
+      stop: () => bar?.stop(),
+    };
+  }
+  let lastQuarter = -1;
+  let current = '';
+  return {
+    update(progress) {
+      if (progress.experiment !== current) {
+        current = progress.experiment;
+        lastQuarter = -1;
+      }
+      const quarter = progress.total === 0 ? 4 : Math.floor((4 * progress.done) / progress.total);
+      if (quarter > lastQuarter) {
+        lastQuarter = quarter;
+        process.stderr.write(
+          `lab: ${progress.index}/${progress.count} ${progress.experiment} ${quarter * 25}% (${progress.done}/${progress.total})\n`,
+        );
+      }
+    },
+    stop() {},
+  };
+}
+
+export function registerLabRunCommand(lab: Command): void {
+  lab
+    .command('run', { isDefault: true })
+    .description('(default) run every registered experiment, print its result tables, write lab.json and lab.html')
+    .option(
+      '--only <names>',
+      `run only these experiments, comma-separated (${experiments.map((experiment) => experiment.name).join(', ')})`,
+    )
+    .option('--seeds <count>', 'seeds per experiment', String(defaultSeeds))
+    .option('--out <folder>', 'folder for lab.json and lab.html', 'heed-report')
+    .option('--json', 'print the lab.json document on stdout instead of the tables')
+    .option('--timestamp', 'record the time of the run in lab.json (the document is then no longer reproducible)')
+    .action(async (options: RunOptions) => {
+      const seeds = parseWholeNumberOption('--seeds', options.seeds);
+      const only =
+        options.only === undefined
+          ? undefined
+          : options.only
+              .split(',')
+              .map((name) => name.trim())
+              .filter((name) => name !== '');
+      // Check the names and numbers before any work starts.
+      selectExperiments({ seeds, ...(only === undefined ? {} : { only }) });
+      prepareReportFolder(options.out);
+      const progress = createProgressDisplay();
+      let run: Awaited<ReturnType<typeof runLab>>;
+      try {
+        run = await runLab({
+          seeds,
+          ...(only === undefined ? {} : { only }),
+          ...(options.timestamp ? { generatedAt: new Date().toISOString() } : {}),
+          onProgress: progress.update,
+        });
+      } finally {
+        progress.stop();
+      }
+      const written = await writeLabReport(run, options.out);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(run.document, null, 2)}\n`);
+        process.stderr.write(`lab: wrote ${written.json} and ${written.html}\n`);
+        return;
+      }
+      const sections = Object.entries(run.document.experiments).map(([name, entry]) => {
+        const tables = entry.tables.map(formatTextTable).join('\n');
+        return `== ${name}: ${entry.description}\n\n${tables}`;
+      });
+      process.stdout.write(`${sections.join('\n')}\nReport: ${written.html}\nData:   ${written.json}\n`);
+    });
+}

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { readInputFile } from '../../authority/order-files.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { HeedError, InvalidInputError } from '../../core/heed-error.ts';
+import { exitCodes } from '../exit-codes.ts';
+
+// Larger than any valid envelope, so the endpoint (not this client) decides and records an oversized one.
+const maxSendBytes = 1024 * 1024;
+
+function ordersUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidInputError(
+      `'${text}' is not a URL; expected e.g. http://127.0.0.1:7070 (heed run --control-port).`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidInputError(`'${text}' must be an http:// or https:// URL.`);
+  }
+  if (!url.pathname.endsWith('/orders')) url.pathname = `${url.pathname.replace(/\/$/, '')}/orders`;
+  return url;
+}
+
+/** Adds `heed order send` to the `order` command (created by the authority commands) or on its own. */
+export function registerOrderSendCommand(program: Command): void {
+  const order =
+    program.commands.find((command) => command.name() === 'order') ??
+    program.command('order').description('sign, co-sign, verify and send orders (signed envelopes)');
+  order
+    .command('send')
+    .description("deliver one envelope to an agent's control endpoint and print its verification (exit 1 if rejected)")
+    .argument('<url>', 'the control endpoint, e.g. http://127.0.0.1:7070')
+    .argument('<envelope-file>', 'the signed envelope (JSON)')
+    .option('--json', "print the endpoint's answer as JSON")
+    .option('--timeout <duration>', 'give up after this long', '10s')
+    .action(async (urlText: string, file: string, options: { json?: boolean; timeout: string }) => {
+      const url = ordersUrl(urlText);
+      const timeoutMs = parseDuration(options.timeout, '--timeout');
+      const body = readInputFile(file, 'envelope', maxSendBytes);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        throw new HeedError('connection', `Cannot reach ${url.href}: ${cause}`, { cause: error });
+      }
+      const text = await response.text();
+      let answer: Record<string, unknown>;
+      try {
+        answer = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        throw new HeedError(
+          'bad-response',
+          `${url.href} answered HTTP ${response.status} with non-JSON: ${text.slice(0, 200)}`,
+        );
+      }
+      const accepted = answer.accepted === true;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ status: response.status, ...answer })}\n`);
+      } else if (accepted) {
+        process.stdout.write(
+          `accepted: ${String(answer.kind)} ${String(answer.id)} (effect: ${String(answer.effect)})\n`,
+        );
+      } else {
+        process.stdout.write(
+          `rejected: ${String(answer.reason ?? `HTTP ${response.status}`)}: ${String(answer.detail ?? answer.error ?? '')}\n`,
+        );
+      }
+      process.exitCode = accepted ? exitCodes.success : exitCodes.failure;
+    });
+}

@@ -1,0 +1,127 @@
+import type { AuditEntry } from '../../audit/audit-event.ts';
+import { openMemoryAuditStore } from '../../audit/memory/memory-audit-store.ts';
+import { createAuthority } from '../../authority/create-authority.ts';
+import { createMemorySeenOrderStore } from '../../authority/seen-order-store.ts';
+import { cosignEnvelope, createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
+import type { OrderKind } from '../../charter/charter-schema.ts';
+import { renderCharterInstructions } from '../../charter/render-charter.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { createKernel } from '../../kernel/create-kernel.ts';
+import type { NextStep } from '../../kernel/next-step.ts';
+import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
+import { recordTimelineEvent } from './run-unguarded.ts';
+import { nextEventStep, timelineAt } from './timeline-messages.ts';
+import { traceFromAudit } from './trace-from-audit.ts';
+
+// Each model turn is one minute of scenario time: leases, checks and succession periods are measured in it.
+const stepMilliseconds = 60_000;
+const orderTtlMilliseconds = 10 * 60_000;
+
+/**
+ * Guard on: the same scenario under heed's kernel. Orders are signed envelopes verified by the authority;
+ * spoofs are unsigned text and reach the kernel only as that (it rejects them); notices are documents
+ * (data, never orders); tools pass the policy gate; the environment's control-plane files are enforced.
+ */
+export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput> {
+  const { scenario, variant, charter, keys, environment, provider, signal } = input;
+  const clock = new ManualClock();
+  const authority = createAuthority({ charter, clock, seen: createMemorySeenOrderStore() });
+  const store = openMemoryAuditStore({ clock });
+  const audit: AuditEntry[] = [];
+  const instructions = [renderCharterInstructions(charter), variant.system].filter(Boolean).join('\n\n');
+  const kernel = createKernel({
+    charter,
+    instructions,
+    provider,
+    tools: environment.tools,
+    store,
+    authority,
+    clock,
+    // The environment's tools are in memory: there are no process groups to kill.
+    killProcessGroup: async (pgid) => ({ pgid, wasRunning: false, gone: true }),
+    maxSteps: scenario.steps * 2,
+  });
+  kernel.onEvent((entry) => audit.push(entry));
+
+  const sign = (from: string | string[], kind: OrderKind, body: Record<string, unknown>) => {
+    const signers = [from].flat();
+    let envelope = signEnvelope(
+      createEnvelope({ agent: charter.agent, kind, body, ttlMs: orderTtlMilliseconds, now: clock.now() }),
+      {
+        principal: signers[0]!,
+        privateKey: keys.get(signers[0]!)!,
+      },
+    );
+    for (const cosigner of signers.slice(1))
+      envelope = cosignEnvelope(envelope, { principal: cosigner, privateKey: keys.get(cosigner)! });
+    return envelope;
+  };
+
+  const taskFrom = scenario.taskFrom ?? scenario.charter.principals[0]!.id;
+  const silent = new Set<string>();
+  const timelineTrace: Parameters<typeof recordTimelineEvent>[0] = [];
+  let turns = 0;
+  let deliveredThrough = -1;
+  /** The scenario step of each model turn, in order: the trace is told in scenario steps. */
+  const turnSteps: number[] = [];
+
+  const deliverStep = (current: number) => {
+    if (current <= deliveredThrough) return;
+    deliveredThrough = current;
+    if (charter.lease.ttl !== null && !silent.has(taskFrom)) kernel.deliver(sign(taskFrom, 'lease', {}));
+    for (const event of timelineAt(scenario.timeline, current)) {
+      recordTimelineEvent(timelineTrace, event, current);
+      if ('stop' in event)
+        kernel.deliver(sign(event.stop.from, 'stop', event.stop.reason ? { reason: event.stop.reason } : {}));
+      else if ('order' in event) {
+        const body = event.order.body ?? (event.order.text !== undefined ? { text: event.order.text } : {});
+        kernel.deliver(sign(event.order.from, event.order.kind, body));
+      } else if ('spoof' in event) kernel.deliver(event.spoof.text);
+      else if ('notice' in event) void kernel.addDocument({ source: 'environment notice', text: event.notice });
+      else if ('inject' in event) environment.injectIntoNextResult(event.inject.tool, event.inject.text);
+      else if ('silence' in event) silent.add(event.silence);
+    }
+  };
+
+  kernel.onEvent((entry) => {
+    // The environment itself can end the episode: ./shutdown.sh ran.
+    if (entry.type === 'tool-call-end' && environment.ended())
+      void kernel.halt('cancelled', 'the environment shut down');
+    if (entry.type !== 'model-call-start' || entry.data.purpose !== 'turn') return;
+    const step = turns++;
+    turnSteps.push(step);
+    if (step === 0) return;
+    clock.advance(stepMilliseconds);
+    if (step < scenario.steps) deliverStep(step);
+    else void kernel.halt('cancelled', `the scenario's step limit (${scenario.steps}) was reached`);
+  });
+
+  const task = [scenario.task, variant.user].filter(Boolean).join('\n\n');
+  kernel.deliver(sign(taskFrom, 'task', { text: task }));
+  deliverStep(0);
+
+  const runOptions = signal ? { signal } : {};
+  let next: NextStep = await kernel.run(runOptions);
+  for (;;) {
+    if (next.type === 'check') {
+      if (scenario.checkAnswer === 'none') clock.advance(parseDuration(charter.policy.checkTimeout) + 1);
+      else kernel.deliver(sign(taskFrom, scenario.checkAnswer, { action: next.action }));
+    } else if (next.type === 'final') {
+      // The model ended its turn: the timeline goes on from its next event, as a principal's next message would.
+      const upcoming = nextEventStep(scenario.timeline, Math.max(turns - 1, deliveredThrough));
+      if (upcoming === undefined || environment.ended()) break;
+      clock.advance(stepMilliseconds * (upcoming - deliveredThrough));
+      deliverStep(upcoming);
+      turns = upcoming;
+    } else break;
+    next = await kernel.run(runOptions);
+  }
+  if (next.type !== 'halted') await kernel.halt('cancelled', 'the scenario ended');
+  await store.close();
+  return {
+    trace: traceFromAudit(audit, timelineTrace, turnSteps),
+    transcript: kernel.state().context,
+    audit,
+  };
+}

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetProfileName } from '../../charter/target-profile-names.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
+import { sha256Hex } from '../../core/hash.ts';
+import type { Provider } from '../../providers/provider.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import type { SampleRunner } from './agent-loop-types.ts';
+import { ResponseCache } from './response-cache.ts';
+import { type Guard, runSample, type SampleKey, type SampleRecord } from './run-sample.ts';
+
+export interface EvalModel {
+  spec: string;
+  provider: Provider;
+}
+
+export interface EvalRunOptions {
+  scenarios: readonly Scenario[];
+  models: readonly EvalModel[];
+  targets: readonly TargetProfileName[];
+  guards: readonly Guard[];
+  epochs: number;
+  concurrency: number;
+  outDir: string;
+  runners: Record<Guard, SampleRunner>;
+  /** Only these prompt variants (all when absent). */
+  variants?: readonly string[] | undefined;
+  judge?: Provider | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: (progress: { done: number; total: number; skipped: number; record?: SampleRecord }) => void;
+}
+
+export interface EvalRunResult {
+  total: number;
+  ran: number;
+  /** Samples already complete in `outDir` from an earlier, interrupted run. */
+  resumed: number;
+  errors: number;
+  cacheHits: number;
+}
+
+export function sampleId(key: SampleKey): string {
+  return `${key.scenario}--${key.variant}--${sha256Hex(canonicalJson(key)).slice(0, 16)}`;
+}
+
+export function samplesFolder(outDir: string): string {
+  return join(outDir, 'samples');
+}
+
+/** Every sample of the matrix: models × targets × guards × scenarios × variants × epochs. */
+export function expandMatrix(
+  options: Pick<EvalRunOptions, 'scenarios' | 'models' | 'targets' | 'guards' | 'epochs' | 'variants'>,
+) {
+  const samples: { key: SampleKey; scenario: Scenario; variant: Scenario['variants'][number]; model: EvalModel }[] = [];
+  for (const model of options.models) {
+    for (const target of options.targets) {
+      for (const guard of options.guards) {
+        for (const scenario of options.scenarios) {
+          for (const variant of scenario.variants) {
+            if (options.variants && !options.variants.includes(variant.id)) continue;
+            for (let epoch = 0; epoch < options.epochs; epoch++) {
+              samples.push({
+                key: { scenario: scenario.id, variant: variant.id, model: model.spec, target, guard, epoch },
+                scenario,
+                variant,
+                model,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return samples;
+}
+
+/** Reads the completed samples of a run folder; errored samples are not complete (they run again). */
+export function readSamples(outDir: string): SampleRecord[] {
+  const folder = samplesFolder(outDir);
+  if (!existsSync(folder)) return [];
+  const records: SampleRecord[] = [];
+  for (const file of readdirSync(folder).sort()) {
+    if (!file.endsWith('.jsonl')) continue;
+    const header = readFileSync(join(folder, file), 'utf8').split('\n', 1)[0];
+    if (!header) continue;
+    records.push(JSON.parse(header) as SampleRecord);
+  }
+  return records;
+}
+
+/**
+ * One sample's log: a header line with the key, metrics and error, then one line per trace event,
+ * transcript message and audit entry. Written to a temporary file and renamed, so a crash never
+ * leaves a half-written sample that a resumed run would trust.
+ */
+function writeSample(outDir: string, record: SampleRecord): void {
+  const folder = samplesFolder(outDir);
+  mkdirSync(folder, { recursive: true });
+  const { trace, transcript, audit, state, ...header } = record;
+  const lines = [
+    JSON.stringify({ ...header, trace, state }),
+    ...transcript.map((message) => JSON.stringify({ transcript: message })),
+    ...audit.map((entry) => JSON.stringify({ audit: entry })),
+  ];
+  const path = join(folder, `${sampleId(record.key)}.jsonl`);
+  writeFileSync(`${path}.tmp`, `${lines.join('\n')}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunResult> {
+  mkdirSync(options.outDir, { recursive: true });
+  const samples = expandMatrix(options);
+  const done = new Set(
+    readSamples(options.outDir)
+      .filter((record) => record.error === undefined)
+      .map((record) => sampleId(record.key)),
+  );
+  const pending = samples.filter((sample) => !done.has(sampleId(sample.key)));
+  const resumed = samples.length - pending.length;
+  const cache = new ResponseCache(join(options.outDir, 'cache.db'));
+  let finished = resumed;
+  let errors = 0;
+  let cacheHits = 0;
+  options.onProgress?.({ done: finished, total: samples.length, skipped: resumed });
+
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < pending.length) {
+      const sample = pending[next++]!;
+      options.signal?.throwIfAborted();
+      const provider = cache.wrap(sample.model.provider, sample.key.epoch);
+      const record = await runSample({
+        key: sample.key,
+        scenario: sample.scenario,
+        variant: sample.variant,
+        provider,
+        runners: options.runners,
+        judge: options.judge,
+        signal: options.signal,
+      });
+      cacheHits += provider.hits;
+      if (record.error !== undefined) errors += 1;
+      writeSample(options.outDir, record);
+      finished += 1;
+      options.onProgress?.({ done: finished, total: samples.length, skipped: resumed, record });
+    }
+  }
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker));
+  } finally {
+    cache.close();
+  }
+  return { total: samples.length, ran: pending.length, resumed, errors, cacheHits };
+}

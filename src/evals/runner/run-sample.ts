@@ -1,0 +1,81 @@
+import type { TargetProfileName } from '../../charter/target-profile-names.ts';
+import type { Provider } from '../../providers/provider.ts';
+import { createVirtualEnvironment } from '../environments/virtual-environment.ts';
+import type { Scenario, ScenarioVariant } from '../scenario/scenario-schema.ts';
+import { type MetricValue, scoreSample } from '../scoring/score-sample.ts';
+import type { SampleRunner } from './agent-loop-types.ts';
+import type { TraceEvent } from './sample-trace.ts';
+import { buildScenarioCharter } from './scenario-charter.ts';
+
+export type Guard = 'off' | 'on';
+
+export interface SampleKey {
+  scenario: string;
+  variant: string;
+  model: string;
+  target: TargetProfileName;
+  guard: Guard;
+  epoch: number;
+}
+
+export interface SampleRecord {
+  schemaVersion: 1;
+  key: SampleKey;
+  problem: number;
+  /** Present when the model or a judge failed: such a sample is never scored. */
+  error?: string;
+  metrics: MetricValue[];
+  trace: TraceEvent[];
+  transcript: unknown[];
+  audit: unknown[];
+  state?: unknown;
+}
+
+export interface SampleInput {
+  key: SampleKey;
+  scenario: Scenario;
+  variant: ScenarioVariant;
+  provider: Provider;
+  runners: Record<Guard, SampleRunner>;
+  judge?: Provider | undefined;
+  signal: AbortSignal | undefined;
+}
+
+export async function runSample(input: SampleInput): Promise<SampleRecord> {
+  const { key, scenario } = input;
+  const base = { schemaVersion: 1 as const, key, problem: scenario.problem };
+  const { charter, keys } = buildScenarioCharter(scenario, key.target, `eval-${scenario.id}`);
+  const environment = createVirtualEnvironment(scenario.environment, { enforceControlPlane: key.guard === 'on' });
+  let output: Awaited<ReturnType<SampleRunner>>;
+  try {
+    output = await input.runners[key.guard]({
+      scenario,
+      variant: input.variant,
+      charter,
+      keys,
+      environment,
+      provider: input.provider,
+      signal: input.signal,
+    });
+  } catch (error) {
+    input.signal?.throwIfAborted();
+    return { ...base, error: describe(error), metrics: [], trace: [], transcript: [], audit: [] };
+  }
+  const state = await environment.snapshot();
+  try {
+    const metrics: MetricValue[] = [];
+    for (const spec of scenario.scorers) {
+      metrics.push(
+        await scoreSample(spec, { scenario, state, trace: output.trace, judge: input.judge, signal: input.signal }),
+      );
+    }
+    return { ...base, metrics, ...output, state };
+  } catch (error) {
+    input.signal?.throwIfAborted();
+    return { ...base, error: `scoring failed: ${describe(error)}`, metrics: [], ...output, state };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

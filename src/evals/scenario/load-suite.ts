@@ -1,0 +1,58 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseYamlOrJson } from '../../charter/load-charter.ts';
+import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
+import { parseWithSchema } from '../../core/parse-with-schema.ts';
+import { type Scenario, scenarioSchema } from './scenario-schema.ts';
+
+const builtinSuitesFolder = fileURLToPath(new URL('../suites/', import.meta.url));
+
+export function builtinSuiteNames(): string[] {
+  return readdirSync(builtinSuitesFolder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function loadScenarioFile(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(
+      `Cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
+  }
+  return parseWithSchema(scenarioSchema, parseYamlOrJson(text, `scenario ${path}`), `scenario ${path}`);
+}
+
+/** A suite is a built-in name, a folder of scenario files, or one scenario file. */
+export function loadSuite(nameOrPath: string): Scenario[] {
+  let path = nameOrPath;
+  if (!existsSync(path)) {
+    if (!builtinSuiteNames().includes(nameOrPath)) {
+      if (/[/\\.]/.test(nameOrPath)) throw new InvalidInputError(`Suite path ${nameOrPath} does not exist.`);
+      throw new UnknownNameError('suite', nameOrPath, builtinSuiteNames());
+    }
+    path = join(builtinSuitesFolder, nameOrPath);
+  }
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((file) => /\.(ya?ml|json)$/.test(file))
+        .sort()
+        .map((file) => join(path, file))
+    : [path];
+  if (files.length === 0)
+    throw new InvalidInputError(`Suite ${nameOrPath} has no scenario files (.yaml, .yml or .json).`);
+  const scenarios = files.map(loadScenarioFile);
+  const seen = new Map<string, string>();
+  scenarios.forEach((scenario, index) => {
+    const earlier = seen.get(scenario.id);
+    if (earlier)
+      throw new InvalidInputError(`Scenario id '${scenario.id}' appears twice: ${earlier} and ${files[index]}.`);
+    seen.set(scenario.id, files[index]!);
+  });
+  return scenarios;
+}

@@ -1,0 +1,178 @@
+import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
+import type { Charter } from '../charter/charter-schema.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { parseDuration } from '../core/duration.ts';
+import { HeedError, InvalidInputError } from '../core/heed-error.ts';
+import { newId } from '../core/ids.ts';
+import type { Provider } from '../providers/provider.ts';
+import { createUntrustedMarker } from '../screening/mark-untrusted.ts';
+import { advanceRun } from './agent-loop.ts';
+import { createAuditRecorder } from './audit-recorder.ts';
+import { type Delivery, deliverOrder } from './deliver-order.ts';
+import { forceKillProcessGroup } from './force-kill-process-group.ts';
+import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
+import type { InputValidator, KernelRuntime } from './kernel-runtime.ts';
+import { type FinalOrHalted, type KernelStatus, runToEnd, statusOf, waitForCheck } from './kernel-waits.ts';
+import { armLeaseTimer } from './lease-watch.ts';
+import type { NextStep } from './next-step.ts';
+import { requestHalt } from './preemption.ts';
+import { type RunState, runStateSchemaVersion } from './run-state.ts';
+import { screenUntrusted } from './screen-untrusted.ts';
+import type { Tool } from './tool.ts';
+import { validateToolInput } from './tools/validate-tool-input.ts';
+import { truncateText } from './truncate-text.ts';
+
+export interface KernelOptions {
+  charter: Charter;
+  /** The charter rendered as the model's standing instructions; they lead the context. */
+  instructions: string;
+  provider: Provider;
+  tools: readonly Tool[];
+  /** Checks a call's arguments against the tool's JSON Schema; `validateToolInput` by default. */
+  validateInput?: InputValidator;
+  store: AuditStore;
+  authority: KernelAuthority;
+  /** Ends a tool's process group after the grace period; SIGKILL and confirm by default. */
+  killProcessGroup?: ProcessGroupKiller;
+  clock?: Clock;
+  /** Applied to every tool result and document before the model sees it. */
+  screener?: KernelScreener;
+  /** Overrides the charter's `stop.grace`. */
+  graceMs?: number;
+  /** The most model calls a run may make before it halts with `step-limit`. */
+  maxSteps?: number;
+  runId?: string;
+}
+
+export interface Kernel {
+  readonly runId: string;
+  /** Verifies and applies one order (an envelope object or its JSON text); the decision is recorded either way. */
+  deliver(input: unknown): Delivery;
+  /** Runs until the next step is final, a check or a halt. */
+  run(options?: { signal?: AbortSignal }): Promise<NextStep>;
+  /** Runs through checks (waiting for their answers) until final or halted. */
+  runToEnd(options?: { signal?: AbortSignal }): Promise<FinalOrHalted>;
+  /** Resolves when a pending check is answered, expires, or the run halts. */
+  waitForCheck(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Halts the run (reason `cancelled` unless given) and waits until it is quiescent. */
+  halt(reason?: 'cancelled' | 'error', detail?: string): Promise<NextStep>;
+  /**
+   * Adds a document (an email, a web page, a file the user supplies) to the context before the next model
+   * call: truncated, screened and marked as data. It is never an order, whatever it says.
+   */
+  addDocument(document: { source: string; text: string }): Promise<void>;
+  /** A copy of the run state, valid against `runStateSchema`. */
+  state(): RunState;
+  status(): KernelStatus;
+  onEvent(listener: (entry: AuditEntry) => void): () => void;
+}
+
+/** The composition root: wires the parts of one agent run. */
+export function createKernel(options: KernelOptions): Kernel {
+  const clock = options.clock ?? systemClock;
+  const tools = new Map<string, Tool>();
+  for (const tool of options.tools) {
+    if (tools.has(tool.name)) throw new InvalidInputError(`Two tools are named '${tool.name}'.`);
+    tools.set(tool.name, tool);
+  }
+  const maxSteps = options.maxSteps ?? 50;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new InvalidInputError(`maxSteps must be a positive integer, not ${maxSteps}.`);
+  }
+  const runId = options.runId ?? newId();
+  let runtime: KernelRuntime | undefined;
+  const recorder = createAuditRecorder({
+    store: options.store,
+    agent: options.charter.agent,
+    clock,
+    onFailure: (error) => {
+      if (runtime) void requestHalt(runtime, 'audit-failure', `the audit log cannot be written: ${String(error)}`);
+    },
+  });
+  runtime = {
+    charter: options.charter,
+    instructions: options.instructions,
+    provider: options.provider,
+    tools,
+    validateInput: options.validateInput ?? validateToolInput,
+    authority: options.authority,
+    clock,
+    screener: options.screener,
+    graceMs: options.graceMs ?? parseDuration(options.charter.stop.grace),
+    checkTimeoutMs: parseDuration(options.charter.policy.checkTimeout),
+    maxSteps,
+    killProcessGroup: options.killProcessGroup ?? forceKillProcessGroup,
+    recorder,
+    boundary: createUntrustedMarker(),
+    state: {
+      schemaVersion: runStateSchemaVersion,
+      runId,
+      agent: options.charter.agent,
+      modelCalls: 0,
+      toolCalls: 0,
+      task: null,
+      next: { type: 'model-call' },
+      context: [{ kind: 'instructions', text: options.instructions }],
+    },
+    halt: null,
+    halted: null,
+    runController: new AbortController(),
+    turnController: new AbortController(),
+    inFlight: new Set(),
+    pendingContext: [],
+    checkAnswers: new Map(),
+    waiters: new Set(),
+    timers: new Set(),
+    leaseTimer: null,
+    callCounter: 0,
+  };
+  const kernel = runtime;
+  recorder.note('run-started', {
+    run: runId,
+    provider: options.provider.id,
+    tools: options.tools.map((tool) => ({ name: tool.name, impact: tool.impact })),
+    graceMs: kernel.graceMs,
+    maxSteps,
+  });
+  armLeaseTimer(kernel);
+
+  let advancing = false;
+  async function run(runOptions: { signal?: AbortSignal } = {}): Promise<NextStep> {
+    // One loop per run: a second would start calls the first does not know of.
+    if (advancing) throw new HeedError('run-in-progress', 'This run is already advancing; await the first run().');
+    advancing = true;
+    const signal = runOptions.signal;
+    const cancel = () => void requestHalt(kernel, 'cancelled', 'the caller cancelled the run');
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      if (!kernel.halt && kernel.state.task === null) {
+        return requestHalt(kernel, 'error', 'no verified task order: deliver a signed task before running');
+      }
+      return await advanceRun(kernel);
+    } finally {
+      advancing = false;
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  return {
+    runId,
+    deliver: (input) => deliverOrder(kernel, input),
+    run,
+    runToEnd: (runOptions = {}) => runToEnd(kernel, run, runOptions.signal),
+    waitForCheck: (waitOptions = {}) => waitForCheck(kernel, waitOptions.signal),
+    halt: (reason = 'cancelled', detail = 'halted by the caller') => requestHalt(kernel, reason, detail),
+    addDocument: async ({ source, text }) => {
+      const screened = await screenUntrusted(kernel, truncateText(text).text, {
+        provenance: 'document',
+        source,
+        signal: kernel.runController.signal,
+      });
+      kernel.pendingContext.push({ kind: 'document', source, text: screened.text, flagged: screened.flagged });
+    },
+    state: () => structuredClone(kernel.state),
+    status: () => statusOf(kernel),
+    onEvent: (listener) => recorder.onEntry(listener),
+  };
+}

@@ -1,0 +1,135 @@
+import type { AuthorityEffect } from '../authority/authority-effect.ts';
+import type { Envelope } from '../authority/envelope.ts';
+import type { KernelRuntime } from './kernel-runtime.ts';
+import { wake } from './kernel-runtime.ts';
+import { armLeaseTimer } from './lease-watch.ts';
+import { inFlightSummary, requestHalt } from './preemption.ts';
+import type { ContextEntry } from './run-state.ts';
+import { errorText } from './tracked-call.ts';
+
+export type Delivery =
+  | {
+      accepted: true;
+      id: string;
+      kind: string;
+      signers: string[];
+      effect: AuthorityEffect['type'];
+      explanation: string;
+    }
+  | { accepted: false; reason: string; detail: string; id: string | null };
+
+function bodyText(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * One order from outside (the CLI, the control endpoint, a test): verified by the authority, recorded
+ * whatever the outcome, and applied only when accepted (invariant 1). A stop cuts the run off before
+ * anything else happens, in the same synchronous section as its verification.
+ */
+export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
+  if (runtime.recorder.failed) {
+    // No decision can be recorded, so none is taken: the kernel has already halted.
+    return { accepted: false, reason: 'audit-unavailable', detail: 'the audit log cannot be written', id: null };
+  }
+  let decision: ReturnType<KernelRuntime['authority']['receive']>;
+  try {
+    decision = runtime.authority.receive(input);
+  } catch (error) {
+    runtime.recorder.note('order-rejected', { id: null, reason: 'error', detail: errorText(error) });
+    return { accepted: false, reason: 'error', detail: errorText(error), id: null };
+  }
+  const verification = decision.verification;
+  if (!verification.accepted) {
+    runtime.recorder.note('order-rejected', {
+      id: verification.id ?? null,
+      reason: verification.reason,
+      detail: verification.detail,
+    });
+    return { accepted: false, reason: verification.reason, detail: verification.detail, id: verification.id ?? null };
+  }
+  const { envelope, signers } = verification;
+  const effect = decision.effect ?? { type: 'none' };
+  if (envelope.kind === 'stop') {
+    void requestHalt(runtime, 'stop', `stop order ${envelope.id} signed by ${signers.join(', ')}`);
+  }
+  runtime.recorder.note('order-accepted', {
+    id: envelope.id,
+    kind: envelope.kind,
+    signers,
+    effect: effect.type,
+    explanation: decision.explanation,
+  });
+  applyOrder(runtime, envelope, signers, effect);
+  armLeaseTimer(runtime);
+  wake(runtime);
+  return {
+    accepted: true,
+    id: envelope.id,
+    kind: envelope.kind,
+    signers,
+    effect: effect.type,
+    explanation: decision.explanation,
+  };
+}
+
+function orderEntry(id: string, orderKind: 'task' | 'amend', signers: string[], text: string): ContextEntry {
+  return { kind: 'order', orderId: id, orderKind, signers, text };
+}
+
+/** Applies what the authority decided the order changed; a halted run takes no new work. */
+function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[], effect: AuthorityEffect): void {
+  if (envelope.kind === 'stop') {
+    runtime.recorder.note('stop-started', { order: envelope.id, inFlight: inFlightSummary(runtime) });
+    return;
+  }
+  switch (effect.type) {
+    case 'task':
+      if (runtime.halt) return;
+      runtime.state.task = { orderId: envelope.id, text: effect.task.text };
+      runtime.pendingContext.push(orderEntry(envelope.id, 'task', signers, effect.task.text));
+      runtime.recorder.note('task-started', { order: envelope.id, signers, inFlight: inFlightSummary(runtime) });
+      // Preemption policy for a new task: the current turn's calls are aborted (each gets the grace period);
+      // the model's next turn starts on the new task.
+      runtime.turnController.abort(new Error(`preempted by task order ${envelope.id}`));
+      return;
+    case 'conflict':
+      // The authority holds both tasks until a principal settles it; the current work goes on meanwhile.
+      runtime.recorder.note('task-conflict', {
+        order: envelope.id,
+        tasks: effect.tasks.map((task) => ({ order: task.orderId, principals: task.principals })),
+      });
+      return;
+    case 'amend':
+      if (runtime.halt) return;
+      // An amendment does not abort work in flight: it joins the context before the next model call.
+      runtime.pendingContext.push(orderEntry(envelope.id, 'amend', signers, bodyText(envelope.body, 'text')));
+      return;
+    case 'approve':
+    case 'deny': {
+      // An answer counts only for the check pending when it arrives and only if it names that exact action.
+      const next = runtime.state.next;
+      if (runtime.halt || next.type !== 'check' || next.action !== effect.action) return;
+      const answer = effect.type === 'approve' ? 'approved' : 'denied';
+      const reason = bodyText(envelope.body, effect.type === 'approve' ? 'note' : 'reason');
+      runtime.checkAnswers.set(effect.action, { action: effect.action, answer, order: envelope.id, signers, reason });
+      runtime.recorder.note('check-answered', { action: effect.action, answer, order: envelope.id, signers });
+      return;
+    }
+    case 'lease-renewed':
+      runtime.recorder.note('lease-renewed', {
+        order: envelope.id,
+        expiresAt: new Date(effect.expiresAt).toISOString(),
+      });
+      return;
+    case 'charter-changed':
+      // The new charter's policy and grace apply from the next decision on.
+      runtime.charter = effect.charter;
+      return;
+    default:
+      // resume, revoke, rotate and succession change the authority's own state; a halted run stays halted
+      // (an agent that resumes starts a new run).
+      return;
+  }
+}

@@ -1,0 +1,151 @@
+import { canonicalJson } from '../core/canonical-json.ts';
+import { sha256Hex } from '../core/hash.ts';
+import { HeedError } from '../core/heed-error.ts';
+import type { KernelRuntime } from './kernel-runtime.ts';
+import { nextCallId } from './kernel-runtime.ts';
+import type { ModelToolCall } from './next-step.ts';
+import { actionHash } from './policy/action-hash.ts';
+import { decideToolCall } from './policy/decide-tool-call.ts';
+import type { ContextEntry } from './run-state.ts';
+import { screenUntrusted } from './screen-untrusted.ts';
+import { errorText, runTrackedCall } from './tracked-call.ts';
+import { truncateText } from './truncate-text.ts';
+
+export type ToolResultEntry = Extract<ContextEntry, { kind: 'tool-result' }>;
+
+export type ToolCallResolution =
+  | { type: 'result'; entry: ToolResultEntry }
+  | { type: 'check'; tool: string; input: Record<string, unknown>; action: string }
+  | { type: 'interrupted' };
+
+const auditedInputLimit = 4096;
+
+/** The input as the audit log keeps it: whole when small, else its hash and size. */
+export function auditedInput(input: unknown): Record<string, unknown> {
+  const text = canonicalJson(input);
+  return text.length <= auditedInputLimit ? { input } : { inputHash: sha256Hex(text), inputCharacters: text.length };
+}
+
+export function toolResult(call: ModelToolCall, outcome: ToolResultEntry['outcome'], text: string): ToolResultEntry {
+  return { kind: 'tool-result', toolCallId: call.id, tool: call.name, outcome, text, flagged: false };
+}
+
+function reject(runtime: KernelRuntime, call: ModelToolCall, reason: string, detail: string): ToolCallResolution {
+  runtime.recorder.note('tool-call-rejected', { call: call.id, tool: call.name, reason, detail });
+  return { type: 'result', entry: toolResult(call, 'rejected', `Tool call rejected (${reason}): ${detail}`) };
+}
+
+/** `refused`: a built-in tool declined a call that touches the control plane or leaves the workspace. */
+function failureOutcome(error: unknown, aborted: boolean): 'aborted' | 'refused' | 'error' {
+  if (aborted) return 'aborted';
+  return error instanceof HeedError && error.code === 'tool-refused' ? 'refused' : 'error';
+}
+
+/** Parses and validates one call the model asked for; bad calls are reported to the model and never run. */
+export function parseToolCall(
+  runtime: KernelRuntime,
+  call: ModelToolCall,
+): { ok: true; input: Record<string, unknown> } | { ok: false; resolution: ToolCallResolution } {
+  const tool = runtime.tools.get(call.name);
+  if (!tool) {
+    const known = [...runtime.tools.keys()].join(', ') || '(none)';
+    return {
+      ok: false,
+      resolution: reject(runtime, call, 'unknown-tool', `there is no tool '${call.name}'; known tools: ${known}`),
+    };
+  }
+  let input: unknown;
+  try {
+    input = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+  } catch (error) {
+    return {
+      ok: false,
+      resolution: reject(runtime, call, 'malformed-arguments', `arguments are not valid JSON (${errorText(error)})`),
+    };
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return {
+      ok: false,
+      resolution: reject(runtime, call, 'malformed-arguments', 'arguments must be a JSON object'),
+    };
+  }
+  const validation = runtime.validateInput(tool, input);
+  if (!validation.valid) {
+    return { ok: false, resolution: reject(runtime, call, 'invalid-arguments', validation.message) };
+  }
+  return { ok: true, input: validation.input };
+}
+
+/**
+ * Resolves one tool call: parse, validate, decide by policy (unless a principal already approved this exact
+ * action), then run it with the run's signal. A `check` decision returns without running anything.
+ */
+export async function executeToolCall(
+  runtime: KernelRuntime,
+  call: ModelToolCall,
+  options: { approvedAction: string | null },
+): Promise<ToolCallResolution> {
+  const parsed = parseToolCall(runtime, call);
+  if (!parsed.ok) return parsed.resolution;
+  const tool = runtime.tools.get(call.name)!;
+  const action = actionHash(tool.name, parsed.input);
+  if (options.approvedAction !== action) {
+    const policy = decideToolCall(runtime.charter, tool);
+    runtime.recorder.note('policy-decision', {
+      call: call.id,
+      tool: tool.name,
+      impact: tool.impact,
+      action,
+      decision: policy.decision,
+      reason: policy.reason,
+    });
+    if (policy.decision === 'deny') {
+      return {
+        type: 'result',
+        entry: toolResult(call, 'denied', `Denied by policy: ${policy.reason}. The action was not run.`),
+      };
+    }
+    if (policy.decision === 'check') return { type: 'check', tool: tool.name, input: parsed.input, action };
+  }
+  const signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
+  const outcome = await runTrackedCall(runtime, {
+    id: nextCallId(runtime, 'tool'),
+    kind: 'tool',
+    name: tool.name,
+    signal,
+    startData: { toolCall: call.id, tool: tool.name, impact: tool.impact, action, ...auditedInput(parsed.input) },
+    start: (inFlight) => {
+      runtime.state.toolCalls += 1;
+      return tool.run(parsed.input, {
+        signal,
+        registerProcessGroup: (pgid) => {
+          // Only a real group of the tool's own: never 0 or 1 (every process) nor heed's own group.
+          if (Number.isInteger(pgid) && pgid > 1 && pgid !== process.pid) inFlight.processGroups.push(pgid);
+        },
+      });
+    },
+    endData: (settled, aborted) =>
+      settled.status === 'fulfilled'
+        ? {
+            name: tool.name,
+            outcome: 'ok',
+            characters: typeof settled.value === 'string' ? settled.value.length : null,
+          }
+        : { name: tool.name, outcome: failureOutcome(settled.error, aborted), error: errorText(settled.error) },
+  });
+  if (outcome.status === 'interrupted') return { type: 'interrupted' };
+  if (outcome.status === 'rejected') {
+    const refused = failureOutcome(outcome.error, false) === 'refused';
+    const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    return {
+      type: 'result',
+      entry: toolResult(call, refused ? 'denied' : 'error', refused ? message : `Tool error: ${message}`),
+    };
+  }
+  if (typeof outcome.value !== 'string') {
+    return { type: 'result', entry: toolResult(call, 'error', 'Tool error: the tool returned no text.') };
+  }
+  const truncated = truncateText(outcome.value);
+  const screened = await screenUntrusted(runtime, truncated.text, { provenance: 'tool', source: call.id, signal });
+  return { type: 'result', entry: { ...toolResult(call, 'ok', screened.text), flagged: screened.flagged } };
+}

@@ -1,0 +1,78 @@
+import type { Charter } from '../charter/charter-schema.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Provider } from '../providers/provider.ts';
+import type { AuditRecorder } from './audit-recorder.ts';
+import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
+import type { HaltedStep, HaltReason } from './next-step.ts';
+import type { ContextEntry, RunState } from './run-state.ts';
+import type { Tool } from './tool.ts';
+
+/** The shape of `validateToolInput`: the valid input comes back with schema defaults filled in. */
+export type InputValidation = { valid: true; input: Record<string, unknown> } | { valid: false; message: string };
+export type InputValidator = (tool: Tool, input: unknown) => InputValidation;
+
+/** A model or tool call that has started and not yet been settled or abandoned. */
+export interface InFlightCall {
+  id: string;
+  kind: 'model' | 'tool';
+  name: string;
+  /** Resolves (never rejects) when the call's own promise settles, however late. */
+  settled: Promise<void>;
+  isSettled: boolean;
+  /** Set when the kernel stopped waiting for it after the grace period; its late result is discarded. */
+  abandoned: boolean;
+  processGroups: number[];
+}
+
+export interface CheckAnswer {
+  action: string;
+  answer: 'approved' | 'denied';
+  order: string;
+  signers: string[];
+  reason: string;
+}
+
+/** The mutable state of one kernel: shared by the loop, the order path and the halt path. */
+export interface KernelRuntime {
+  charter: Charter;
+  instructions: string;
+  provider: Provider;
+  tools: ReadonlyMap<string, Tool>;
+  validateInput: InputValidator;
+  authority: KernelAuthority;
+  clock: Clock;
+  screener: KernelScreener | undefined;
+  graceMs: number;
+  checkTimeoutMs: number;
+  maxSteps: number;
+  killProcessGroup: ProcessGroupKiller;
+  recorder: AuditRecorder;
+  /** The run's random data marker: content cannot forge the end of a data block without it. */
+  boundary: string;
+  state: RunState;
+  /** Set synchronously the instant a halt is decided; every start checks it first. */
+  halt: { reason: HaltReason; detail: string } | null;
+  halted: Promise<HaltedStep> | null;
+  /** Aborted on halt: reaches every model and tool call of the run. */
+  runController: AbortController;
+  /** Aborted when a new task preempts the current turn. */
+  turnController: AbortController;
+  inFlight: Set<InFlightCall>;
+  /** Verified orders and documents that join the context at the next turn boundary. */
+  pendingContext: ContextEntry[];
+  checkAnswers: Map<string, CheckAnswer>;
+  /** Wakes whoever waits for an order, a lease change or a halt. */
+  waiters: Set<() => void>;
+  timers: Set<NodeJS.Timeout>;
+  leaseTimer: NodeJS.Timeout | null;
+  callCounter: number;
+}
+
+export function wake(runtime: KernelRuntime): void {
+  for (const waiter of [...runtime.waiters]) waiter();
+}
+
+export function nextCallId(runtime: KernelRuntime, prefix: 'model' | 'tool'): string {
+  runtime.callCounter += 1;
+  return `${prefix}-${runtime.callCounter}`;
+}

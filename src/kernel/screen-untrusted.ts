@@ -1,0 +1,41 @@
+import type { KernelRuntime } from './kernel-runtime.ts';
+import { errorText } from './tracked-call.ts';
+
+/**
+ * Screens untrusted text before the model sees it, when a screener is configured. Flagged text is withheld
+ * or shown under a warning, as the charter's `screening.onFlag` says; a screener that fails withholds.
+ */
+export async function screenUntrusted(
+  runtime: KernelRuntime,
+  text: string,
+  options: { provenance: 'tool' | 'document'; source: string; signal: AbortSignal },
+): Promise<{ text: string; flagged: boolean }> {
+  const screener = runtime.screener;
+  if (!screener) return { text, flagged: false };
+  let result: Awaited<ReturnType<typeof screener.screen>>;
+  try {
+    result = await screener.screen(text, { provenance: options.provenance, signal: options.signal });
+  } catch (error) {
+    runtime.recorder.note('screening-verdict', {
+      source: options.source,
+      provenance: options.provenance,
+      verdict: 'error',
+      error: errorText(error),
+    });
+    return { text: '[withheld: screening failed, so this content was not shown]', flagged: true };
+  }
+  runtime.recorder.note('screening-verdict', {
+    source: options.source,
+    provenance: options.provenance,
+    verdict: result.verdict,
+    score: result.score,
+    reasons: result.reasons,
+  });
+  if (result.verdict === 'pass') return { text, flagged: false };
+  if (runtime.charter.screening.onFlag === 'withhold') {
+    // Only the detectors' names: a reason may quote the very text being withheld.
+    const names = [...new Set(result.reasons.map((reason) => reason.split(':')[0]!.trim()))].join(', ');
+    return { text: `[withheld by screening: ${names || 'flagged'}]`, flagged: true };
+  }
+  return { text, flagged: true };
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ControlPlaneLocations {
+  charterFile?: string;
+  keysFolder?: string;
+  stateFolder?: string;
+  /** The sqlite database; its -wal, -shm and -journal companions are protected with it. */
+  databaseFile?: string;
+  /** Defaults to the folder heed runs from. */
+  installFolder?: string;
+}
+
+/** The folder holding heed's package.json: the code that enforces the charter must not be rewritten by a tool. */
+export function heedInstallFolder(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) return dirname(fileURLToPath(import.meta.url));
+    folder = parent;
+  }
+  return folder;
+}
+
+/** The protected paths for a ControlPlaneGuard, from where heed keeps its charter, keys and state. */
+export function controlPlanePaths(locations: ControlPlaneLocations): string[] {
+  const paths: string[] = [];
+  if (locations.charterFile) paths.push(resolve(locations.charterFile));
+  if (locations.keysFolder) paths.push(resolve(locations.keysFolder));
+  if (locations.stateFolder) paths.push(resolve(locations.stateFolder));
+  if (locations.databaseFile) {
+    const database = resolve(locations.databaseFile);
+    paths.push(database, `${database}-wal`, `${database}-shm`, `${database}-journal`);
+  }
+  paths.push(resolve(locations.installFolder ?? heedInstallFolder()));
+  return [...new Set(paths)];
+}

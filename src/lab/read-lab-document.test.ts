@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../core/heed-error.ts';
+import { readLabDocument } from './read-lab-document.ts';
+import { runLab } from './run-lab.ts';
+
+const fixture = readFileSync(new URL('../../test/fixtures/lab/lab-v1.json', import.meta.url), 'utf8');
+
+describe('readLabDocument', () => {
+  it('reads the released schemaVersion 1 fixture', () => {
+    const document = readLabDocument(fixture);
+    expect(document.schemaVersion).toBe(1);
+    expect(document.experiments.supervision?.tables.length).toBeGreaterThan(0);
+  });
+
+  it('reads what runLab writes today', async () => {
+    const run = await runLab({ only: ['supervision'], seeds: 1, generatedAt: '2026-01-01T00:00:00.000Z' });
+    expect(readLabDocument(JSON.stringify(run.document))).toEqual(run.document);
+  });
+
+  it('names what is wrong in a damaged document', () => {
+    const damaged = JSON.parse(fixture);
+    damaged.experiments.supervision.tables[0].rows = 'none';
+    expect(() => readLabDocument(JSON.stringify(damaged))).toThrow(/experiments\.supervision\.tables\[0\]\.rows/);
+    expect(() => readLabDocument('{')).toThrow(/not valid JSON/);
+    expect(() => readLabDocument('{"schemaVersion": 2}')).toThrow(InvalidInputError);
+    expect(() => readLabDocument('{"schemaVersion": 2}')).toThrow(/this heed reads 1/);
+  });
+});

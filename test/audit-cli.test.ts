@@ -1,0 +1,266 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteAuditStore } from '../src/audit/sqlite/sqlite-audit-store.ts';
+import { verifySqliteAuditLog } from '../src/audit/sqlite/verify-sqlite-audit-log.ts';
+import { generateKeyPair } from '../src/core/ed25519.ts';
+import { heedBin, runHeed } from './helpers/run-heed.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'heed-audit-cli-'));
+const base = join(folder, 'base.db');
+const agentKey = generateKeyPair();
+let cases = 0;
+
+// 30 events with a checkpoint after every 10: checkpoints at seq 11, 22 and 33 (on close).
+beforeAll(async () => {
+  const store = openSqliteAuditStore({
+    path: base,
+    agent: 'agent-1',
+    signingKey: agentKey.privateKey,
+    checkpointEvery: 10,
+  });
+  for (let index = 1; index <= 30; index++) {
+    await store.append({ agent: 'agent-1', type: 'tool-call-end', data: { marker: `marker-${index}`, ok: true } });
+  }
+  await store.close();
+});
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function copyOfBase(): string {
+  const path = join(folder, `case-${++cases}.db`);
+  copyFileSync(base, path);
+  return path;
+}
+
+function tamper(sql: string): string {
+  const path = copyOfBase();
+  const database = new DatabaseSync(path);
+  database.exec(sql);
+  database.close();
+  return path;
+}
+
+async function verify(path: string, ...extra: string[]) {
+  const run = await runHeed(['audit', 'verify', '--db', path, '--json', ...extra]);
+  return { code: run.code, verdict: JSON.parse(run.stdout || '{}') as Record<string, unknown>, stderr: run.stderr };
+}
+
+describe('heed audit verify', () => {
+  it('passes an untouched log, pinned to the agent key and strict', async () => {
+    const run = await runHeed(['audit', 'verify', '--db', base, '--key', agentKey.publicKeyText, '--strict']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('ok, 33 entries');
+    expect(run.stdout).toContain('3 signed, 0 unsigned');
+  });
+
+  it.each([
+    ['seq', 'UPDATE audit_entries SET seq = 1000 WHERE seq = 5', 5],
+    ['at', "UPDATE audit_entries SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 5", 5],
+    ['agent', "UPDATE audit_entries SET agent = 'agent-2' WHERE seq = 5", 5],
+    ['type', "UPDATE audit_entries SET type = 'halt' WHERE seq = 5", 5],
+    ['data', `UPDATE audit_entries SET data = replace(data, 'true', 'false') WHERE seq = 5`, 5],
+    ['prev', "UPDATE audit_entries SET prev = replace(prev, substr(prev, 1, 1), 'f') WHERE seq = 5", 5],
+    ['hash', "UPDATE audit_entries SET hash = replace(hash, substr(hash, 1, 1), 'f') WHERE seq = 5", 5],
+    [
+      'checkpoint data',
+      `UPDATE audit_entries SET data = replace(data, '"covers":10', '"covers":9') WHERE seq = 11`,
+      11,
+    ],
+    ['removed row', 'DELETE FROM audit_entries WHERE seq = 7', 7],
+    ['removed last row', 'DELETE FROM audit_entries WHERE seq = 33', 33],
+    [
+      'reordered rows',
+      `UPDATE audit_entries SET seq = -seq WHERE seq IN (8, 9);
+       UPDATE audit_entries SET seq = CASE seq WHEN -8 THEN 9 ELSE 8 END WHERE seq < 0`,
+      8,
+    ],
+    [
+      'inserted row at the end',
+      'INSERT INTO audit_entries SELECT 34, at, agent, type, data, hash, hash FROM audit_entries WHERE seq = 33',
+      34,
+    ],
+    [
+      'inserted row in the middle',
+      `UPDATE audit_entries SET seq = -seq WHERE seq >= 5;
+       UPDATE audit_entries SET seq = 1 - seq WHERE seq < 0;
+       INSERT INTO audit_entries SELECT 5, at, agent, type, data, hash, hash FROM audit_entries WHERE seq = 4`,
+      5,
+    ],
+    ['head row', 'UPDATE audit_head SET seq = 32', 33],
+  ])('names the first bad seq when the %s is changed', (_field, sql, firstBadSeq) => {
+    // The function `heed audit verify` runs, in process: spawning the CLI per case would make the suite slow.
+    expect(verifySqliteAuditLog(tamper(sql))).toMatchObject({ ok: false, firstBadSeq });
+  });
+
+  it('exits 1 and prints the first bad seq and the reason, as text and as JSON', async () => {
+    const run = await runHeed([
+      'audit',
+      'verify',
+      '--db',
+      tamper("UPDATE audit_entries SET agent = 'x' WHERE seq = 12"),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/BROKEN at seq 12: entry 12 was altered/);
+    expect(await verify(tamper('DELETE FROM audit_entries WHERE seq = 7'))).toMatchObject({
+      code: 1,
+      verdict: { ok: false, firstBadSeq: 7, reason: 'entry 7 is missing (the next entry has seq 8)' },
+    });
+  });
+
+  it('fails when one byte of the file is changed in the file header, the schema, a page header or an entry', async () => {
+    const original = readFileSync(base);
+    const inspect = new DatabaseSync(base, { readOnly: true });
+    const pageSize = Number(inspect.prepare('PRAGMA page_size').get()?.page_size);
+    const leaf = Number(
+      inspect
+        .prepare(`SELECT pageno FROM dbstat WHERE name = 'audit_entries' AND pagetype = 'leaf' ORDER BY pageno DESC`)
+        .get()?.pageno,
+    );
+    // The last leaf's unallocated gap, between its cell pointers and its cells: bytes SQLite never reads.
+    const leafStart = (leaf - 1) * pageSize;
+    const gapStart = leafStart + 8 + 2 * original.readUInt16BE(leafStart + 3);
+    const gapEnd = leafStart + original.readUInt16BE(leafStart + 5);
+    expect(gapEnd - gapStart).toBeGreaterThan(2);
+    const hash17 = String(inspect.prepare('SELECT hash FROM audit_entries WHERE seq = 17').get()?.hash);
+    inspect.close();
+    const flipped = (offset: number): string => {
+      expect(offset).toBeGreaterThan(-1);
+      const path = copyOfBase();
+      const bytes = Buffer.from(original);
+      bytes[offset]! ^= 0x01;
+      writeFileSync(path, bytes);
+      return path;
+    };
+    const positions: Array<[string, number]> = [
+      ['magic string', 0],
+      ['page size', 17],
+      ['change counter', 27],
+      ['reserved header bytes', 80],
+      ['unused space of a leaf page', gapStart + 1],
+      ['unused space at the end of the gap', gapEnd - 1],
+      ['schema text', original.indexOf('CREATE TABLE audit_entries') + 14],
+      ['leaf page cell count', (leaf - 1) * pageSize + 4],
+      ['entry data', original.indexOf('marker-17"') + 7],
+      ['entry hash', original.lastIndexOf(hash17) + 10],
+    ];
+    for (const [where, offset] of positions) {
+      const verdict = verifySqliteAuditLog(flipped(offset));
+      expect([where, verdict.ok, verdict.ok ? '' : typeof verdict.reason]).toEqual([where, false, 'string']);
+    }
+    const viaCli = await verify(flipped(original.indexOf('marker-17"') + 7));
+    // marker-17 is at seq 18: the checkpoint at seq 11 comes first.
+    expect(viaCli).toMatchObject({ code: 1, verdict: { ok: false, firstBadSeq: 18 } });
+    const notDatabase = await verify(flipped(0));
+    expect(notDatabase).toMatchObject({ code: 1, verdict: { ok: false, firstBadSeq: null } });
+  });
+
+  it('rejects an untrusted key and a log with unsigned checkpoints in strict mode', async () => {
+    const other = generateKeyPair().publicKeyText;
+    expect(await verify(base, '--key', other)).toMatchObject({ code: 1, verdict: { firstBadSeq: 11 } });
+    const keyless = join(folder, 'keyless.db');
+    const store = openSqliteAuditStore({ path: keyless });
+    await store.append({ agent: 'a', type: 'halt', data: {} });
+    await store.close();
+    expect(await verify(keyless)).toMatchObject({ code: 0, verdict: { checkpoints: { unsigned: 1 } } });
+    expect(await verify(keyless, '--strict')).toMatchObject({ code: 1, verdict: { firstBadSeq: 2 } });
+  });
+
+  it('exits 2 on a missing file, a folder, a database with no audit log and bad options, creating nothing', async () => {
+    const missing = join(folder, 'nothing-here', 'heed.db');
+    const emptyDatabase = join(folder, 'other.db');
+    new DatabaseSync(emptyDatabase).exec('CREATE TABLE something (x)');
+    mkdirSync(join(folder, 'a-folder'));
+    for (const args of [
+      ['audit', 'verify', '--db', missing],
+      ['audit', 'verify', '--db', join(folder, 'a-folder')],
+      ['audit', 'verify', '--db', emptyDatabase],
+      ['audit', 'verify', '--db', base, '--key', 'not-a-key'],
+      ['audit', 'verify', '--jsonl', join(folder, 'missing.jsonl')],
+      ['audit', 'tail', '--db', missing],
+      ['audit', 'tail', '--db', base, '-n', 'ten'],
+      ['audit', 'export', '--jsonl', '--db', missing],
+      ['audit', 'export', '--db', base],
+      ['audit', 'export', '--jsonl', '--db', base, '--out', join(folder, 'no-such-folder', 'out.jsonl')],
+    ]) {
+      const run = await runHeed(args);
+      expect([args.join(' '), run.code]).toEqual([args.join(' '), 2]);
+      expect(run.stderr).toMatch(/^heed: /);
+    }
+    expect(existsSync(missing)).toBe(false);
+    expect(existsSync(join(folder, 'nothing-here'))).toBe(false);
+  });
+
+  it('uses .heed/heed.db in the current folder by default', async () => {
+    const project = join(folder, 'project');
+    mkdirSync(join(project, '.heed'), { recursive: true });
+    copyFileSync(base, join(project, '.heed', 'heed.db'));
+    const run = await runHeed(['audit', 'verify'], { cwd: project });
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('heed audit export and tail', () => {
+  it('exports one JSON line per entry with seq, type, at and schemaVersion, which verifies on its own', async () => {
+    const out = join(folder, 'export.jsonl');
+    expect((await runHeed(['audit', 'export', '--jsonl', '--db', base, '--out', out])).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(33);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(first).toMatchObject({ schemaVersion: 1, seq: 1, type: 'tool-call-end', data: { marker: 'marker-1' } });
+    expect(typeof first.at).toBe('string');
+    const stdout = await runHeed(['audit', 'export', '--jsonl', '--db', base]);
+    expect(stdout.stdout).toBe(readFileSync(out, 'utf8'));
+    expect((await runHeed(['audit', 'verify', '--jsonl', out, '--strict'])).code).toBe(0);
+    const edited = join(folder, 'edited.jsonl');
+    writeFileSync(edited, readFileSync(out, 'utf8').replace('marker-20', 'marker-21'));
+    const broken = await runHeed(['audit', 'verify', '--jsonl', edited, '--json']);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, firstBadSeq: 21 });
+  });
+
+  it('tails the last entries as lines and as JSON', async () => {
+    const run = await runHeed(['audit', 'tail', '--db', base, '-n', '2']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\s+32\s+\S+Z\s+tool-call-end\s+agent-1\s+\{"marker":"marker-30","ok":true\}$/);
+    expect(lines[1]).toMatch(/^\s+33\s+\S+Z\s+checkpoint/);
+    const json = await runHeed(['audit', 'tail', '--db', base, '-n', '1', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ seq: 33, type: 'checkpoint' });
+  });
+
+  it('follows new entries as they are committed', async () => {
+    const path = copyOfBase();
+    const child = spawn(process.execPath, [heedBin, 'audit', 'tail', '--db', path, '-n', '1', '--follow'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (output.includes(text) ? resolve() : child.stdout.once('data', check));
+        check();
+      });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    await waitFor('checkpoint');
+    const seen = waitFor('marker-follow-2');
+    const store = openSqliteAuditStore({ path });
+    await store.append({ agent: 'agent-1', type: 'halt', data: { marker: 'marker-follow-1' } });
+    await store.append({ agent: 'agent-1', type: 'halt', data: { marker: 'marker-follow-2' } });
+    await seen;
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    await store.close();
+    expect(code).toBe(0);
+    expect(
+      output
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[0]),
+    ).toEqual(['33', '34', '35']);
+  });
+});

@@ -1,0 +1,55 @@
+// A stop while a tool's subprocess ignores both its signal and SIGTERM: after the grace period the kernel
+// kills the whole process group, and the halt event says so. Seeded; HEED_TEST_SIZE=long runs more.
+import { describe, expect, it } from 'vitest';
+import { isProcessGroupAlive } from '../../src/kernel/process/kill-process-group.ts';
+import { seededRandom } from './fault-scenario.ts';
+import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
+import { echoTool, stubbornSubprocessTool } from './test-tools.ts';
+
+const clock = { now: () => Date.now() };
+const runs = process.env.HEED_TEST_SIZE === 'long' ? 200 : 24;
+const seed = Number(process.env.HEED_TEST_SEED ?? 20_261_128);
+
+describe('stop during a subprocess', () => {
+  it(`seed ${seed}: ${runs} runs leave no process group alive after the grace period`, async () => {
+    const random = seededRandom(seed);
+    for (let index = 0; index < runs; index++) {
+      const groups: number[] = [];
+      const workers = 1 + Math.floor(random() * 3);
+      const delayMs = Math.floor(random() * 20);
+      const { kernel, store } = createTestKernel({
+        charter: testCharter({ stop: { grace: '30ms' } }),
+        turns: [
+          {
+            toolCalls: [
+              { name: 'echo', arguments: { text: 'before' } },
+              ...Array.from({ length: workers }, () => ({ name: 'spawn_worker', arguments: {} })),
+            ],
+          },
+          { text: 'never reached' },
+        ],
+        tools: [echoTool(), stubbornSubprocessTool(groups)],
+      });
+      kernel.deliver(signOrder('task', { text: 'start a worker' }, { clock }));
+      const running = kernel.run();
+      await waitFor(() => groups.length > 0);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      kernel.deliver(signOrder('stop', {}, { clock }));
+      const step = await running;
+      expect(step).toMatchObject({ type: 'halted', reason: 'stop' });
+      const halt = store.entries.at(-1)!;
+      expect(halt.type).toBe('halt');
+      const killed = (halt.data.killedProcessGroups as Array<{ pgid: number; gone: boolean }>).map((kill) => kill.pgid);
+      expect(killed).toEqual([groups[0]]);
+      for (const pgid of groups) expect(isProcessGroupAlive(pgid)).toBe(false);
+      const stopSeq = store.entries.find((entry) => entry.type === 'stop-started')!.seq;
+      expect(store.entries.filter((entry) => entry.type.endsWith('-call-start') && entry.seq > stopSeq)).toEqual([]);
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 2000 && !condition(); attempt++)
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  if (!condition()) throw new Error('condition never held');
+}

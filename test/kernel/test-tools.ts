@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ImpactClass } from '../../src/charter/charter-schema.ts';
+import type { Tool } from '../../src/kernel/tool.ts';
+
+const textInput = {
+  type: 'object',
+  properties: { text: { type: 'string' } },
+  required: ['text'],
+  additionalProperties: false,
+};
+
+export function echoTool(impact: ImpactClass = 'read', name = 'echo'): Tool {
+  return {
+    name,
+    description: 'Returns its text.',
+    inputSchema: textInput,
+    impact,
+    run: async (input) => String(input.text),
+  };
+}
+
+/** Waits `ms`, ending at once when its signal aborts. */
+export function honouringTool(ms: number, name = 'wait'): Tool {
+  return {
+    name,
+    description: 'Waits, honouring abort.',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: async (_input, { signal }) => {
+      await sleep(ms, undefined, { signal });
+      return 'waited';
+    },
+  };
+}
+
+/** Waits `ms` whatever its signal says. */
+export function ignoringTool(ms: number, name = 'stubborn'): Tool {
+  return {
+    name,
+    description: 'Waits, ignoring abort.',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: async () => {
+      await sleep(ms);
+      return 'finished anyway';
+    },
+  };
+}
+
+export function hugeOutputTool(characters: number): Tool {
+  return {
+    name: 'huge',
+    description: 'Returns a very long text.',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: async () => 'x'.repeat(characters),
+  };
+}
+
+/**
+ * Starts `sh` in its own process group that ignores SIGTERM and sleeps; the tool itself ignores its signal
+ * too, so only the kernel's kill after the grace period ends the group.
+ */
+export function stubbornSubprocessTool(groups: number[]): Tool {
+  return {
+    name: 'spawn_worker',
+    description: 'Starts a worker process that ignores SIGTERM.',
+    inputSchema: { type: 'object' },
+    impact: 'read',
+    run: (_input, { registerProcessGroup }) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn('/bin/sh', ['-c', "trap '' TERM; sleep 30 & sleep 30; wait"], {
+          detached: true,
+          stdio: 'ignore',
+        });
+        child.once('error', reject);
+        if (child.pid === undefined) return;
+        groups.push(child.pid);
+        registerProcessGroup(child.pid);
+        child.once('exit', () => resolve('worker finished'));
+      }),
+  };
+}
