@@ -88,5 +88,23 @@ export function renderMetricsMarkdown(metrics: ScreeningMetrics): string {
         percent(source.flaggedAtDocumentThreshold),
       ]),
     ),
+    ...(metrics.leaveSourceOut === undefined
+      ? []
+      : [
+          '',
+          '**Unseen sources.** Each source with 50 or more rows screened by a classifier trained without any of its rows (same calibration), the closest this set comes to data from elsewhere:',
+          '',
+          ...markdownTable(
+            ['held-out source', 'label', 'rows', `flagged at ${low}`, `flagged at ${high}`],
+            ['left', 'left', 'right', 'right', 'right'],
+            metrics.leaveSourceOut.map((entry) => [
+              entry.source,
+              entry.label,
+              String(entry.rows),
+              percent(entry.flaggedAt[low]),
+              percent(entry.flaggedAt[high]),
+            ]),
+          ),
+        ]),
   ].join('\n');
 }
