@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findDevSet, readDevRows } from '../src/screening/training/dev-row.ts';
 import { evaluateScreening } from '../src/screening/training/evaluate-screening.ts';
+import { leaveSourceOut } from '../src/screening/training/leave-source-out.ts';
 import { renderMetricsMarkdown } from '../src/screening/training/render-metrics-markdown.ts';
 import { defaultTrainingSettings, trainScreeningModel } from '../src/screening/training/train-screening-model.ts';
 
@@ -24,7 +25,10 @@ if (!Number.isSafeInteger(seed)) {
 const { rows, bytes } = readDevRows(data);
 const settings = { ...defaultTrainingSettings, seed };
 const run = trainScreeningModel(rows, settings, createHash('sha256').update(bytes).digest('hex'));
-const metrics = evaluateScreening(run.prepared, run.outOfFold, settings);
+const metrics = {
+  ...evaluateScreening(run.prepared, run.outOfFold, settings),
+  leaveSourceOut: leaveSourceOut(run.prepared, run.model.calibration, settings),
+};
 
 // Write beside, then rename: a crash never leaves a half-written model.
 function writeAtomically(url: URL, text: string): void {

@@ -12,7 +12,7 @@ export const addressedToModelRules: Rule[] = [
     0.7,
     'addresses the AI reading the document',
     new RegExp(
-      String.raw`\b(?:dear|hey|hi|hello|attention|note\s+to(?:\s+the)?|message\s+(?:to|for)(?:\s+the)?|instructions?\s+for(?:\s+the)?|to\s+the)\s+${model}\b`,
+      String.raw`\b(?:dear|hey|hi|hello|attention|note\s+to(?:\s+the)?|message\s+(?:to|for)(?:\s+the)?|instructions?\s+for(?:\s+the)?)\s+${model}\b`,
       'i',
     ),
     untrustedOnly,

@@ -18,7 +18,7 @@ export const authorityClaimRules: Rule[] = [
     family,
     0.7,
     'forges a system, admin or developer message',
-    /(?:^|\n)\s*[[<(#*{]*\s*(?:system|admin|administrator|developer|root|sysadmin|operator)\s*(?:message|prompt|note|notice|request|instructions?|override)?\s*[\]>)}]*\s*(?::|::)|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}\]|<\|im_start\|>\s*system|<\|?\s*system\s*\|?>|###\s*\(system_message\)/i,
+    /(?:^|\n)\s*[[<(#*{]*\s*(?:system|admin|administrator|developer|root|sysadmin|operator)\s*(?:message|prompt|note|notice|request|instructions?|override)?\s*[\]>)}]*\s*::?[ \t]*[^\s:]+[ \t]+\S+[ \t]+\S+|\[\s*(?:system|admin|administrator|developer)\s*\]|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}?\b(?:message|mode|override|request|instructions?|note|notice|prompt|access|command|update)\b[^\]\n]{0,30}\]|<\|im_start\|>\s*system|<\|?\s*system\s*\|?>|###\s*\(system_message\)/i,
   ),
   patternRule(
     'privileged-mode',
@@ -53,6 +53,8 @@ function escapeRegExp(text: string): string {
 function principalNamePattern(principals: readonly string[]): RegExp | undefined {
   const key = principals.join('\u0000');
   if (!namePatterns.has(key)) {
+    // A charter has a handful of principal lists; never let the cache grow without bound.
+    if (namePatterns.size >= 64) namePatterns.clear();
     const names = principals.map((name) => name.trim()).filter((name) => name.length >= 2);
     const alternatives = names.map((name) => escapeRegExp(name).replace(/[\s._-]+/g, '[\\s._-]+')).join('|');
     namePatterns.set(

@@ -8,6 +8,7 @@ import {
 } from './classification-metrics.ts';
 import { attackKinds, benignKinds } from './dev-row.ts';
 import { fitStacker } from './fit-stacker.ts';
+import type { HeldOutSource } from './leave-source-out.ts';
 import type { OutOfFoldScores, PreparedRow, TrainingSettings } from './train-screening-model.ts';
 
 export interface KindMetrics {
@@ -43,6 +44,8 @@ export interface ScreeningMetrics {
     quartiles: LengthBin[];
   };
   sources: { source: string; label: string; rows: number; flaggedAtDocumentThreshold: number }[];
+  /** Written by the training script: each large source screened by a model trained without it. */
+  leaveSourceOut?: HeldOutSource[];
 }
 
 const round = (value: number): number => (Number.isNaN(value) ? value : Math.round(value * 10_000) / 10_000);

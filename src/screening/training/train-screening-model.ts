@@ -68,7 +68,7 @@ function fitLinear(examples: readonly TrainingExample[], settings: TrainingSetti
  * chosen by a model that never saw an injected document, and clean documents contribute every chunk as a
  * negative, so chunk scores mean the same as whole-text scores.
  */
-function trainClassifier(rows: readonly PreparedRow[], settings: TrainingSettings, seed: number) {
+export function trainClassifier(rows: readonly PreparedRow[], settings: TrainingSettings, seed: number) {
   const untrusted = (entry: PreparedRow) => entry.provenance !== 'principal';
   const whole = (entry: PreparedRow): TrainingExample => ({
     features: hashFeatures(entry.combined, untrusted(entry)),
