@@ -1,21 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { InvalidInputError } from '../core/heed-error.ts';
 import { parseWithSchema } from '../core/parse-with-schema.ts';
+import { parseYamlOrJson } from '../core/parse-yaml-or-json.ts';
 import { type Charter, charterSchema } from './charter-schema.ts';
-
-/** Parses YAML or JSON text (JSON is YAML) into a plain value; errors name the line and column. */
-export function parseYamlOrJson(text: string, source: string): unknown {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0]!;
-    const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
-    throw new InvalidInputError(`${source} is not valid YAML or JSON${where}: ${first.message.split('\n')[0]}`, {
-      code: 'parse',
-    });
-  }
-  return document.toJS({ maxAliasCount: 100 });
-}
 
 export function parseCharter(value: unknown, source = 'charter'): Charter {
   return parseWithSchema(charterSchema, value, source);

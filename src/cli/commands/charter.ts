@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { readInputFile } from '../../authority/order-files.ts';
 import { explainCharterDefaults } from '../../charter/explain-charter-defaults.ts';
-import { parseCharter, parseYamlOrJson } from '../../charter/load-charter.ts';
+import { parseCharter } from '../../charter/load-charter.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
+import { parseYamlOrJson } from '../../core/parse-yaml-or-json.ts';
 
 function readCharter(file: string) {
   const written = parseYamlOrJson(readInputFile(file, 'charter'), `charter ${file}`);

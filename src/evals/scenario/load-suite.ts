@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseYamlOrJson } from '../../charter/load-charter.ts';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
 import { parseWithSchema } from '../../core/parse-with-schema.ts';
+import { parseYamlOrJson } from '../../core/parse-yaml-or-json.ts';
 import { type Scenario, scenarioSchema } from './scenario-schema.ts';
 
 const builtinSuitesFolder = fileURLToPath(new URL('../suites/', import.meta.url));
