@@ -1,9 +1,9 @@
 // Screening speed: inputs per second on 1 KB inputs (rules + classifier, one core) against rules alone,
 // and the p99 latency of one 4 KB input.
 import { loadavg } from 'node:os';
+import { seededRandom } from '../src/core/seeded-random.ts';
 import { createRulesDetector } from '../src/screening/rules/rules-detector.ts';
 import { createScreener } from '../src/screening/screener.ts';
-import { seededRandom } from '../src/screening/training/seeded-random.ts';
 import { opsPerSecond, percentile } from './measure.ts';
 import type { Bench } from './run.ts';
 

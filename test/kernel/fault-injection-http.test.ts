@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/core/seeded-random.ts';
 import { ControlPlaneGuard } from '../../src/kernel/tools/control-plane-guard.ts';
 import { createBuiltinTools } from '../../src/kernel/tools/create-builtin-tools.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { createOpenAiCompatibleProvider } from '../../src/providers/openai/openai-compatible-provider.ts';
-import { seededRandom } from './fault-scenario.ts';
 import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
 
 const runs = process.env.HEED_TEST_SIZE === 'long' ? 300 : 30;

@@ -6,18 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/audit-event.ts';
 import { ManualClock } from '../../src/core/clock.ts';
+import { seededRandom } from '../../src/core/seeded-random.ts';
 import type { Tool } from '../../src/kernel/tool.ts';
 import { ControlPlaneGuard } from '../../src/kernel/tools/control-plane-guard.ts';
 import { createBuiltinTools } from '../../src/kernel/tools/create-builtin-tools.ts';
 import type { ScriptedTurn } from '../../src/providers/scripted/scripted-turn.ts';
-import {
-  type Attempt,
-  type FaultScenario,
-  generateScenario,
-  seededRandom,
-  testSize,
-  violations,
-} from './fault-scenario.ts';
+import { type Attempt, type FaultScenario, generateScenario, testSize, violations } from './fault-scenario.ts';
 import { createTestAuditStore, createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
 import { echoTool, honouringTool, ignoringTool } from './test-tools.ts';
 

@@ -1,15 +1,6 @@
 // Seeded random scenarios for the kernel's fault-injection suite: what the model tries, when a stop lands,
 // whether the audit log fails.
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from '../../src/core/seeded-random.ts';
 
 /** What one model tool call tries; the `violation` kinds must never run. */
 export const attempts = [

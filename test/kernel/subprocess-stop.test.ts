@@ -1,8 +1,8 @@
 // A stop while a tool's subprocess ignores both its signal and SIGTERM: after the grace period the kernel
 // kills the whole process group, and the halt event says so. Seeded; HEED_TEST_SIZE=long runs more.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/core/seeded-random.ts';
 import { isProcessGroupAlive } from '../../src/kernel/process/kill-process-group.ts';
-import { seededRandom } from './fault-scenario.ts';
 import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
 import { echoTool, stubbornSubprocessTool } from './test-tools.ts';
 

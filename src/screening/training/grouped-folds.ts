@@ -1,5 +1,5 @@
 // Stratified, grouped, seeded k-fold assignment: whole groups go to one fold, folds get similar label mixes.
-import { seededRandom, shuffleInPlace } from './seeded-random.ts';
+import { seededRandom, shuffleInPlace } from '../../core/seeded-random.ts';
 
 export function assignGroupedFolds(
   groups: readonly number[],

@@ -1,6 +1,7 @@
 // L2-regularised logistic regression by AdaGrad over shuffled examples: sparse, deterministic for a seed.
+
+import { seededRandom, shuffleInPlace } from '../../core/seeded-random.ts';
 import { featureDimension, type HashedFeatures } from '../classifier/hash-features.ts';
-import { seededRandom, shuffleInPlace } from './seeded-random.ts';
 
 export interface TrainingExample {
   features: HashedFeatures;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../core/seeded-random.ts';
 import {
   rocAuc,
   thresholdForFalsePositiveRate,
@@ -7,7 +8,6 @@ import {
 import { fitStacker } from './fit-stacker.ts';
 import { groupNearDuplicates } from './group-near-duplicates.ts';
 import { assignGroupedFolds } from './grouped-folds.ts';
-import { seededRandom } from './seeded-random.ts';
 
 describe('classification metrics', () => {
   it('computes ROC AUC with ties counted half', () => {

@@ -1,4 +1,4 @@
-// A small seeded generator (mulberry32): training and fold assignment must reproduce exactly from a seed.
+// A small seeded generator (mulberry32), for work that must reproduce exactly from a seed: training folds, test scenarios.
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
