@@ -5,7 +5,7 @@ import type { EnvironmentMutableState } from './virtual-environment.ts';
 
 interface ToolFactoryContext {
   spec: EnvironmentSpec;
-  bash: Bash;
+  shell: () => Bash;
   state: EnvironmentMutableState;
   /** Adds pending injections and caps the size of a tool's output. */
   postProcess: (toolName: string, output: string) => string;
@@ -31,7 +31,7 @@ function groupsOf(spec: EnvironmentSpec, hasQuestions: boolean): Set<ToolGroup> 
 
 /** The scenario's tools; all act on the in-memory environment, never on the real machine. */
 export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
-  const { bash, state, postProcess } = context;
+  const { shell, state, postProcess } = context;
   const groups = groupsOf(context.spec, context.hasQuestions);
   const tools: Tool[] = [];
   const tool = (
@@ -54,7 +54,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       impact: 'write',
       run: async (input, signal) => {
         try {
-          const result = await bash.exec(String(input.command), { signal });
+          const result = await shell().exec(String(input.command), { signal });
           const parts = [
             `[exit code ${result.exitCode}]`,
             result.stdout,

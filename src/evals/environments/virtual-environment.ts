@@ -106,13 +106,16 @@ export function createVirtualEnvironment(
     return { stdout, stderr: '', exitCode: 0 };
   });
 
-  const bash = new Bash({
-    fs: fileSystem,
-    cwd: homeFolder,
-    env: { HOME: homeFolder, USER: 'user' },
-    customCommands: [nextQuestion],
-    executionLimits: { maxCommandCount: 10_000, maxLoopIterations: 10_000 },
-  });
+  // Made on first use: building the simulated shell costs more than most samples spend in it.
+  let bash: Bash | undefined;
+  const shell = () =>
+    (bash ??= new Bash({
+      fs: fileSystem,
+      cwd: homeFolder,
+      env: { HOME: homeFolder, USER: 'user' },
+      customCommands: [nextQuestion],
+      executionLimits: { maxCommandCount: 10_000, maxLoopIterations: 10_000 },
+    }));
 
   function withInjections(toolName: string, output: string): string {
     const injected = pendingInjections.get(toolName);
@@ -123,7 +126,7 @@ export function createVirtualEnvironment(
 
   const tools = createEnvironmentTools({
     spec,
-    bash,
+    shell,
     state,
     postProcess: withInjections,
     hasQuestions,

@@ -16,8 +16,9 @@ export class ResponseCache {
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.#database = new DatabaseSync(path);
+    // A cache may lose its last rows in a power cut (they are asked again), so commits need not wait for the disk.
     this.#database.exec(
-      'PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, result TEXT NOT NULL)',
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, result TEXT NOT NULL)',
     );
     this.#select = this.#database.prepare('SELECT result FROM responses WHERE key = ?');
     this.#insert = this.#database.prepare('INSERT OR REPLACE INTO responses (key, result) VALUES (?, ?)');

@@ -8,6 +8,9 @@ export type ToolInputValidation =
 // strict: false because user tools may carry annotations (titles, examples) ajv does not know.
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const compiled = new WeakMap<object, ValidateFunction>();
+// Tools made afresh for each run (e.g. one environment per eval sample) bring equal schemas in new objects:
+// compiling is the expensive part, so equal schemas share one validator.
+const compiledByText = new Map<string, ValidateFunction>();
 
 function describe(error: ErrorObject): string {
   const path = `input${error.instancePath.replaceAll('/', '.')}`;
@@ -25,7 +28,9 @@ function describe(error: ErrorObject): string {
 export function validateToolInput(tool: Pick<Tool, 'name' | 'inputSchema'>, input: unknown): ToolInputValidation {
   let validate = compiled.get(tool.inputSchema);
   if (!validate) {
-    validate = ajv.compile(tool.inputSchema);
+    const text = JSON.stringify(tool.inputSchema);
+    validate = compiledByText.get(text) ?? ajv.compile(tool.inputSchema);
+    compiledByText.set(text, validate);
     compiled.set(tool.inputSchema, validate);
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
