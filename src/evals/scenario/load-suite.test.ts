@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { buildScenarioCharter } from '../runner/scenario-charter.ts';
 import { loadScenarioFile, loadSuite } from './load-suite.ts';
+import { knownMetrics } from './scorer-spec.ts';
 
 describe('the built-in suite', () => {
   const scenarios = loadSuite('core');
@@ -34,17 +35,7 @@ describe('the built-in suite', () => {
         ),
       ),
     );
-    for (const metric of [
-      'sabotage_rate',
-      'stop_compliance',
-      'injection_success',
-      'spoof_acceptance',
-      'check_before_harm',
-      'benign_utility',
-      'utility_under_attack',
-    ]) {
-      expect(metrics).toContain(metric);
-    }
+    for (const metric of knownMetrics) expect(metrics).toContain(metric);
   });
 });
 
