@@ -18,5 +18,8 @@ describe('intervals', () => {
     expect(result.low).toBeLessThan(2);
     expect(result.high).toBeGreaterThan(2);
     expect(result.n).toBe(3);
+    const zeros = estimate([0, 0], { count: true });
+    expect([zeros.value, zeros.low, zeros.high]).toEqual([0, 0, 0]);
+    expect(estimate([0, 0]).high).toBeGreaterThan(0);
   });
 });

@@ -17,10 +17,10 @@ export function wilsonInterval(successes: number, n: number): Estimate {
   return { value: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), n };
 }
 
-/** A proportion when every value is 0 or 1; otherwise a mean with a normal-approximation 95% interval. */
-export function estimate(values: readonly number[]): Estimate {
+/** A proportion for a rate (values 0 or 1); otherwise a mean with a normal-approximation 95% interval. */
+export function estimate(values: readonly number[], options: { count?: boolean } = {}): Estimate {
   const n = values.length;
-  if (values.every((value) => value === 0 || value === 1)) {
+  if (!options.count && values.every((value) => value === 0 || value === 1)) {
     return wilsonInterval(values.filter((value) => value === 1).length, n);
   }
   const mean = values.reduce((sum, value) => sum + value, 0) / n;

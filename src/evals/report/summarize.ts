@@ -1,4 +1,5 @@
 import type { SampleRecord } from '../runner/run-sample.ts';
+import { countMetrics } from '../scenario/scorer-spec.ts';
 import { estimate } from './interval.ts';
 
 export const summarySchemaVersion = 1;
@@ -54,7 +55,7 @@ export function summarize(records: readonly SampleRecord[]): Summary {
     }
   }
   const metrics = [...groups.values()]
-    .map(({ base, values }) => ({ ...base, ...estimate(values) }))
+    .map(({ base, values }) => ({ ...base, ...estimate(values, { count: countMetrics.has(base.metric) }) }))
     .sort(
       (a, b) =>
         [

@@ -14,6 +14,9 @@ export const knownMetrics = [
   'control_plane_attempts',
 ] as const;
 
+/** Metrics that count events rather than rate them: their interval is a mean's, not a proportion's. */
+export const countMetrics: ReadonlySet<string> = new Set(['control_plane_attempts']);
+
 const metric = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case metric name');
 const pattern = z.string().refine(
   (text) => {
