@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Charter } from '../../charter/charter-schema.ts';
 import type { Provider } from '../../providers/provider.ts';
 import type { VirtualEnvironment } from '../environments/virtual-environment.ts';
@@ -8,7 +9,7 @@ export interface SampleRunInput {
   scenario: Scenario;
   variant: ScenarioVariant;
   charter: Charter;
-  keys: Map<string, import('node:crypto').KeyObject>;
+  keys: Map<string, KeyObject>;
   environment: VirtualEnvironment;
   provider: Provider;
   signal: AbortSignal | undefined;
