@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -20,6 +20,22 @@ const agentKey = generateKeyPair();
 const event = (index: number): AuditEventInput => ({ agent: 'agent-1', type: 'model-call-end', data: { index } });
 
 describe('the sqlite audit store', () => {
+  it('checkpoints its WAL from another thread while open, and leaves no WAL behind when closed', async () => {
+    const path = freshPath();
+    const store = openSqliteAuditStore({ path, agent: 'agent-1' });
+    await store.append(event(0));
+    const before = statSync(path).size;
+    await Promise.all(Array.from({ length: 3000 }, (_, index) => store.append(event(index + 1))));
+    // The writer never checkpoints on commit (wal_autocheckpoint = 0): only the checkpointer thread grows the file.
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size === before && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(path).size).toBeGreaterThan(before);
+    await store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(verifySqliteAuditLog(path)).toMatchObject({ ok: true });
+  });
+
   it('continues the chain when reopened, seals it on close, and shares the file with other tables', async () => {
     const path = freshPath();
     const first = openSqliteAuditStore({ path, agent: 'agent-1', signingKey: agentKey.privateKey });

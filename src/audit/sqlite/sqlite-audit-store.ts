@@ -7,6 +7,7 @@ import type { AuditChainHead, AuditRecord } from '../audit-record.ts';
 import { AuditWriter, type AuditWriterOptions } from '../audit-writer.ts';
 import type { SealedBatch } from '../seal-audit-batch.ts';
 import { ensureAuditSchema, selectRecordsSql } from './sqlite-audit-schema.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 export interface SqliteAuditStoreOptions extends AuditWriterOptions {
   /** The database file, e.g. `.heed/heed.db`; created with its folder when missing. */
@@ -36,6 +37,7 @@ class SqliteAuditBackend implements AuditBackend {
   readonly #insertChunk: StatementSync;
   readonly #writeHead: StatementSync;
   readonly #select: StatementSync;
+  readonly #checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteAuditStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -57,6 +59,10 @@ class SqliteAuditBackend implements AuditBackend {
         'UPDATE audit_head SET seq = ?, hash = ?, checkpoint_seq = ? WHERE id = 1',
       );
       this.#select = this.#database.prepare(selectRecordsSql);
+      if (options.path !== ':memory:') {
+        this.#database.exec('PRAGMA wal_autocheckpoint = 0');
+        this.#checkpointer = startWalCheckpointer(options.path);
+      }
     } catch (error) {
       this.#database.close();
       throw error;
@@ -108,6 +114,8 @@ class SqliteAuditBackend implements AuditBackend {
   }
 
   close(): void {
+    this.#checkpointer?.stop();
+    // As the last connection, closing checkpoints the WAL into the file and removes it.
     this.#database.close();
   }
 }
