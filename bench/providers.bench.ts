@@ -1,8 +1,5 @@
 // The provider and the fake model server over loopback: what a model call costs heed beyond the model's own latency.
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { startFakeModelServer } from '../src/providers/fake-model/fake-model-server.ts';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-compatible-provider.ts';
 import type { ChatMessage, ToolSpec } from '../src/providers/provider.ts';

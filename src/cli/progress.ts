@@ -1,19 +1,22 @@
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 
 export interface Progress {
   update(done: number, total: number): void;
   stop(): void;
 }
 
-/** A progress bar on stderr when it is a terminal; otherwise a line at every tenth of the work. */
+/** Progress on stderr: a bar on a terminal; otherwise a line at each quarter of the work (logs, CI). */
 export function createProgress(label: string, options: { enabled: boolean }): Progress {
   if (!options.enabled) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({
-      format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`,
-      stream: process.stderr,
-      hideCursor: true,
-    });
+    const bar = new SingleBar(
+      {
+        format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      Presets.shades_classic,
+    );
     let started = false;
     return {
       update(done, total) {
@@ -27,13 +30,13 @@ export function createProgress(label: string, options: { enabled: boolean }): Pr
       },
     };
   }
-  let lastTenth = -1;
+  let lastQuarter = -1;
   return {
     update(done, total) {
-      const tenth = total === 0 ? 10 : Math.floor((done / total) * 10);
-      if (tenth !== lastTenth) {
-        lastTenth = tenth;
-        process.stderr.write(`${label}: ${done}/${total}\n`);
+      const quarter = total === 0 ? 4 : Math.floor((4 * done) / total);
+      if (quarter > lastQuarter) {
+        lastQuarter = quarter;
+        process.stderr.write(`${label} ${quarter * 25}% (${done}/${total})\n`);
       }
     },
     stop: () => {},

@@ -1,6 +1,5 @@
 // Seeded random scenarios for the kernel's fault-injection suite: what the model tries, when a stop lands,
 // whether the audit log fails.
-import { seededRandom } from '../../src/core/seeded-random.ts';
 
 /** What one model tool call tries; the `violation` kinds must never run. */
 export const attempts = [

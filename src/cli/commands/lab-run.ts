@@ -1,10 +1,10 @@
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { formatTextTable } from '../../core/report/format-text-table.ts';
 import { experiments } from '../../lab/experiments/index.ts';
 import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
 import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
+import { createProgress, type Progress } from '../progress.ts';
 
 /** Parses a whole-number option strictly: `20` is fine, `20x`, `2.5` and `` are not. */
 export function parseWholeNumberOption(option: string, text: string): number {
@@ -27,48 +27,20 @@ interface RunOptions {
   timestamp?: boolean;
 }
 
-/** Progress on stderr: a bar on a terminal, a few plain lines otherwise (logs, CI). */
+/** One progress display per experiment, in turn. */
 function createProgressDisplay(): { update: (progress: LabProgress) => void; stop: () => void } {
-  if (process.stderr.isTTY) {
-    let bar: SingleBar | undefined;
-    let current = '';
-    return {
-      update(progress) {
-        if (progress.experiment !== current) {
-          bar?.stop();
-          current = progress.experiment;
-          bar = new SingleBar(
-            {
-              stream: process.stderr,
-              format: `${progress.index}/${progress.count} ${progress.experiment.padEnd(16)} [{bar}] {percentage}% {value}/{total}`,
-              hideCursor: true,
-            },
-            Presets.shades_classic,
-          );
-          bar.start(progress.total, progress.done);
-        }
-        bar?.update(progress.done);
-      },
-      stop: () => bar?.stop(),
-    };
-  }
-  let lastQuarter = -1;
+  let display: Progress | undefined;
   let current = '';
   return {
     update(progress) {
       if (progress.experiment !== current) {
+        display?.stop();
         current = progress.experiment;
-        lastQuarter = -1;
+        display = createProgress(`lab: ${progress.index}/${progress.count} ${progress.experiment}`, { enabled: true });
       }
-      const quarter = progress.total === 0 ? 4 : Math.floor((4 * progress.done) / progress.total);
-      if (quarter > lastQuarter) {
-        lastQuarter = quarter;
-        process.stderr.write(
-          `lab: ${progress.index}/${progress.count} ${progress.experiment} ${quarter * 25}% (${progress.done}/${progress.total})\n`,
-        );
-      }
+      display?.update(progress.done, progress.total);
     },
-    stop() {},
+    stop: () => display?.stop(),
   };
 }
 
