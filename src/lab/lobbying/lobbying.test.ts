@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
+import { lobbyingPowers } from '../experiments/lobbying.ts';
 import { lobbyingAgentNames, lobbyingPolicy } from './lobbying-agents.ts';
 import { createLobbyingEnvironment } from './lobbying-environment.ts';
 import { parseLobbyingPower } from './lobbying-power.ts';
@@ -7,24 +8,13 @@ import { nextLobbyingState, normalReward, switchedReward } from './lobbying-worl
 import { runLobbying } from './run-lobbying.ts';
 
 const power = (text: string) => parseLobbyingPower(text);
-const experimentPowers = [
-  '0',
-  '0.1',
-  '0.2',
-  '0.3',
-  '0.4',
-  '0.5',
-  '0.6',
-  '0.7',
-  '0.8',
-  '0.9',
-  '1',
-  '1.5',
-  '2',
-  '3',
-  '4',
-  '5',
-];
+// The powers the lobbying experiment runs (LAB.md: 0, 0.1, …, 1, 1.5, 2, 3, 4, 5).
+const experimentPowers = lobbyingPowers;
+
+it('runs the experiment at the powers LAB.md lists', () => {
+  const tenths = Array.from({ length: 11 }, (_, index) => String(index / 10));
+  expect(experimentPowers).toEqual([...tenths, '1.5', '2', '3', '4', '5']);
+});
 
 describe('lobbying world rules', () => {
   it('holds L exactly: lobbying later by 0.1 ten times moves the press from 6 to exactly 7', () => {
