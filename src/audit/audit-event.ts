@@ -49,9 +49,17 @@ export interface AuditEntry {
   hash: string;
 }
 
+export interface AppendOptions {
+  /**
+   * Nothing waits on this entry: it may share the commit of the next append that is not deferred, or wait at
+   * most until the event loop turns. Entries keep the order of their `append` calls either way.
+   */
+  defer?: boolean;
+}
+
 export interface AuditStore {
   /** Resolves once the entry is durably committed; rejects if it cannot be (the kernel then halts). */
-  append(event: AuditEventInput): Promise<AuditEntry>;
+  append(event: AuditEventInput, options?: AppendOptions): Promise<AuditEntry>;
   /** Entries with seq >= from, in order. */
   read(options?: { from?: number; limit?: number }): AsyncIterable<AuditEntry>;
   close(): Promise<void>;

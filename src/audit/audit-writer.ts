@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
 import type { AuditBackend } from './audit-backend.ts';
 import { createCheckpointSigner } from './audit-checkpoint.ts';
-import type { AuditEntry, AuditEventInput, AuditStore } from './audit-event.ts';
+import type { AppendOptions, AuditEntry, AuditEventInput, AuditStore } from './audit-event.ts';
 import { type AuditRecord, recordToEntry } from './audit-record.ts';
 import { AuditWriteError } from './audit-write-error.ts';
 import { type PreparedAuditEvent, prepareAuditEvent } from './prepare-audit-event.ts';
@@ -28,14 +28,17 @@ interface Pending {
 const readPageSize = 1000;
 
 /**
- * The one writer every store shares: appends made in the same tick are committed in one transaction, and the first
- * failed commit halts it for good (fail closed), so no entry is ever accepted after a gap.
+ * The one writer every store shares: appends made in the same tick are committed in one transaction (deferred ones
+ * wait for the next append that is not, or for the event loop to turn), and the first failed commit halts it for
+ * good (fail closed), so no entry is ever accepted after a gap.
  */
 export class AuditWriter implements AuditStore {
   readonly #backend: AuditBackend;
   readonly #seal: SealOptions;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
+  /** Set while a flush waits for the event loop to turn: calling it commits in this tick's microtasks instead. */
+  #hurry: (() => void) | undefined;
   #failure: AuditWriteError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -53,7 +56,7 @@ export class AuditWriter implements AuditStore {
     };
   }
 
-  append(event: AuditEventInput): Promise<AuditEntry> {
+  append(event: AuditEventInput, options: AppendOptions = {}): Promise<AuditEntry> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#closing !== undefined) {
       return Promise.reject(
@@ -68,7 +71,8 @@ export class AuditWriter implements AuditStore {
     }
     return new Promise<AuditEntry>((resolve, reject) => {
       this.#queue.push({ event: prepared, resolve, reject });
-      if (this.#flushing === undefined) this.#flushing = this.#flushSoon();
+      if (this.#flushing === undefined) this.#flushing = this.#flush(options.defer === true);
+      else if (options.defer !== true) this.#hurry?.();
     });
   }
 
@@ -91,6 +95,7 @@ export class AuditWriter implements AuditStore {
   }
 
   async #close(): Promise<void> {
+    this.#hurry?.();
     while (this.#flushing !== undefined) await this.#flushing;
     try {
       if (this.#failure === undefined) await this.#backend.commit((head) => sealAuditBatch(head, [], this.#seal, true));
@@ -99,9 +104,20 @@ export class AuditWriter implements AuditStore {
     }
   }
 
-  async #flushSoon(): Promise<void> {
-    // One microtask lets every append made in this tick join the batch.
-    await Promise.resolve();
+  async #flush(deferred: boolean): Promise<void> {
+    // One microtask lets every append made in this tick join the batch; deferred entries wait for more company.
+    if (deferred) {
+      await new Promise<void>((resolve) => {
+        const timer = setImmediate(resolve);
+        this.#hurry = () => {
+          clearImmediate(timer);
+          resolve();
+        };
+      });
+      this.#hurry = undefined;
+    } else {
+      await Promise.resolve();
+    }
     while (this.#queue.length > 0) {
       const batch = this.#queue;
       this.#queue = [];

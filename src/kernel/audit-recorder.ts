@@ -27,37 +27,39 @@ export function createAuditRecorder(options: {
       return failed;
     },
     record(type, data) {
-      let pending: Promise<AuditEntry>;
-      try {
-        pending = options.store.append({
-          agent: options.agent,
-          type,
-          data,
-          at: new Date(options.clock.now()).toISOString(),
-        });
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      return pending.then(
-        (entry) => {
-          for (const listener of listeners) listener(entry);
-          return entry;
-        },
-        (error: unknown) => {
-          if (!failed) {
-            failed = true;
-            options.onFailure(error);
-          }
-          throw error;
-        },
-      );
+      return append(type, data, false);
     },
     note(type, data) {
-      this.record(type, data).catch(() => undefined);
+      append(type, data, true).catch(() => undefined);
     },
     onEntry(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+
+  function append(type: AuditEventType, data: Record<string, unknown>, defer: boolean): Promise<AuditEntry> {
+    let pending: Promise<AuditEntry>;
+    try {
+      pending = options.store.append(
+        { agent: options.agent, type, data, at: new Date(options.clock.now()).toISOString() },
+        { defer },
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return pending.then(
+      (entry) => {
+        for (const listener of listeners) listener(entry);
+        return entry;
+      },
+      (error: unknown) => {
+        if (!failed) {
+          failed = true;
+          options.onFailure(error);
+        }
+        throw error;
+      },
+    );
+  }
 }
