@@ -20,6 +20,8 @@ export interface NormalizedText {
   text: string;
   /** `text` followed by every decoded and hidden segment: what the detectors read. */
   combined: string;
+  /** `combined` lowercased, for case-blind checks such as the rules' prefilter. */
+  lowered: string;
   invisibles: InvisibleCounts;
   decoded: DecodedSegment[];
   hidden: HiddenSegment[];
@@ -200,7 +202,7 @@ function decodeEncodings(text: string): DecodedSegment[] {
 const nonAscii = /[^\x00-\x7F]/;
 const cyrillicOrGreek = /[\u0370-\u03FF\u0400-\u052F\u1F00-\u1FFF]/;
 
-function unicodeNormalize(input: string): Omit<NormalizedText, 'combined' | 'decoded' | 'hidden'> & {
+function unicodeNormalize(input: string): Omit<NormalizedText, 'combined' | 'lowered' | 'decoded' | 'hidden'> & {
   tagDecoded: DecodedSegment[];
 } {
   const tagDecoded: DecodedSegment[] = [];
@@ -243,9 +245,11 @@ export function normalizeText(input: string): NormalizedText {
   const hidden = extractHiddenMarkup(text);
   const decoded = [...unicode.tagDecoded, ...decodeEncodings(text)];
   const revealed = [...decoded.map((segment) => segment.text), ...hidden.map((segment) => segment.text)];
+  const combined = revealed.length === 0 ? text : `${text}\n${revealed.join('\n')}`;
   return {
     text,
-    combined: revealed.length === 0 ? text : `${text}\n${revealed.join('\n')}`,
+    combined,
+    lowered: combined.toLowerCase(),
     invisibles: unicode.invisibles,
     decoded,
     hidden,

@@ -3,6 +3,8 @@ import { patternRule, type Rule } from './rule.ts';
 
 const family = 'addressed-to-model';
 const model = String.raw`(?:ai|a\.i\.|assistant|agent|llm|language\s+model|chatbot|bot|gpt|chatgpt|claude|gemini|copilot|model)s?`;
+// Every spelling `model` allows contains one of these.
+const modelAnchors = ['ai', 'a.i.', 'assistant', 'agent', 'llm', 'bot', 'gpt', 'claude', 'gemini', 'copilot', 'model'];
 const untrustedOnly = { untrustedOnly: true };
 
 export const addressedToModelRules: Rule[] = [
@@ -15,7 +17,10 @@ export const addressedToModelRules: Rule[] = [
       String.raw`\b(?:dear|hey|hi|hello|attention|note\s+to(?:\s+the)?|message\s+(?:to|for)(?:\s+the)?|instructions?\s+for(?:\s+the)?)\s+${model}\b`,
       'i',
     ),
-    untrustedOnly,
+    {
+      ...untrustedOnly,
+      anchors: [['dear', 'hey', 'hi', 'hello', 'attention', 'note', 'message', 'instruction'], modelAnchors],
+    },
   ),
   patternRule(
     'if-you-are-an-ai',
@@ -23,7 +28,7 @@ export const addressedToModelRules: Rule[] = [
     0.8,
     'speaks to whichever AI reads it',
     /\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|large\s+language\s+model|language\s+model|assistant|agent|chatbot|bot|automated\s+(?:system|agent|assistant))\b/i,
-    untrustedOnly,
+    { ...untrustedOnly, anchors: [['if'], ['you'], ['ai', 'llm', 'model', 'assistant', 'agent', 'bot', 'automated']] },
   ),
   patternRule(
     'model-reading-this',
@@ -34,7 +39,10 @@ export const addressedToModelRules: Rule[] = [
       String.raw`\b(?:any|the|all)\s+${model}\s+(?:that\s+(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|browsing|viewing)\s+(?:this|these|the)\b`,
       'i',
     ),
-    untrustedOnly,
+    {
+      ...untrustedOnly,
+      anchors: [['reading', 'processing', 'summari', 'parsing', 'analy', 'browsing', 'viewing'], modelAnchors],
+    },
   ),
   patternRule(
     'model-must',
@@ -45,6 +53,6 @@ export const addressedToModelRules: Rule[] = [
       String.raw`\b(?:the|you,?\s+the|as\s+an?)\s+${model},?\s+(?:must|should|shall|will\s+now|needs?\s+to|are\s+required\s+to)\b`,
       'i',
     ),
-    untrustedOnly,
+    { ...untrustedOnly, anchors: [['must', 'should', 'shall', 'will', 'need', 'required'], modelAnchors] },
   ),
 ];

@@ -10,6 +10,25 @@ export const personaJailbreakRules: Rule[] = [
     0.85,
     'uses a known jailbreak persona',
     /\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|UCAR|Mongo\s+Tom|Developer\s+Mode|DevMode|jailbr(?:o|ea)ken?|do\s+anything\s+now|evil\s+confidant|opposite\s+mode)\b/,
+    {
+      anchors: [
+        [
+          'dan',
+          'stan',
+          'dude',
+          'aim',
+          'antigpt',
+          'ucar',
+          'mongo',
+          'developer',
+          'devmode',
+          'jailbr',
+          'anything',
+          'evil',
+          'opposite',
+        ],
+      ],
+    },
   ),
   patternRule(
     'no-restrictions-persona',
@@ -17,6 +36,23 @@ export const personaJailbreakRules: Rule[] = [
     0.75,
     'asks for a persona without rules or filters',
     /\b(?:no|without(?:\s+any)?|free\s+(?:of|from)|not\s+bound\s+by|doesn't\s+(?:have|follow)|does\s+not\s+(?:have|follow)|ignores?|break(?:s|ing)?\s+free\s+of|freed\s+from)\s+(?:any\s+|all\s+|the\s+)?(?:(?:moral|ethical|content|safety|openai'?s?)\s+)?(?:restrictions?|filters?|filtering|censorship|limitations?|guidelines|rules|policies|ethics|morals|boundaries|constraints)\b/i,
+    {
+      anchors: [
+        [
+          'restriction',
+          'filter',
+          'censorship',
+          'limitation',
+          'guidelines',
+          'rules',
+          'policies',
+          'ethics',
+          'morals',
+          'boundaries',
+          'constraints',
+        ],
+      ],
+    },
   ),
   patternRule(
     'stay-in-character',
@@ -24,6 +60,12 @@ export const personaJailbreakRules: Rule[] = [
     0.6,
     'insists the model keep a persona',
     /\b(?:stay|remain|keep)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b|\byou\s+(?:are|will\s+be)\s+no\s+longer\b|\bfrom\s+now\s+on,?\s+you\s+(?:are|will)\b/i,
+    {
+      anchors: [
+        ['character', 'longer', 'now'],
+        ['character', 'you'],
+      ],
+    },
   ),
   patternRule(
     'dual-response',
@@ -31,6 +73,12 @@ export const personaJailbreakRules: Rule[] = [
     0.65,
     'asks for a filtered and an unfiltered answer',
     /\b(?:two|2)\s+(?:different\s+)?(?:responses|answers|paragraphs)\b[^.\n]{0,120}\b(?:normal|classic|unfiltered|jailbr|developer|dan)\b|\[(?:🔓|🔒)|\b(?:GPT|ChatGPT)\s*:[^\n]{0,200}\n[^\n]{0,40}\b(?:DAN|STAN|DUDE)\s*:/i,
+    {
+      anchors: [
+        ['responses', 'answers', 'paragraphs', '[🔓', '[🔒', 'gpt'],
+        ['normal', 'classic', 'unfiltered', 'jailbr', 'developer', 'dan', 'stan', 'dude', '🔓', '🔒'],
+      ],
+    },
   ),
   patternRule(
     'roleplay-override',
@@ -38,6 +86,13 @@ export const personaJailbreakRules: Rule[] = [
     0.45,
     'sets up a role-play that overrides the model’s identity',
     /\b(?:pretend|imagine|act|behave|role-?play)\s+(?:that\s+)?(?:you\s+are|you're|as|to\s+be)\s+(?:an?\s+)?(?:ai|assistant|chatbot|model|language\s+model|character|persona)\b[^.\n]{0,80}\b(?:no|without|any|unrestricted|unfiltered|uncensored|anything)\b/i,
+    {
+      anchors: [
+        ['pretend', 'imagine', 'act', 'behave', 'role'],
+        ['ai', 'assistant', 'chatbot', 'model', 'character', 'persona'],
+        ['no', 'without', 'any', 'unrestricted', 'unfiltered', 'uncensored', 'anything'],
+      ],
+    },
   ),
   patternRule(
     'unfiltered-ai',
@@ -45,5 +100,6 @@ export const personaJailbreakRules: Rule[] = [
     0.6,
     'describes an unfiltered or amoral AI',
     /\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|unbound|limitless)\s+(?:and\s+\w+\s+)?(?:ai|chatbot|assistant|model|language\s+model|version|persona|mode)\b/i,
+    { anchors: [['unfiltered', 'uncensored', 'unrestricted', 'amoral', 'unethical', 'unbound', 'limitless']] },
   ),
 ];

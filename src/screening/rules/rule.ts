@@ -20,9 +20,17 @@ export interface RuleMatch {
 
 export interface Rule {
   id: string;
+  /** The regular expression a pattern rule runs on the normalised text; absent for rules that compute. */
+  pattern?: RegExp;
   family: RuleFamily;
   /** In (0, 1): the score this rule alone gives; several matches combine by noisy-or. */
   severity: number;
+  /**
+   * Lowercase literals in groups: every text the rule matches holds, once lowercased, at least one literal of each
+   * group. The detector skips the rule on text that lacks a group, so its pattern never runs there; a test checks
+   * the anchors against every rule's pattern.
+   */
+  anchors?: readonly (readonly string[])[];
   /** Returns the reason when the rule matches, or undefined. */
   match(context: DetectorContext): string | undefined;
 }
@@ -34,12 +42,14 @@ export function patternRule(
   severity: number,
   reason: string,
   pattern: RegExp,
-  options: { untrustedOnly?: boolean } = {},
+  options: { untrustedOnly?: boolean; anchors?: readonly (readonly string[])[] } = {},
 ): Rule {
   return {
     id,
     family,
     severity,
+    pattern,
+    ...(options.anchors === undefined ? {} : { anchors: options.anchors }),
     match(context) {
       if (options.untrustedOnly && context.provenance === 'principal') return undefined;
       const found = pattern.exec(context.normalized.combined);
