@@ -2,8 +2,8 @@ import type { Authority } from '../authority/create-authority.ts';
 
 // What the kernel needs from the parts around it, as types only.
 
-/** The part of the authority facade (`createAuthority`) the kernel uses: verify, record as seen, reduce. */
-export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus'>;
+/** The part of the authority facade (`createAuthority`) the kernel uses: verify, record as seen, reduce; the roster. */
+export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus' | 'charter'>;
 
 export interface ScreeningResult {
   verdict: 'pass' | 'flag';
@@ -15,7 +15,7 @@ export interface ScreeningResult {
 export interface KernelScreener {
   screen(
     text: string,
-    options: { provenance: 'tool' | 'document'; signal?: AbortSignal },
+    options: { provenance: 'tool' | 'document'; principals?: readonly string[]; signal?: AbortSignal },
   ): ScreeningResult | Promise<ScreeningResult>;
 }
 

@@ -1,9 +1,23 @@
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { errorText } from './tracked-call.ts';
 
+// The roster can change (rotation, succession); names are read from the authority's current charter.
+const principalIdsByCharter = new WeakMap<object, string[]>();
+
+function principalIds(runtime: KernelRuntime): string[] {
+  const charter = runtime.authority.charter();
+  let ids = principalIdsByCharter.get(charter);
+  if (ids === undefined) {
+    ids = charter.principals.map((principal) => principal.id);
+    principalIdsByCharter.set(charter, ids);
+  }
+  return ids;
+}
+
 /**
  * Screens untrusted text before the model sees it, when a screener is configured. Flagged text is withheld
- * or shown under a warning, as the charter's `screening.onFlag` says; a screener that fails withholds.
+ * or shown under a warning, as the charter's `screening.onFlag` says; a screener that fails withholds. Text that
+ * claims to come from one of the agent's own principals counts against it: real orders arrive signed.
  */
 export async function screenUntrusted(
   runtime: KernelRuntime,
@@ -14,7 +28,11 @@ export async function screenUntrusted(
   if (!screener) return { text, flagged: false };
   let result: Awaited<ReturnType<typeof screener.screen>>;
   try {
-    result = await screener.screen(text, { provenance: options.provenance, signal: options.signal });
+    result = await screener.screen(text, {
+      provenance: options.provenance,
+      principals: principalIds(runtime),
+      signal: options.signal,
+    });
   } catch (error) {
     runtime.recorder.note('screening-verdict', {
       source: options.source,
