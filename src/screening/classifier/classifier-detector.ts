@@ -2,9 +2,9 @@
 // its chunks; the score averages the whole-text and the strongest chunk's logits.
 import { sigmoid } from '../combine-scores.ts';
 import type { Detector } from '../detector.ts';
-import { hashFeatures, wordBucket } from './hash-features.ts';
-import { type LinearModel, linearLogit } from './linear-model.ts';
-import { splitIntoChunks } from './split-into-chunks.ts';
+import { hashFeatures, wholeAndChunkLogits, wordBucket } from './hash-features.ts';
+import { type LinearModel, linearLogit, linearLogitOf } from './linear-model.ts';
+import { chunkBounds, splitIntoChunks } from './split-into-chunks.ts';
 
 export interface ClassifierLogits {
   whole: number;
@@ -13,6 +13,11 @@ export interface ClassifierLogits {
 }
 
 export function classifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits {
+  return fastClassifierLogits(model, text, untrusted) ?? referenceClassifierLogits(model, text, untrusted);
+}
+
+/** The definition: the whole text and each chunk's text hashed on their own. */
+export function referenceClassifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits {
   const whole = linearLogit(model, hashFeatures(text, untrusted));
   const chunks = splitIntoChunks(text);
   if (chunks.length === 1) return { whole, strongestChunk: whole, chunk: text };
@@ -26,6 +31,29 @@ export function classifierLogits(model: LinearModel, text: string, untrusted: bo
     }
   }
   return { whole, strongestChunk, chunk };
+}
+
+/** The same logits from one tokenization of the text; undefined where chunks are not spans of it. */
+function fastClassifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits | undefined {
+  const bounds = chunkBounds(text);
+  if (bounds === undefined) return undefined;
+  const logits = wholeAndChunkLogits(text, untrusted, bounds, (indices, count) => linearLogitOf(model, indices, count));
+  if (logits === undefined) return undefined;
+  if (logits.chunks.length === 1) return { whole: logits.whole, strongestChunk: logits.whole, chunk: text };
+  let strongest = 0;
+  for (let index = 1; index < logits.chunks.length; index += 1) {
+    if (logits.chunks[index]! > logits.chunks[strongest]!) strongest = index;
+  }
+  // The chunk's own text is only read to explain a flag; build it the way splitIntoChunks does, on demand.
+  let chunk: string | undefined;
+  return {
+    whole: logits.whole,
+    strongestChunk: logits.chunks[strongest]!,
+    get chunk() {
+      chunk ??= splitIntoChunks(text)[strongest]!;
+      return chunk;
+    },
+  };
 }
 
 export function classifierScore(

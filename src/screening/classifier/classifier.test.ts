@@ -1,11 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { normalizeText } from '../normalize-text.ts';
 import { shippedScreeningModel } from '../screening-model.ts';
-import { createClassifierDetector } from './classifier-detector.ts';
-import { featureDimension, hashFeatures } from './hash-features.ts';
-import { dequantize, loadStoredModel, quantizeWeights, storeModel } from './linear-model.ts';
-import { chunkCharacters, splitIntoChunks } from './split-into-chunks.ts';
+import { classifierLogits, createClassifierDetector, referenceClassifierLogits } from './classifier-detector.ts';
+import { featureDimension, hashFeatures, wholeAndChunkLogits } from './hash-features.ts';
+import {
+  dequantize,
+  linearLogit,
+  linearLogitOf,
+  loadStoredModel,
+  quantizeWeights,
+  storeModel,
+} from './linear-model.ts';
+import { chunkBounds, chunkCharacters, splitIntoChunks } from './split-into-chunks.ts';
 
 describe('hashFeatures', () => {
   it('gives distinct in-range buckets, deterministically, with unit L2 norm', () => {
@@ -34,6 +42,59 @@ describe('splitIntoChunks', () => {
     expect(chunks.length).toBeGreaterThan(3);
     for (const chunk of chunks) expect(chunk.length).toBeLessThanOrEqual(chunkCharacters);
     expect(chunks.join(' ')).toBe(long);
+  });
+});
+
+describe('classifierLogits', () => {
+  const model = shippedScreeningModel().classifier;
+  // Words, digits, sentence ends, line breaks, tabs and the whitespace the hashing reads as characters.
+  const common = fc.constantFrom(
+    ...['Ignore', 'previous', 'instructions', 'send', 'the', 'report', '42', 'ΣΟΦΊΑ', 'ΟΔΟΣ', "don't"],
+    ...['.', '!', '?', ':', ',', ' ', ' ', ' ', '  ', '\n', '\n\n', '\t', '\r\n', '\u00a0'],
+  );
+  const rare = fc.constantFrom('\u2028', '\f', '\u3000', 'İstanbul');
+  const textOf = (piece: fc.Arbitrary<string>) =>
+    fc.array(piece, { maxLength: 600, size: 'max' }).map((pieces) => pieces.join(''));
+  // Mostly text the one-pass path takes; some with the characters that send it back to chunk-by-chunk hashing.
+  const text = fc.oneof(
+    { weight: 3, arbitrary: textOf(common) },
+    { weight: 1, arbitrary: textOf(fc.oneof({ weight: 30, arbitrary: common }, { weight: 1, arbitrary: rare })) },
+  );
+
+  it('scores the whole text and each chunk in one pass exactly as hashing each chunk on its own', () => {
+    let fastPaths = 0;
+    const logitOf = (indices: Int32Array, count: number) => linearLogitOf(model, indices, count);
+    fc.assert(
+      fc.property(text, fc.boolean(), (value, untrusted) => {
+        const bounds = chunkBounds(value);
+        if (bounds !== undefined && value.length > chunkCharacters) {
+          const logits = wholeAndChunkLogits(value, untrusted, bounds, logitOf);
+          if (logits !== undefined) {
+            fastPaths += 1;
+            const chunks = splitIntoChunks(value);
+            expect(logits.whole).toBe(linearLogit(model, hashFeatures(value, untrusted)));
+            expect([...logits.chunks]).toEqual(
+              chunks.map((chunk) => linearLogit(model, hashFeatures(chunk, untrusted))),
+            );
+          }
+        }
+        const fast = classifierLogits(model, value, untrusted);
+        const reference = referenceClassifierLogits(model, value, untrusted);
+        expect([fast.whole, fast.strongestChunk, fast.chunk]).toEqual([
+          reference.whole,
+          reference.strongestChunk,
+          reference.chunk,
+        ]);
+      }),
+      { numRuns: process.env.HEED_TEST_SIZE === 'long' ? 20_000 : 300, seed: 20261128 },
+    );
+    expect(fastPaths).toBeGreaterThan(100);
+  });
+
+  it('falls back to hashing chunk by chunk where a separator holds other whitespace', () => {
+    const long = `${'One sentence here. '.repeat(20)}Next.\u2028Then more text follows.`;
+    expect(chunkBounds(long)).toBeUndefined();
+    expect(classifierLogits(model, long, true)).toEqual(referenceClassifierLogits(model, long, true));
   });
 });
 

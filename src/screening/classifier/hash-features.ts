@@ -58,35 +58,49 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13 || code === 160;
 }
 
-let buckets = new Int32Array(8192);
+// Tokens of the last tokenized text, kept in reused typed arrays: a token is a word (a run of word characters)
+// or one punctuation mark. Grams of token i are grams[gramEnds[i - 1] .. gramEnds[i]).
+const wordToken = 1;
+const endsSentence = 2;
+const afterNewline = 4;
+let tokenHashes = new Int32Array(1024);
+let tokenStarts = new Int32Array(1024);
+let tokenFlags = new Uint8Array(1024);
+let gramEnds = new Int32Array(1024);
+let grams = new Int32Array(8192);
+let tokenCount = 0;
+let out = new Int32Array(8192);
 const wordCodes = new Int32Array(maximumWordLength + 2);
 const stamps = new Int32Array(featureDimension);
 let generation = 0;
 
-/**
- * `untrusted`: the text is a document or tool output. Word and bigram features then also get a second copy in
- * their own buckets, so the model can learn what only matters there: a request is normal from a principal and
- * an injection inside a document.
- */
-export function hashFeatures(input: string, untrusted = false): HashedFeatures {
-  const text = input.toLowerCase();
-  // At most three character grams per character plus a word and a bigram per word: sized once, no growth checks.
-  const capacity = text.length * 7 + 16;
-  if (buckets.length < capacity) buckets = new Int32Array(capacity);
-  const out = buckets;
-  let count = 0;
-  let previousWord = 0;
-  let sentenceStart = true;
+function tokenize(text: string): void {
+  // At most one token per character, three character grams per character.
+  if (tokenHashes.length < text.length + 1) {
+    const size = text.length + 1024;
+    tokenHashes = new Int32Array(size);
+    tokenStarts = new Int32Array(size);
+    tokenFlags = new Uint8Array(size);
+    gramEnds = new Int32Array(size);
+  }
+  if (grams.length < text.length * 3 + 16) grams = new Int32Array(text.length * 3 + 1024);
+  let tokens = 0;
+  let gramCount = 0;
+  let newline = false;
   let index = 0;
   while (index < text.length) {
     const code = text.charCodeAt(index);
     if (isSpace(code)) {
-      if (code === 10) sentenceStart = true;
+      if (code === 10) newline = true;
       index += 1;
       continue;
     }
+    let flags = newline ? afterNewline : 0;
+    newline = false;
+    tokenStarts[tokens] = index;
     let wordHash = mix(fnvOffset, wordSeed);
     if (isWordCharacter(code)) {
+      flags |= wordToken;
       let length = 1;
       wordCodes[0] = 32;
       while (index < text.length) {
@@ -109,47 +123,112 @@ export function hashFeatures(input: string, untrusted = false): HashedFeatures {
           mix(mix(characterSeed, wordCodes[gramStart]!), wordCodes[gramStart + 1]!),
           wordCodes[gramStart + 2]!,
         );
-        out[count++] = finish(hash);
+        grams[gramCount++] = finish(hash);
         if (gramStart + 4 <= length) {
           hash = mix(hash, wordCodes[gramStart + 3]!);
-          out[count++] = finish(hash);
-          if (gramStart + 5 <= length) out[count++] = finish(mix(hash, wordCodes[gramStart + 4]!));
+          grams[gramCount++] = finish(hash);
+          if (gramStart + 5 <= length) grams[gramCount++] = finish(mix(hash, wordCodes[gramStart + 4]!));
         }
       }
-      // A sentence that opens with a bare verb is an order; inside a document that is the injection's shape.
-      if (untrusted && sentenceStart && imperativeVerbHashes().has(wordHash)) out[count++] = finish(imperativeSeed);
-      sentenceStart = false;
     } else {
       wordHash = mix(wordHash, code);
-      if (code === 46 || code === 33 || code === 63 || code === 58) sentenceStart = true;
+      if (code === 46 || code === 33 || code === 63 || code === 58) flags |= endsSentence;
       index += 1;
     }
-    out[count++] = finish(wordHash);
-    if (untrusted) out[count++] = finish(mix(wordHash, untrustedSeed));
-    if (previousWord !== 0) {
-      const bigram = mix(mix(bigramSeed, previousWord), wordHash);
-      out[count++] = finish(bigram);
-      if (untrusted) out[count++] = finish(mix(bigram, untrustedSeed));
-    }
-    previousWord = wordHash | 1;
+    tokenHashes[tokens] = wordHash;
+    tokenFlags[tokens] = flags;
+    gramEnds[tokens] = gramCount;
+    tokens += 1;
   }
+  tokenCount = tokens;
+}
+
+/**
+ * Writes the distinct features of tokens [from, to) to the front of `out`, in order of first appearance, and
+ * returns how many. A text starts a sentence; so does a line break when `lineBreaksEndSentences` (chunks read
+ * their line breaks as spaces).
+ */
+function distinctFeatures(from: number, to: number, untrusted: boolean, lineBreaksEndSentences: boolean): number {
+  const capacity = (gramEnds[to - 1] ?? 0) - (from === 0 ? 0 : gramEnds[from - 1]!) + (to - from) * 5 + 16;
+  if (out.length < capacity) out = new Int32Array(capacity + 1024);
   // Distinct buckets by generation stamp: linear time, no sort.
   generation += 1;
   if (generation === 0x7fffffff) {
     stamps.fill(0);
     generation = 1;
   }
-  let distinct = 0;
-  for (let position = 0; position < count; position += 1) {
-    const bucket = out[position]!;
-    if (stamps[bucket] !== generation) {
-      stamps[bucket] = generation;
-      out[distinct] = bucket;
-      distinct += 1;
+  const current = generation;
+  let count = 0;
+  const add = (bucket: number): void => {
+    if (stamps[bucket] !== current) {
+      stamps[bucket] = current;
+      out[count++] = bucket;
     }
+  };
+  let previousWord = 0;
+  let sentenceStart = true;
+  for (let token = from; token < to; token += 1) {
+    const flags = tokenFlags[token]!;
+    const wordHash = tokenHashes[token]!;
+    if (lineBreaksEndSentences && (flags & afterNewline) !== 0) sentenceStart = true;
+    if ((flags & wordToken) !== 0) {
+      const gramEnd = gramEnds[token]!;
+      for (let gram = token === 0 ? 0 : gramEnds[token - 1]!; gram < gramEnd; gram += 1) add(grams[gram]!);
+      // A sentence that opens with a bare verb is an order; inside a document that is the injection's shape.
+      if (untrusted && sentenceStart && imperativeVerbHashes().has(wordHash)) add(finish(imperativeSeed));
+      sentenceStart = false;
+    } else if ((flags & endsSentence) !== 0) {
+      sentenceStart = true;
+    }
+    add(finish(wordHash));
+    if (untrusted) add(finish(mix(wordHash, untrustedSeed)));
+    if (previousWord !== 0) {
+      const bigram = mix(mix(bigramSeed, previousWord), wordHash);
+      add(finish(bigram));
+      if (untrusted) add(finish(mix(bigram, untrustedSeed)));
+    }
+    previousWord = wordHash | 1;
   }
-  const indices = out.slice(0, distinct);
-  return { indices, value: distinct === 0 ? 0 : 1 / Math.sqrt(distinct) };
+  return count;
+}
+
+/**
+ * `untrusted`: the text is a document or tool output. Word and bigram features then also get a second copy in
+ * their own buckets, so the model can learn what only matters there: a request is normal from a principal and
+ * an injection inside a document.
+ */
+export function hashFeatures(input: string, untrusted = false): HashedFeatures {
+  tokenize(input.toLowerCase());
+  const distinct = distinctFeatures(0, tokenCount, untrusted, true);
+  return { indices: out.slice(0, distinct), value: distinct === 0 ? 0 : 1 / Math.sqrt(distinct) };
+}
+
+/**
+ * The logit of `input` whole and of each piece of it `bounds` names ([start, end) offsets of chunks, as
+ * `chunkBounds` gives), from one tokenization: equal to `hashFeatures` of the text and of each chunk's text.
+ * Undefined when lowercasing changes the text's length, so offsets would not line up.
+ */
+export function wholeAndChunkLogits(
+  input: string,
+  untrusted: boolean,
+  bounds: Int32Array,
+  logitOf: (indices: Int32Array, distinct: number) => number,
+): { whole: number; chunks: Float64Array } | undefined {
+  const text = input.toLowerCase();
+  if (text.length !== input.length) return undefined;
+  tokenize(text);
+  const whole = logitOf(out, distinctFeatures(0, tokenCount, untrusted, true));
+  const chunks = new Float64Array(bounds.length / 2);
+  let token = 0;
+  for (let chunk = 0; chunk < chunks.length; chunk += 1) {
+    const start = bounds[chunk * 2]!;
+    const end = bounds[chunk * 2 + 1]!;
+    while (token < tokenCount && tokenStarts[token]! < start) token += 1;
+    const first = token;
+    while (token < tokenCount && tokenStarts[token]! < end) token += 1;
+    chunks[chunk] = logitOf(out, distinctFeatures(first, token, untrusted, false));
+  }
+  return { whole, chunks };
 }
 
 /** The bucket of one word's unigram feature, for explaining a score in words. */

@@ -22,10 +22,15 @@ export interface StoredLinearModel {
 }
 
 export function linearLogit(model: LinearModel, features: HashedFeatures): number {
+  return linearLogitOf(model, features.indices, features.indices.length);
+}
+
+/** The logit of the binary, L2-normalised features indices[0..count) (distinct buckets). */
+export function linearLogitOf(model: LinearModel, indices: Int32Array, count: number): number {
   let sum = 0;
   const { weights } = model;
-  for (const index of features.indices) sum += weights[index]!;
-  return model.bias + sum * features.value;
+  for (let position = 0; position < count; position += 1) sum += weights[indices[position]!]!;
+  return model.bias + sum * (count === 0 ? 0 : 1 / Math.sqrt(count));
 }
 
 export function quantizeWeights(bias: number, weights: ArrayLike<number>): QuantizedModel {

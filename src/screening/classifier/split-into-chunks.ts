@@ -2,11 +2,13 @@
 export const chunkCharacters = 300;
 
 /** Splits at line breaks and sentence ends into pieces of about `chunkCharacters`; a short text is one chunk. */
+const separator = /\n+|(?<=[.!?])\s+/g;
+
 export function splitIntoChunks(text: string): string[] {
   if (text.length <= chunkCharacters) return [text];
   const chunks: string[] = [];
   let current = '';
-  for (const piece of text.split(/\n+|(?<=[.!?])\s+/)) {
+  for (const piece of text.split(separator)) {
     if (current !== '' && current.length + piece.length + 1 > chunkCharacters) {
       chunks.push(current);
       current = piece;
@@ -16,4 +18,41 @@ export function splitIntoChunks(text: string): string[] {
   }
   if (current !== '') chunks.push(current);
   return chunks;
+}
+
+const plainSeparator = /^[ \t\r\n\u00a0]+$/;
+
+/**
+ * Where `splitIntoChunks` would cut, as [start, end) offset pairs into `text`, one pair per chunk (a chunk's text is
+ * its pieces joined by single spaces). Undefined when a separator holds whitespace other than spaces, tabs, line
+ * breaks and no-break spaces: the feature hashing reads such characters, so a chunk is then not a span of the text.
+ */
+export function chunkBounds(text: string): Int32Array | undefined {
+  if (text.length <= chunkCharacters) return Int32Array.of(0, text.length);
+  const bounds: number[] = [];
+  // Mirrors splitIntoChunks: `length` is the length its `current` string would have.
+  let length = 0;
+  let chunkStart = -1;
+  let chunkEnd = 0;
+  let pieceStart = 0;
+  const addPiece = (pieceEnd: number): void => {
+    const pieceLength = pieceEnd - pieceStart;
+    if (length !== 0 && length + pieceLength + 1 > chunkCharacters) {
+      bounds.push(chunkStart, chunkEnd);
+      length = pieceLength;
+      chunkStart = pieceStart;
+    } else {
+      if (length === 0) chunkStart = pieceStart;
+      length = length === 0 ? pieceLength : length + pieceLength + 1;
+    }
+    chunkEnd = pieceEnd;
+  };
+  for (const match of text.matchAll(separator)) {
+    if (!plainSeparator.test(match[0])) return undefined;
+    addPiece(match.index);
+    pieceStart = match.index + match[0].length;
+  }
+  addPiece(text.length);
+  if (length !== 0) bounds.push(chunkStart, chunkEnd);
+  return Int32Array.from(bounds);
 }
