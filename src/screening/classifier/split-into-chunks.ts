@@ -20,7 +20,26 @@ export function splitIntoChunks(text: string): string[] {
   return chunks;
 }
 
-const plainSeparator = /^[ \t\r\n\u00a0]+$/;
+// JavaScript's \s, which the separator pattern uses.
+function isRegExpSpace(code: number): boolean {
+  return (
+    (code >= 9 && code <= 13) ||
+    code === 32 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+function isPlainSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 0xa0;
+}
 
 /**
  * Where `splitIntoChunks` would cut, as [start, end) offset pairs into `text`, one pair per chunk (a chunk's text is
@@ -47,10 +66,29 @@ export function chunkBounds(text: string): Int32Array | undefined {
     }
     chunkEnd = pieceEnd;
   };
-  for (const match of text.matchAll(separator)) {
-    if (!plainSeparator.test(match[0])) return undefined;
-    addPiece(match.index);
-    pieceStart = match.index + match[0].length;
+  // The separator pattern by hand, leftmost match first: a run of line breaks, or after . ! ? a run of whitespace.
+  let index = 0;
+  while (index < text.length) {
+    const code = text.charCodeAt(index);
+    let end = index;
+    if (code === 10) {
+      while (end < text.length && text.charCodeAt(end) === 10) end += 1;
+    } else if (index > 0 && isRegExpSpace(code)) {
+      const previous = text.charCodeAt(index - 1);
+      if (previous === 46 || previous === 33 || previous === 63) {
+        while (end < text.length && isRegExpSpace(text.charCodeAt(end))) {
+          if (!isPlainSpace(text.charCodeAt(end))) return undefined;
+          end += 1;
+        }
+      }
+    }
+    if (end === index) {
+      index += 1;
+      continue;
+    }
+    addPiece(index);
+    pieceStart = end;
+    index = end;
   }
   addPiece(text.length);
   if (length !== 0) bounds.push(chunkStart, chunkEnd);
