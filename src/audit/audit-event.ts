@@ -21,6 +21,7 @@ export const auditEventTypes = [
   'succession-claimed',
   'succession-vetoed',
   'succession-completed',
+  'succession-lapsed',
   'stop-started',
   'halt',
   'checkpoint',

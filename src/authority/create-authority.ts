@@ -23,6 +23,11 @@ export interface Authority {
   state(now?: number): AuthorityState;
   leaseStatus(now?: number): LeaseStatus;
   charter(): Charter;
+  /**
+   * The changes time alone has brought since the last call (whichever of `receive`, `state` or `leaseStatus`
+   * found them), oldest first; each is returned once. The kernel writes them to its audit log.
+   */
+  takeTimedChanges(): AuthorityChange[];
 }
 
 export interface CreateAuthorityOptions {
@@ -37,11 +42,15 @@ export interface CreateAuthorityOptions {
 export function createAuthority(options: CreateAuthorityOptions): Authority {
   const { clock, seen } = options;
   let current = initialAuthorityState(options.charter, clock.now());
+  let untaken: AuthorityChange[] = [];
 
   const advance = (now: number): AuthorityChange[] => {
     const { state, changes } = advanceAuthority(current, now);
     current = state;
-    for (const change of changes) options.onTimedChange?.(change);
+    for (const change of changes) {
+      untaken.push(change);
+      options.onTimedChange?.(change);
+    }
     return changes;
   };
 
@@ -73,6 +82,12 @@ export function createAuthority(options: CreateAuthorityOptions): Authority {
     },
     charter() {
       return current.charter;
+    },
+    takeTimedChanges() {
+      if (untaken.length === 0) return [];
+      const changes = untaken;
+      untaken = [];
+      return changes;
     },
   };
 }

@@ -2,7 +2,7 @@ import type { AuthorityEffect } from '../authority/authority-effect.ts';
 import type { Envelope } from '../authority/envelope.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
-import { armLeaseTimer } from './lease-watch.ts';
+import { armLeaseTimer, recordTimedChanges } from './lease-watch.ts';
 import { inFlightSummary, requestHalt } from './preemption.ts';
 import type { ContextEntry } from './run-state.ts';
 import { errorText } from './tracked-call.ts';
@@ -40,6 +40,8 @@ export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
     runtime.recorder.note('order-rejected', { id: null, reason: 'error', detail: errorText(error) });
     return { accepted: false, reason: 'error', detail: errorText(error), id: null };
   }
+  // Time's changes came before this order: a succession that completed decides who may sign it.
+  recordTimedChanges(runtime);
   const verification = decision.verification;
   if (!verification.accepted) {
     runtime.recorder.note('order-rejected', {

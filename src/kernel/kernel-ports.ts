@@ -2,8 +2,9 @@ import type { Authority } from '../authority/create-authority.ts';
 
 // What the kernel needs from the parts around it, as types only.
 
-/** The part of the authority facade (`createAuthority`) the kernel uses: verify, record as seen, reduce; the roster. */
-export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus' | 'charter'>;
+/** The part of the authority facade (`createAuthority`) the kernel uses: verify, record as seen, reduce; the roster;
+ * what time alone changed. */
+export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus' | 'charter' | 'takeTimedChanges'>;
 
 export interface ScreeningResult {
   verdict: 'pass' | 'flag';

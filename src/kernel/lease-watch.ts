@@ -1,10 +1,32 @@
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { requestHalt } from './preemption.ts';
 
+/**
+ * Writes what time alone changed in the authority (a succession's time-lock ending) to the audit log, and
+ * takes a changed roster into the run.
+ */
+export function recordTimedChanges(runtime: KernelRuntime): void {
+  for (const change of runtime.authority.takeTimedChanges()) {
+    const { effect, explanation } = change;
+    if (effect.type === 'succession-completed') {
+      runtime.recorder.note('succession-completed', {
+        claim: effect.claim,
+        successor: effect.successor,
+        for: effect.for,
+        explanation,
+      });
+      runtime.charter = runtime.authority.charter();
+    } else {
+      runtime.recorder.note('succession-lapsed', { explanation });
+    }
+  }
+}
+
 /** Halts the run when the authority lease has expired (the principal is missing). */
 export function checkLease(runtime: KernelRuntime): void {
   if (runtime.halt) return;
   const lease = runtime.authority.leaseStatus(runtime.clock.now());
+  recordTimedChanges(runtime);
   if (lease.status !== 'expired') return;
   const detail = `the authority lease expired at ${new Date(lease.since).toISOString()}`;
   void requestHalt(runtime, 'lease-expired', detail);

@@ -181,6 +181,8 @@ describe('succession', () => {
     clock.advance(1);
     const state = authority.state();
     expect(timed).toEqual(['succession-completed']);
+    expect(authority.takeTimedChanges().map((change) => change.effect.type)).toEqual(['succession-completed']);
+    expect(authority.takeTimedChanges()).toEqual([]);
     expect(state.successions).toEqual([]);
     const carol = state.charter.principals.find((principal) => principal.id === 'carol');
     expect(carol).toMatchObject({ roles: ['successor', 'owner'], rank: 1 });

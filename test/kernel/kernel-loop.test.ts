@@ -3,7 +3,14 @@ import { verifyAuditChain } from '../../src/audit/verify-audit-chain.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { actionHash } from '../../src/kernel/policy/action-hash.ts';
 import { runStateSchema } from '../../src/kernel/run-state.ts';
-import { createTestAuditStore, createTestKernel, signOrder, testCharter, types } from './kernel-fixture.ts';
+import {
+  createTestAuditStore,
+  createTestKernel,
+  principalKeys,
+  signOrder,
+  testCharter,
+  types,
+} from './kernel-fixture.ts';
 import { echoTool, honouringTool, hugeOutputTool, ignoringTool } from './test-tools.ts';
 
 const systemClock = { now: () => Date.now() };
@@ -252,6 +259,40 @@ describe('lease and preemption', () => {
     expect(await kernel.run()).toMatchObject({ type: 'halted', reason: 'lease-expired' });
     expect(types(store)).toContain('lease-expired');
     expect(types(store)).not.toContain('model-call-start');
+  });
+
+  it('writes a succession that time completes to the audit log, and the successor then signs for the owner', async () => {
+    const day = 86_400_000;
+    const clock = new ManualClock(Date.now());
+    const { alice, bob } = principalKeys();
+    const charter = testCharter({
+      principals: [
+        { id: 'alice', key: alice.publicKeyText, roles: ['owner'] },
+        { id: 'bob', key: bob.publicKeyText, roles: ['successor'] },
+      ],
+      succession: [{ successor: 'bob', for: 'alice', after: '7d', timeLock: '1d' }],
+    });
+    const { kernel, store } = createTestKernel({ clock, charter, turns: [{ text: 'done' }] });
+    clock.advance(8 * day);
+    expect(kernel.deliver(signOrder('claim', { for: 'alice' }, { clock, principal: 'bob' }))).toMatchObject({
+      accepted: true,
+      effect: 'succession-claimed',
+    });
+    clock.advance(day);
+    // The first order after the time-lock finds the completed succession before it is verified.
+    expect(kernel.deliver(signOrder('task', { text: 'work' }, { clock, principal: 'bob' }))).toMatchObject({
+      accepted: true,
+    });
+    expect(kernel.deliver(signOrder('task', { text: 'work' }, { clock, principal: 'alice' }))).toMatchObject({
+      accepted: false,
+      reason: 'revoked-signer',
+    });
+    expect(await kernel.run()).toEqual({ type: 'final', text: 'done' });
+    const completed = store.entries.filter((entry) => entry.type === 'succession-completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.data).toMatchObject({ successor: 'bob', for: 'alice' });
+    const order = types(store);
+    expect(order.indexOf('succession-completed')).toBeLessThan(order.lastIndexOf('order-accepted'));
   });
 
   it('a new task preempts the current turn and the model takes it up', async () => {
