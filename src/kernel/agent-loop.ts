@@ -25,15 +25,15 @@ function afterCall(runtime: KernelRuntime, remaining: ModelToolCall[]): void {
 }
 
 /**
- * Verified orders join the context at turn boundaries. A new task preempts: the calls of the interrupted turn
+ * Verified orders join the context at turn boundaries. A new task (or a conflict that clears the task) preempts: the calls of the interrupted turn
  * that never ran are answered as superseded (the model needs an answer for each call), a pending check is
  * dropped, and the next step is a model call on the new task. An amendment waits for the next model call.
  */
 function absorbPendingContext(runtime: KernelRuntime): void {
   if (runtime.pendingContext.length === 0) return;
   const state = runtime.state;
-  const hasTask = runtime.pendingContext.some((entry) => entry.kind === 'order' && entry.orderKind === 'task');
-  if (hasTask) {
+  if (runtime.preemptPending) {
+    runtime.preemptPending = false;
     const next = state.next;
     const unanswered =
       next.type === 'tool-calls' ? next.calls : next.type === 'check' ? [next.call, ...next.remaining] : [];
@@ -41,7 +41,9 @@ function absorbPendingContext(runtime: KernelRuntime): void {
       runtime.recorder.note('check-answered', { action: next.action, answer: 'superseded' });
     }
     for (const call of unanswered) {
-      state.context.push(toolResult(call, 'aborted', 'Not run: a new task order superseded this turn.'));
+      state.context.push(
+        toolResult(call, 'aborted', 'Not run: a new task order or a task conflict superseded this turn.'),
+      );
     }
     if (next.type !== 'halted') state.next = { type: 'model-call' };
     if (runtime.turnController.signal.aborted) runtime.turnController = new AbortController();

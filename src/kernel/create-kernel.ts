@@ -120,6 +120,8 @@ export function createKernel(options: KernelOptions): Kernel {
     turnController: new AbortController(),
     inFlight: new Set(),
     pendingContext: [],
+    preemptPending: false,
+    awaitingSettlement: null,
     checkAnswers: new Map(),
     waiters: new Set(),
     timers: new Set(),

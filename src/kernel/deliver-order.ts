@@ -89,6 +89,8 @@ function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[
   switch (effect.type) {
     case 'task':
       if (runtime.halt) return;
+      runtime.awaitingSettlement = null;
+      runtime.preemptPending = true;
       runtime.state.task = { orderId: envelope.id, text: effect.task.text };
       runtime.pendingContext.push(orderEntry(envelope.id, 'task', signers, effect.task.text));
       runtime.recorder.note('task-started', { order: envelope.id, signers, inFlight: inFlightSummary(runtime) });
@@ -96,13 +98,26 @@ function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[
       // the model's next turn starts on the new task.
       runtime.turnController.abort(new Error(`preempted by task order ${envelope.id}`));
       return;
-    case 'conflict':
-      // The authority holds both tasks until a principal settles it; the current work goes on meanwhile.
+    case 'conflict': {
+      // Rule `ask`: the authority holds both tasks and clears the current one until a principal settles it.
+      // Work on the cleared task stops like a preempted turn; the model is told, and no tool call starts.
+      const orders = effect.tasks.map((task) => task.orderId);
       runtime.recorder.note('task-conflict', {
         order: envelope.id,
         tasks: effect.tasks.map((task) => ({ order: task.orderId, principals: task.principals })),
+        inFlight: inFlightSummary(runtime),
       });
+      if (runtime.halt) return;
+      runtime.awaitingSettlement = { orders };
+      runtime.state.task = null;
+      runtime.preemptPending = true;
+      runtime.pendingContext.push({
+        kind: 'notice',
+        text: `Your principals gave conflicting tasks (orders ${orders.join(', ')}), and your charter says to ask. Do not work on either task until they settle it with a new task order; tool calls are refused meanwhile. Reply briefly, asking them to settle it.`,
+      });
+      runtime.turnController.abort(new Error(`preempted by a task conflict (order ${envelope.id})`));
       return;
+    }
     case 'amend':
       if (runtime.halt) return;
       // An amendment does not abort work in flight: it joins the context before the next model call.

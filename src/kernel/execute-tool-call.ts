@@ -88,6 +88,24 @@ export async function executeToolCall(
   const parsed = parseToolCall(runtime, call);
   if (!parsed.ok) return parsed.resolution;
   const tool = runtime.tools.get(call.name)!;
+  if (runtime.awaitingSettlement !== null) {
+    const orders = runtime.awaitingSettlement.orders.join(', ');
+    runtime.recorder.note('policy-decision', {
+      call: call.id,
+      tool: tool.name,
+      impact: tool.impact,
+      decision: 'deny',
+      reason: `conflicting tasks (${orders}) await settlement`,
+    });
+    return {
+      type: 'result',
+      entry: toolResult(
+        call,
+        'denied',
+        `Not run: your principals' conflicting tasks (${orders}) await settlement; no task is current.`,
+      ),
+    };
+  }
   const action = actionHash(tool.name, parsed.input);
   if (options.approvedAction !== action) {
     const policy = decideToolCall(runtime.charter, tool);

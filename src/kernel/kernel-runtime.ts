@@ -60,6 +60,13 @@ export interface KernelRuntime {
   inFlight: Set<InFlightCall>;
   /** Verified orders and documents that join the context at the next turn boundary. */
   pendingContext: ContextEntry[];
+  /** Set when a new task, or a conflict that clears the current one, must cut the current turn short. */
+  preemptPending: boolean;
+  /**
+   * Set while principals' conflicting tasks wait to be settled (conflict rule `ask`): the current task is
+   * cleared, so no tool call starts; the model may still answer, e.g. to ask them to settle it.
+   */
+  awaitingSettlement: { orders: string[] } | null;
   checkAnswers: Map<string, CheckAnswer>;
   /** Wakes whoever waits for an order, a lease change or a halt. */
   waiters: Set<() => void>;

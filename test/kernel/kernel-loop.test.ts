@@ -295,6 +295,44 @@ describe('lease and preemption', () => {
     expect(order.indexOf('succession-completed')).toBeLessThan(order.lastIndexOf('order-accepted'));
   });
 
+  it('under the ask rule, conflicting tasks stop work on the current one until a principal settles them', async () => {
+    const { kernel, provider, store } = createTestKernel({
+      charter: testCharter({ conflict: 'ask' }),
+      turns: [
+        { toolCalls: [{ name: 'wait', arguments: {} }] },
+        { toolCalls: [{ name: 'echo', arguments: { text: 'keep going' } }] },
+        { text: 'Alice and Bob: please settle which task I should do.' },
+        { toolCalls: [{ name: 'echo', arguments: { text: 'settled' } }] },
+        { text: 'done' },
+      ],
+      tools: [honouringTool(10_000), echoTool()],
+    });
+    kernel.deliver(signOrder('task', { text: 'first' }, { clock: systemClock }));
+    const running = kernel.run();
+    await waitFor(() => kernel.status().inFlight.some((call) => call.kind === 'tool'));
+    expect(
+      kernel.deliver(signOrder('task', { text: 'other' }, { clock: systemClock, principal: 'bob' })),
+    ).toMatchObject({ accepted: true, effect: 'conflict' });
+    expect(await running).toEqual({ type: 'final', text: 'Alice and Bob: please settle which task I should do.' });
+    expect(store.entries.find((entry) => entry.type === 'tool-call-end')?.data.outcome).toBe('aborted');
+    const refused = store.entries.filter((entry) => entry.type === 'policy-decision' && entry.data.tool === 'echo');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.data).toMatchObject({ decision: 'deny', reason: expect.stringMatching(/await settlement/) });
+    expect(store.entries.filter((entry) => entry.type === 'tool-call-start')).toHaveLength(1);
+    expect(provider.calls[1]!.messages.at(-1)!.content).toMatch(
+      /\[heed kernel notice\]\nYour principals gave conflicting/,
+    );
+
+    // The owner outranks the operator, so her new task settles it and work resumes.
+    expect(kernel.deliver(signOrder('task', { text: 'do it' }, { clock: systemClock }))).toMatchObject({
+      accepted: true,
+      effect: 'task',
+    });
+    expect(await kernel.run()).toEqual({ type: 'final', text: 'done' });
+    const ends = store.entries.filter((entry) => entry.type === 'tool-call-end');
+    expect(ends.at(-1)!.data).toMatchObject({ name: 'echo', outcome: 'ok' });
+  });
+
   it('a new task preempts the current turn and the model takes it up', async () => {
     const { kernel, provider, store } = createTestKernel({
       turns: [{ toolCalls: [{ name: 'wait', arguments: {} }] }, { text: 'new task done' }],
