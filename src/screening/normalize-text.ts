@@ -108,7 +108,8 @@ function isBase64Character(code: number): boolean {
 }
 
 /** Runs of 16 or more base64-alphabet characters (with their '=' padding): a character loop, no regex backtracking. */
-function* alphabetRuns(text: string): Generator<string> {
+function alphabetRuns(text: string): string[] {
+  const runs: string[] = [];
   let start = -1;
   for (let index = 0; index <= text.length; index += 1) {
     const code = index < text.length ? text.charCodeAt(index) : 32;
@@ -119,10 +120,11 @@ function* alphabetRuns(text: string): Generator<string> {
     if (start >= 0) {
       let end = index;
       while (end < text.length && end - index < 2 && text.charCodeAt(end) === 61) end += 1;
-      if (index - start >= 16) yield text.slice(start, end);
+      if (index - start >= 16) runs.push(text.slice(start, end));
       start = -1;
     }
   }
+  return runs;
 }
 const urlEncodedRun = /(?:%[0-9A-Fa-f]{2}){6,}/g;
 const htmlEntityRun = /(?:&#(?:x[0-9A-Fa-f]{1,6}|[0-9]{1,7});){6,}/g;

@@ -37,6 +37,10 @@ function isRegExpSpace(code: number): boolean {
   );
 }
 
+function isSentenceEnd(code: number): boolean {
+  return code === 46 || code === 33 || code === 63;
+}
+
 function isPlainSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 0xa0;
 }
@@ -73,13 +77,10 @@ export function chunkBounds(text: string): Int32Array | undefined {
     let end = index;
     if (code === 10) {
       while (end < text.length && text.charCodeAt(end) === 10) end += 1;
-    } else if (index > 0 && isRegExpSpace(code)) {
-      const previous = text.charCodeAt(index - 1);
-      if (previous === 46 || previous === 33 || previous === 63) {
-        while (end < text.length && isRegExpSpace(text.charCodeAt(end))) {
-          if (!isPlainSpace(text.charCodeAt(end))) return undefined;
-          end += 1;
-        }
+    } else if (index > 0 && isSentenceEnd(text.charCodeAt(index - 1)) && isRegExpSpace(code)) {
+      while (end < text.length && isRegExpSpace(text.charCodeAt(end))) {
+        if (!isPlainSpace(text.charCodeAt(end))) return undefined;
+        end += 1;
       }
     }
     if (end === index) {
