@@ -4,7 +4,7 @@ import { sigmoid } from '../combine-scores.ts';
 import type { Detector } from '../detector.ts';
 import { hashFeatures, wholeAndChunkLogits, wordBucket } from './hash-features.ts';
 import { type LinearModel, linearLogit, linearLogitOf } from './linear-model.ts';
-import { chunkBounds, splitIntoChunks } from './split-into-chunks.ts';
+import { chunkBounds, chunkText, splitIntoChunks } from './split-into-chunks.ts';
 
 export interface ClassifierLogits {
   whole: number;
@@ -44,13 +44,13 @@ function fastClassifierLogits(model: LinearModel, text: string, untrusted: boole
   for (let index = 1; index < logits.chunks.length; index += 1) {
     if (logits.chunks[index]! > logits.chunks[strongest]!) strongest = index;
   }
-  // The chunk's own text is only read to explain a flag; build it the way splitIntoChunks does, on demand.
+  // The chunk's own text is only read to explain a score; built on demand.
   let chunk: string | undefined;
   return {
     whole: logits.whole,
     strongestChunk: logits.chunks[strongest]!,
     get chunk() {
-      chunk ??= splitIntoChunks(text)[strongest]!;
+      chunk ??= chunkText(text, bounds, strongest);
       return chunk;
     },
   };

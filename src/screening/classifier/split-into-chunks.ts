@@ -95,3 +95,8 @@ export function chunkBounds(text: string): Int32Array | undefined {
   if (length !== 0) bounds.push(chunkStart, chunkEnd);
   return Int32Array.from(bounds);
 }
+
+/** The text of chunk `index` of `chunkBounds(text)`: its pieces joined by single spaces, as splitIntoChunks gives it. */
+export function chunkText(text: string, bounds: Int32Array, index: number): string {
+  return text.slice(bounds[index * 2], bounds[index * 2 + 1]).replace(separator, ' ');
+}
