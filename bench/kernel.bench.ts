@@ -2,6 +2,7 @@
 // subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify + policy +
 // screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,6 +190,31 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
   return { kernel, baseline };
 }
 
+/**
+ * The machine's own tail: a fixed CPU workload sized like the kernel's median step, run as many times with the
+ * same turn of the event loop between runs. Its p99 over its median is what scheduling alone does to a p99.
+ */
+async function fixedWork(samples: number, medianMs: number): Promise<number[]> {
+  let block = Buffer.alloc(4096, 7);
+  const hashOnce = (): void => {
+    block = createHash('sha256').update(block).digest().length === 32 ? block : Buffer.alloc(4096);
+  };
+  const calibrationStart = performance.now();
+  for (let index = 0; index < 2000; index++) hashOnce();
+  const perHashMs = (performance.now() - calibrationStart) / 2000;
+  const hashes = Math.max(1, Math.round(medianMs / perHashMs));
+  const durations: number[] = [];
+  let previous = performance.now();
+  for (let index = 0; index < samples; index++) {
+    for (let hash = 0; hash < hashes; hash++) hashOnce();
+    await new Promise((resolve) => setImmediate(resolve));
+    const now = performance.now();
+    durations.push(now - previous);
+    previous = now;
+  }
+  return durations;
+}
+
 const bench: Bench = async (report) => {
   const stop = await stopToQuiescence(200);
   report({
@@ -222,6 +248,14 @@ const bench: Bench = async (report) => {
     median: percentile(step.kernel, 0.5),
     samples: step.kernel.length,
     target: 1,
+  });
+  const fixed = await fixedWork(step.kernel.length, percentile(step.kernel, 0.5));
+  report({
+    name: 'kernel.step_overhead_fixed_work_p99_ms',
+    value: percentile(fixed, 0.99),
+    unit: 'ms',
+    median: percentile(fixed, 0.5),
+    note: 'a fixed CPU workload sized like the median step: the tail this machine adds by itself',
   });
   report({
     name: 'kernel.step_overhead_baseline_p99_ms',
