@@ -4,6 +4,7 @@ import { advanceAuthority } from './advance-authority.ts';
 import type { AuthorityChange, AuthorityEffect } from './authority-effect.ts';
 import { type AuthorityState, initialAuthorityState, type LeaseStatus, leaseStatusOf } from './authority-state.ts';
 import { reduceAuthority } from './reduce-authority.ts';
+import { rosterIndex } from './roster-index.ts';
 import type { SeenOrderStore } from './seen-order-store.ts';
 import { type Verification, verifyEnvelope } from './verify-envelope.ts';
 
@@ -38,6 +39,8 @@ export interface CreateAuthorityOptions {
   onTimedChange?: (change: AuthorityChange) => void;
 }
 
+const seenOrderMarginMs = 86_400_000;
+
 /** The stateful facade the kernel holds: one per agent, starting with a fresh lease at creation time. */
 export function createAuthority(options: CreateAuthorityOptions): Authority {
   const { clock, seen } = options;
@@ -67,7 +70,10 @@ export function createAuthority(options: CreateAuthorityOptions): Authority {
           timed,
         };
       }
-      seen.add(verification.envelope.id, now);
+      // Once expired beyond the skew (and a day's margin for a clock set back), the envelope cannot verify again.
+      const forgetAfter =
+        Date.parse(verification.envelope.expiresAt) + rosterIndex(current.charter).skewMs + seenOrderMarginMs;
+      seen.add(verification.envelope.id, now, forgetAfter);
       const reduction = reduceAuthority(current, verification, now);
       current = reduction.state;
       return { verification, effect: reduction.effect, explanation: reduction.explanation, timed };

@@ -35,6 +35,39 @@ describe('seen order stores', () => {
     expect(() => openSqliteSeenOrderStore(inside)).toThrow(/not-a-folder/);
   });
 
+  it.each([
+    ['sqlite', () => openSqliteSeenOrderStore(join(mkdtempSync(join(tmpdir(), 'heed-seen-')), 'heed.db'))],
+    ['memory', () => createMemorySeenOrderStore()],
+  ])('%s: forgets ids only once their time has passed, and prunes by itself now and then', (_name, open) => {
+    const store = open();
+    store.add('expires-early', 1, 100);
+    store.add('expires-late', 1, 10_000);
+    store.add('kept-for-ever', 1);
+    expect(store.prune(99)).toBe(0);
+    expect(store.prune(101)).toBe(1);
+    expect(['expires-early', 'expires-late', 'kept-for-ever'].map((id) => store.has(id))).toEqual([false, true, true]);
+    for (let index = 0; index < 1000; index++) store.add(`order-${index}`, 20_000, 20_000 + index);
+    // The thousandth addition pruned what had passed by then (20 000 ms): the late id, and none of the new ones.
+    expect(store.has('expires-late')).toBe(false);
+    expect(store.has('kept-for-ever')).toBe(true);
+    expect(store.has('order-0')).toBe(true);
+    store.close();
+  });
+
+  it('opens a store written before ids could be forgotten, keeping its ids', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'heed-seen-')), 'heed.db');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE authority_seen_orders (id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL) STRICT');
+    old.exec("INSERT INTO authority_seen_orders VALUES ('old-order', 5)");
+    old.close();
+    const store = openSqliteSeenOrderStore(path);
+    expect(store.has('old-order')).toBe(true);
+    store.add('new-order', 6, 7);
+    expect(store.prune(Number.MAX_SAFE_INTEGER)).toBe(1);
+    expect(store.has('old-order')).toBe(true);
+    store.close();
+  });
+
   it('has an in-memory variant with the same behaviour', () => {
     const store = createMemorySeenOrderStore();
     store.add('order-0001', 1);

@@ -55,6 +55,20 @@ describe('stop and resume', () => {
     expect(authority.receive(stop).effect?.type).toBe('stop');
     expect(authority.receive(stop).verification).toMatchObject({ accepted: false, reason: 'replayed' });
   });
+
+  it('forgets a seen id only once its envelope has expired beyond the skew and a day, when it cannot verify anyway', () => {
+    const { authority, order, seen, clock } = setup();
+    const stop = order('stop', {}, ['bob'], { now: clock.now(), ttlMs: 60_000 });
+    expect(authority.receive(stop).effect?.type).toBe('stop');
+    clock.advance(60_000 + 86_400_000);
+    expect(seen.prune(clock.now())).toBe(0);
+    expect(authority.receive(stop).verification).toMatchObject({ accepted: false, reason: 'expired' });
+    clock.advance(30_001); // the default clock.skew, 30s
+    expect(seen.prune(clock.now())).toBe(1);
+    expect(seen.has(stop.id)).toBe(false);
+    // Forgotten, yet no replay: the envelope is long expired.
+    expect(authority.receive(stop).verification).toMatchObject({ accepted: false, reason: 'expired' });
+  });
 });
 
 describe('conflict rules', () => {
