@@ -47,12 +47,8 @@ export function registerFakeModelCommand(program: Command): void {
         ...(latencyMs !== undefined ? { latencyMs } : {}),
         ...(stallMs !== undefined ? { stallMs } : {}),
       });
-      process.stdout.write(
-        options.json
-          ? `${JSON.stringify({ url: server.url, port: server.port, behaviour: options.behaviour })}\n`
-          : `${server.url}\nfake model '${options.behaviour}' listening; point a client at the URL above (HEED_BASE_URL). Ctrl-C stops it.\n`,
-      );
-      await new Promise<void>((resolve) => {
+      // Listen for the stop signals before printing the address: a client may signal the moment it reads it.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -61,6 +57,12 @@ export function registerFakeModelCommand(program: Command): void {
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ url: server.url, port: server.port, behaviour: options.behaviour })}\n`
+          : `${server.url}\nfake model '${options.behaviour}' listening; point a client at the URL above (HEED_BASE_URL). Ctrl-C stops it.\n`,
+      );
+      await stopped;
       await server.close();
       process.stderr.write(
         `fake model stopped after ${server.stats.requests} request(s): ${server.stats.completed} completed, ${server.stats.disconnected} disconnected, ${server.stats.rejected} rejected.\n`,
