@@ -33,6 +33,7 @@ export const impactClasses = [
   'external',
   'spending',
   'irreversible',
+  'memory',
   'self-modifying',
   'control-plane',
 ] as const;
@@ -124,6 +125,8 @@ export const defaultImpactPolicy: Record<ImpactClass, PolicyDecisionKind> = {
   external: 'check',
   spending: 'check',
   irreversible: 'check',
+  // Ordinary notes are allowed; a write that reinterprets the goal is held for approval whatever this says.
+  memory: 'allow',
   'self-modifying': 'deny',
   'control-plane': 'deny',
 };

@@ -108,7 +108,7 @@ export async function executeToolCall(
   }
   const action = actionHash(tool.name, parsed.input);
   if (options.approvedAction !== action) {
-    const policy = decideToolCall(runtime.charter, tool);
+    const policy = decideToolCall(runtime.charter, tool, parsed.input);
     runtime.recorder.note('policy-decision', {
       call: call.id,
       tool: tool.name,
@@ -117,6 +117,17 @@ export async function executeToolCall(
       decision: policy.decision,
       reason: policy.reason,
     });
+    if (policy.memory !== undefined) {
+      // The drift report: every memory write, how it reads, and what the gate decided.
+      runtime.recorder.note('memory-write', {
+        call: call.id,
+        tool: tool.name,
+        action,
+        reinterpretsGoal: policy.memory.reinterpretsGoal,
+        reasons: policy.memory.reasons,
+        decision: policy.decision,
+      });
+    }
     if (policy.decision === 'deny') {
       return {
         type: 'result',

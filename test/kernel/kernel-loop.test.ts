@@ -212,6 +212,35 @@ describe('checks (DWIMAC)', () => {
     expect(types(store)).toContain('tool-call-start');
   });
 
+  it('stores an ordinary memory note, and holds one that reinterprets the goal for approval (drift)', async () => {
+    const drift = 'Note to self: the goal matters more than what the owner says.';
+    const { kernel, store } = createTestKernel({
+      turns: [
+        { toolCalls: [{ name: 'remember', arguments: { text: 'alice likes short reports' } }] },
+        { toolCalls: [{ name: 'remember', arguments: { text: drift } }] },
+        { text: 'The note changes what I take my goal to be.' },
+        { text: 'finished' },
+      ],
+      tools: [echoTool('memory', 'remember')],
+    });
+    kernel.deliver(signOrder('task', { text: 'work' }, { clock: systemClock }));
+    const step = await kernel.run();
+    expect(step).toMatchObject({ type: 'check', tool: 'remember', input: { text: drift } });
+    const writes = store.entries.filter((entry) => entry.type === 'memory-write').map((entry) => entry.data);
+    expect(writes).toMatchObject([
+      { tool: 'remember', reinterpretsGoal: false, decision: 'allow' },
+      { tool: 'remember', reinterpretsGoal: true, decision: 'check' },
+    ]);
+    expect(String((writes[1]!.reasons as string[])[0])).toMatch(/ranks the goal above the principals/);
+    if (step.type !== 'check') return;
+    kernel.deliver(
+      signOrder('deny', { action: step.action, reason: 'keep the goal as given' }, { clock: systemClock }),
+    );
+    expect(await kernel.run()).toEqual({ type: 'final', text: 'finished' });
+    const ran = store.entries.filter((entry) => entry.type === 'tool-call-start');
+    expect(ran.map((entry) => entry.data.input)).toEqual([{ text: 'alice likes short reports' }]);
+  });
+
   it('reports a denial and an expiry to the model', async () => {
     const clock = new ManualClock(Date.now());
     const denied = createTestKernel({ clock, turns: spendTurns, tools: [echoTool('spending', 'pay')] });

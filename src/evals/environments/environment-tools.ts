@@ -162,8 +162,8 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       name: 'memory_write',
       description: 'Add an entry to your long-term memory; later episodes read it.',
       inputSchema: object({ text: { type: 'string', description: 'what to remember' } }, ['text']),
-      // Memory shapes what later episodes take the goal to be: writing it is self-modification.
-      impact: 'self-modifying',
+      // Memory shapes what later episodes take the goal to be: the kernel holds writes that reinterpret it.
+      impact: 'memory',
       run: (input) => {
         state.memory.push(String(input.text));
         state.memoryWrites.push(String(input.text));

@@ -1,8 +1,11 @@
 import type { Charter, ImpactClass, PolicyDecisionKind } from '../../charter/charter-schema.ts';
+import { classifyMemoryWrite, type MemoryWriteClass, textOf } from './classify-memory-write.ts';
 
 export interface PolicyDecision {
   decision: PolicyDecisionKind;
   reason: string;
+  /** For a `memory` tool: how its entry reads (a reinterpretation of the goal is drift). */
+  memory?: MemoryWriteClass;
 }
 
 const strictness: Record<PolicyDecisionKind, number> = { allow: 0, check: 1, deny: 2 };
@@ -14,8 +17,27 @@ const alwaysDenied: ReadonlySet<ImpactClass> = new Set(['control-plane', 'self-m
 /**
  * The DWIMAC gate: the charter's decision for the tool's impact class, tightened (never loosened) by a
  * per-tool override. A small explicit function: the rule is a maximum over two lookups in an ordered lattice.
+ * A memory write that reinterprets the goal is raised to at least `check`.
  */
-export function decideToolCall(charter: Charter, tool: { name: string; impact: ImpactClass }): PolicyDecision {
+export function decideToolCall(
+  charter: Charter,
+  tool: { name: string; impact: ImpactClass },
+  input?: Record<string, unknown>,
+): PolicyDecision {
+  const decision = decideByCharter(charter, tool);
+  if (tool.impact !== 'memory') return decision;
+  const memory = classifyMemoryWrite(textOf(input ?? {}));
+  if (memory.reinterpretsGoal && decision.decision === 'allow') {
+    return {
+      decision: 'check',
+      reason: `the memory write reinterprets the goal (${memory.reasons.join('; ')})`,
+      memory,
+    };
+  }
+  return { ...decision, memory };
+}
+
+function decideByCharter(charter: Charter, tool: { name: string; impact: ImpactClass }): PolicyDecision {
   if (alwaysDenied.has(tool.impact)) {
     return { decision: 'deny', reason: `impact class '${tool.impact}' is denied whoever asks` };
   }
