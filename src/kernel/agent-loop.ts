@@ -1,7 +1,7 @@
 import type { ToolSpec } from '../providers/provider.ts';
 import { executeToolCall, type ToolCallResolution, toolResult } from './execute-tool-call.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
-import { nextCallId } from './kernel-runtime.ts';
+import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import { checkLease } from './lease-watch.ts';
 import type { CheckStep, HaltedStep, ModelToolCall, NextStep } from './next-step.ts';
 import { predictOutcome } from './predict-outcome.ts';
@@ -61,7 +61,7 @@ async function modelTurn(runtime: KernelRuntime): Promise<TurnResult> {
     return 'interrupted';
   }
   const messages = renderContext(runtime.state.context, runtime.boundary);
-  const signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
+  const signal = turnSignal(runtime);
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'model'),
     kind: 'model',

@@ -2,7 +2,7 @@ import { canonicalJson } from '../core/canonical-json.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { HeedError } from '../core/heed-error.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
-import { nextCallId } from './kernel-runtime.ts';
+import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
 import { actionHash } from './policy/action-hash.ts';
 import { decideToolCall } from './policy/decide-tool-call.ts';
@@ -136,7 +136,7 @@ export async function executeToolCall(
     }
     if (policy.decision === 'check') return { type: 'check', tool: tool.name, input: parsed.input, action };
   }
-  const signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
+  const signal = turnSignal(runtime);
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'tool'),
     kind: 'tool',

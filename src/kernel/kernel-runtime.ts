@@ -79,6 +79,18 @@ export function wake(runtime: KernelRuntime): void {
   for (const waiter of [...runtime.waiters]) waiter();
 }
 
+const turnSignals = new WeakMap<AbortController, AbortSignal>();
+
+/** Aborts on a halt or when the current turn is preempted: one per turn, shared by the turn's calls. */
+export function turnSignal(runtime: KernelRuntime): AbortSignal {
+  let signal = turnSignals.get(runtime.turnController);
+  if (signal === undefined) {
+    signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
+    turnSignals.set(runtime.turnController, signal);
+  }
+  return signal;
+}
+
 export function nextCallId(runtime: KernelRuntime, prefix: 'model' | 'tool'): string {
   runtime.callCounter += 1;
   return `${prefix}-${runtime.callCounter}`;

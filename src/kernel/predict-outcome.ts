@@ -1,7 +1,7 @@
 import { canonicalJson } from '../core/canonical-json.ts';
 import { toolResult } from './execute-tool-call.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
-import { nextCallId } from './kernel-runtime.ts';
+import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
 import { renderContext } from './render-context.ts';
 import { errorText, runTrackedCall } from './tracked-call.ts';
@@ -26,7 +26,7 @@ export async function predictOutcome(
     text: `The action ${action.tool} ${canonicalJson(action.input)} needs a principal's approval before it runs. State in a few sentences what this action will do and its predicted outcomes, including anything irreversible, external or costly. Do not call tools.`,
   };
   const messages = renderContext([...runtime.state.context, ...waiting, question], runtime.boundary);
-  const signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
+  const signal = turnSignal(runtime);
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'model'),
     kind: 'model',
