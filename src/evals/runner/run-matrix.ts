@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
 import { ResponseCache } from './response-cache.ts';
 import { type Guard, runSample, type SampleKey, type SampleRecord } from './run-sample.ts';
+import { createScenarioCharters } from './scenario-charter.ts';
 
 export interface EvalModel {
   spec: string;
@@ -118,6 +119,7 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
   const pending = samples.filter((sample) => !done.has(sampleId(sample.key)));
   const resumed = samples.length - pending.length;
   const cache = new ResponseCache(join(options.outDir, 'cache.db'));
+  const charters = createScenarioCharters();
   let finished = resumed;
   let errors = 0;
   let cacheHits = 0;
@@ -133,6 +135,7 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
         key: sample.key,
         scenario: sample.scenario,
         variant: sample.variant,
+        charter: charters.get(sample.scenario, sample.key.target),
         provider,
         runners: options.runners,
         judge: options.judge,
