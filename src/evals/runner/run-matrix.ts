@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetProfileName } from '../../charter/target-profile-names.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
@@ -92,11 +93,10 @@ export function readSamples(outDir: string): SampleRecord[] {
 /**
  * One sample's log: a header line with the key, metrics and error, then one line per trace event,
  * transcript message and audit entry. Written to a temporary file and renamed, so a crash never
- * leaves a half-written sample that a resumed run would trust.
+ * leaves a half-written sample that a resumed run would trust. The writes go through the thread
+ * pool: the file system's time is not the runner's.
  */
-function writeSample(outDir: string, record: SampleRecord): void {
-  const folder = samplesFolder(outDir);
-  mkdirSync(folder, { recursive: true });
+async function writeSample(folder: string, record: SampleRecord): Promise<void> {
   const { trace, transcript, audit, state, ...header } = record;
   const lines = [
     JSON.stringify({ ...header, trace, state }),
@@ -104,8 +104,8 @@ function writeSample(outDir: string, record: SampleRecord): void {
     ...audit.map((entry) => JSON.stringify({ audit: entry })),
   ];
   const path = join(folder, `${sampleId(record.key)}.jsonl`);
-  writeFileSync(`${path}.tmp`, `${lines.join('\n')}\n`);
-  renameSync(`${path}.tmp`, path);
+  await writeFile(`${path}.tmp`, `${lines.join('\n')}\n`);
+  await rename(`${path}.tmp`, path);
 }
 
 export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunResult> {
@@ -118,6 +118,8 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
   );
   const pending = samples.filter((sample) => !done.has(sampleId(sample.key)));
   const resumed = samples.length - pending.length;
+  const folder = samplesFolder(options.outDir);
+  mkdirSync(folder, { recursive: true });
   const cache = new ResponseCache(join(options.outDir, 'cache.db'));
   const charters = createScenarioCharters();
   let finished = resumed;
@@ -143,7 +145,7 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
       });
       cacheHits += provider.hits;
       if (record.error !== undefined) errors += 1;
-      writeSample(options.outDir, record);
+      await writeSample(folder, record);
       finished += 1;
       options.onProgress?.({ done: finished, total: samples.length, skipped: resumed, record });
     }
