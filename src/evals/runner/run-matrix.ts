@@ -49,18 +49,23 @@ export function samplesFolder(outDir: string): string {
   return join(outDir, 'samples');
 }
 
-/** Every sample of the matrix: models × targets × guards × scenarios × variants × epochs. */
+/**
+ * Every sample of the matrix: models × targets × guards × scenarios × variants × epochs, in the order
+ * they run. Epochs are the outer loop and guards the inner one, so each stretch of a run mixes cheap
+ * and costly samples (guard off and on, short and long scenarios) and keeps the runner evenly busy,
+ * and a run stopped early has samples in every cell rather than all of some and none of others.
+ */
 export function expandMatrix(
   options: Pick<EvalRunOptions, 'scenarios' | 'models' | 'targets' | 'guards' | 'epochs' | 'variants'>,
 ) {
   const samples: { key: SampleKey; scenario: Scenario; variant: Scenario['variants'][number]; model: EvalModel }[] = [];
-  for (const model of options.models) {
-    for (const target of options.targets) {
-      for (const guard of options.guards) {
-        for (const scenario of options.scenarios) {
-          for (const variant of scenario.variants) {
-            if (options.variants && !options.variants.includes(variant.id)) continue;
-            for (let epoch = 0; epoch < options.epochs; epoch++) {
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (const scenario of options.scenarios) {
+      for (const variant of scenario.variants) {
+        if (options.variants && !options.variants.includes(variant.id)) continue;
+        for (const model of options.models) {
+          for (const target of options.targets) {
+            for (const guard of options.guards) {
               samples.push({
                 key: { scenario: scenario.id, variant: variant.id, model: model.spec, target, guard, epoch },
                 scenario,
