@@ -5,6 +5,7 @@ import type { TargetProfileName } from '../../charter/target-profile-names.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { Provider } from '../../providers/provider.ts';
+import { holdShellDefenses } from '../environments/shell-defenses.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -155,9 +156,12 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
       options.onProgress?.({ done: finished, total: samples.length, skipped: resumed, record });
     }
   }
+  let releaseShellDefenses = () => {};
   try {
+    releaseShellDefenses = holdShellDefenses();
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker));
   } finally {
+    releaseShellDefenses();
     cache.close();
   }
   return { total: samples.length, ran: pending.length, resumed, errors, cacheHits };
