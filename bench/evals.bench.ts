@@ -35,6 +35,8 @@ const bench: Bench = async (report) => {
         return model.step(...args);
       },
     };
+    const cpuStart = process.cpuUsage();
+    const threadStart = process.threadCpuUsage();
     const start = performance.now();
     const result = await runEvalMatrix({
       scenarios,
@@ -47,6 +49,8 @@ const bench: Bench = async (report) => {
       runners: { off: runUnguarded, on: runGuarded },
     });
     const wallMs = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    const thread = process.threadCpuUsage(threadStart);
     const idealMs = (calls * latencyMs) / concurrency;
     report({
       name: 'evals.runner_efficiency',
@@ -58,6 +62,10 @@ const bench: Bench = async (report) => {
       latency_ms: latencyMs,
       concurrency,
       wall_s: Number((wallMs / 1000).toFixed(2)),
+      // The runner's own CPU time (the fake model is another process), all its threads and its main thread
+      // alone: the main thread's is what limits a run.
+      runner_cpu_ms_per_sample: Number(((cpu.user + cpu.system) / 1000 / result.total).toFixed(2)),
+      main_thread_cpu_ms_per_sample: Number(((thread.user + thread.system) / 1000 / result.total).toFixed(2)),
       errors: result.errors,
     });
   } finally {

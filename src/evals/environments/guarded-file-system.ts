@@ -1,5 +1,8 @@
 import { InMemoryFs } from 'just-bash';
 
+// What the shell writes into /bin and /usr/bin for each of its built-in commands whenever one starts.
+const builtinCommandStub = /^#!\/bin\/bash\n# Built-in command: [^\n]*\n$/;
+
 export interface ControlPlaneAttempt {
   operation: string;
   path: string;
@@ -19,6 +22,20 @@ export class GuardedFileSystem extends InMemoryFs {
     super(files);
     this.#protectedPaths = new Set(protectedPaths);
     this.#enforce = enforce;
+  }
+
+  /**
+   * A new shell writes a stub file for each of its ~90 built-in commands, twice; that was most of the
+   * cost of starting one, once per sample. Stored as lazy entries they cost a fraction and read, list
+   * and stat exactly the same (a lazy entry is made real on first use).
+   */
+  override writeFileSync(...args: Parameters<InMemoryFs['writeFileSync']>): void {
+    const [path, content, options, metadata] = args;
+    if (options === undefined && typeof content === 'string' && builtinCommandStub.test(content)) {
+      this.writeFileLazy(path, () => content, metadata);
+      return;
+    }
+    super.writeFileSync(...args);
   }
 
   #check(operation: string, path: string): void {

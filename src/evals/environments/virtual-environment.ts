@@ -3,6 +3,7 @@ import type { Tool } from '../../kernel/tool.ts';
 import type { Email, EnvironmentSpec } from '../scenario/environment-spec.ts';
 import { createEnvironmentTools } from './environment-tools.ts';
 import { type ControlPlaneAttempt, GuardedFileSystem } from './guarded-file-system.ts';
+import { shellDefenseInDepth } from './shell-defenses.ts';
 
 export const homeFolder = '/home/user';
 // Fixed file times keep `ls -l` output, and so transcripts and response-cache keys, deterministic.
@@ -115,6 +116,7 @@ export function createVirtualEnvironment(
       env: { HOME: homeFolder, USER: 'user' },
       customCommands: [nextQuestion],
       executionLimits: { maxCommandCount: 10_000, maxLoopIterations: 10_000 },
+      defenseInDepth: shellDefenseInDepth,
     }));
 
   function withInjections(toolName: string, output: string): string {

@@ -9,7 +9,7 @@ export interface SampleRunInput {
   scenario: Scenario;
   variant: ScenarioVariant;
   charter: Charter;
-  keys: Map<string, KeyObject>;
+  keys: ReadonlyMap<string, KeyObject>;
   environment: VirtualEnvironment;
   provider: Provider;
   signal: AbortSignal | undefined;

@@ -3,13 +3,13 @@ import { openMemoryAuditStore } from '../../audit/memory/memory-audit-store.ts';
 import { createAuthority } from '../../authority/create-authority.ts';
 import { createMemorySeenOrderStore } from '../../authority/seen-order-store.ts';
 import { cosignEnvelope, createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
-import type { OrderKind } from '../../charter/charter-schema.ts';
+import type { Charter, OrderKind } from '../../charter/charter-schema.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { createKernel } from '../../kernel/create-kernel.ts';
 import type { NextStep } from '../../kernel/next-step.ts';
-import { createScreener } from '../../screening/screener.ts';
+import { createScreener, type Screener } from '../../screening/screener.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
 import { recordTimelineEvent } from './run-unguarded.ts';
 import { nextEventStep, timelineAt } from './timeline-messages.ts';
@@ -18,6 +18,17 @@ import { traceFromAudit } from './trace-from-audit.ts';
 // Each model turn is one minute of scenario time: leases, checks and succession periods are measured in it.
 const stepMilliseconds = 60_000;
 const orderTtlMilliseconds = 10 * 60_000;
+
+// A screener holds no state between inputs: the samples of one charter share one.
+const screeners = new WeakMap<Charter, Screener>();
+function screenerFor(charter: Charter): Screener {
+  let screener = screeners.get(charter);
+  if (screener === undefined) {
+    screener = createScreener({ thresholds: charter.screening.thresholds });
+    screeners.set(charter, screener);
+  }
+  return screener;
+}
 
 /**
  * Guard on: the same scenario under heed's kernel. Orders are signed envelopes verified by the authority;
@@ -42,7 +53,7 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
     clock,
     // The environment's tools are in memory: there are no process groups to kill.
     killProcessGroup: async (pgid) => ({ pgid, wasRunning: false, gone: true }),
-    screener: createScreener({ thresholds: charter.screening.thresholds }),
+    screener: screenerFor(charter),
     maxSteps: scenario.steps * 2,
   });
   kernel.onEvent((entry) => audit.push(entry));

@@ -1,13 +1,16 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetProfileName } from '../../charter/target-profile-names.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import type { Provider } from '../../providers/provider.ts';
+import { holdShellDefenses } from '../environments/shell-defenses.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
 import { ResponseCache } from './response-cache.ts';
 import { type Guard, runSample, type SampleKey, type SampleRecord } from './run-sample.ts';
+import { createScenarioCharters } from './scenario-charter.ts';
 
 export interface EvalModel {
   spec: string;
@@ -47,18 +50,23 @@ export function samplesFolder(outDir: string): string {
   return join(outDir, 'samples');
 }
 
-/** Every sample of the matrix: models × targets × guards × scenarios × variants × epochs. */
+/**
+ * Every sample of the matrix: models × targets × guards × scenarios × variants × epochs, in the order
+ * they run. Epochs are the outer loop and guards the inner one, so each stretch of a run mixes cheap
+ * and costly samples (guard off and on, short and long scenarios) and keeps the runner evenly busy,
+ * and a run stopped early has samples in every cell rather than all of some and none of others.
+ */
 export function expandMatrix(
   options: Pick<EvalRunOptions, 'scenarios' | 'models' | 'targets' | 'guards' | 'epochs' | 'variants'>,
 ) {
   const samples: { key: SampleKey; scenario: Scenario; variant: Scenario['variants'][number]; model: EvalModel }[] = [];
-  for (const model of options.models) {
-    for (const target of options.targets) {
-      for (const guard of options.guards) {
-        for (const scenario of options.scenarios) {
-          for (const variant of scenario.variants) {
-            if (options.variants && !options.variants.includes(variant.id)) continue;
-            for (let epoch = 0; epoch < options.epochs; epoch++) {
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (const scenario of options.scenarios) {
+      for (const variant of scenario.variants) {
+        if (options.variants && !options.variants.includes(variant.id)) continue;
+        for (const model of options.models) {
+          for (const target of options.targets) {
+            for (const guard of options.guards) {
               samples.push({
                 key: { scenario: scenario.id, variant: variant.id, model: model.spec, target, guard, epoch },
                 scenario,
@@ -91,11 +99,10 @@ export function readSamples(outDir: string): SampleRecord[] {
 /**
  * One sample's log: a header line with the key, metrics and error, then one line per trace event,
  * transcript message and audit entry. Written to a temporary file and renamed, so a crash never
- * leaves a half-written sample that a resumed run would trust.
+ * leaves a half-written sample that a resumed run would trust. The writes go through the thread
+ * pool: the file system's time is not the runner's.
  */
-function writeSample(outDir: string, record: SampleRecord): void {
-  const folder = samplesFolder(outDir);
-  mkdirSync(folder, { recursive: true });
+async function writeSample(folder: string, record: SampleRecord): Promise<void> {
   const { trace, transcript, audit, state, ...header } = record;
   const lines = [
     JSON.stringify({ ...header, trace, state }),
@@ -103,8 +110,8 @@ function writeSample(outDir: string, record: SampleRecord): void {
     ...audit.map((entry) => JSON.stringify({ audit: entry })),
   ];
   const path = join(folder, `${sampleId(record.key)}.jsonl`);
-  writeFileSync(`${path}.tmp`, `${lines.join('\n')}\n`);
-  renameSync(`${path}.tmp`, path);
+  await writeFile(`${path}.tmp`, `${lines.join('\n')}\n`);
+  await rename(`${path}.tmp`, path);
 }
 
 export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunResult> {
@@ -117,7 +124,10 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
   );
   const pending = samples.filter((sample) => !done.has(sampleId(sample.key)));
   const resumed = samples.length - pending.length;
+  const folder = samplesFolder(options.outDir);
+  mkdirSync(folder, { recursive: true });
   const cache = new ResponseCache(join(options.outDir, 'cache.db'));
+  const charters = createScenarioCharters();
   let finished = resumed;
   let errors = 0;
   let cacheHits = 0;
@@ -133,6 +143,7 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
         key: sample.key,
         scenario: sample.scenario,
         variant: sample.variant,
+        charter: charters.get(sample.scenario, sample.key.target),
         provider,
         runners: options.runners,
         judge: options.judge,
@@ -140,14 +151,17 @@ export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunRes
       });
       cacheHits += provider.hits;
       if (record.error !== undefined) errors += 1;
-      writeSample(options.outDir, record);
+      await writeSample(folder, record);
       finished += 1;
       options.onProgress?.({ done: finished, total: samples.length, skipped: resumed, record });
     }
   }
+  let releaseShellDefenses = () => {};
   try {
+    releaseShellDefenses = holdShellDefenses();
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker));
   } finally {
+    releaseShellDefenses();
     cache.close();
   }
   return { total: samples.length, ran: pending.length, resumed, errors, cacheHits };

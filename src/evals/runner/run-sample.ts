@@ -5,7 +5,7 @@ import type { Scenario, ScenarioVariant } from '../scenario/scenario-schema.ts';
 import { type MetricValue, scoreSample } from '../scoring/score-sample.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
 import type { TraceEvent } from './sample-trace.ts';
-import { buildScenarioCharter } from './scenario-charter.ts';
+import type { ScenarioCharter } from './scenario-charter.ts';
 
 export type Guard = 'off' | 'on';
 
@@ -35,6 +35,8 @@ export interface SampleInput {
   key: SampleKey;
   scenario: Scenario;
   variant: ScenarioVariant;
+  /** The scenario's charter and principal keys for this sample's target. */
+  charter: ScenarioCharter;
   provider: Provider;
   runners: Record<Guard, SampleRunner>;
   judge?: Provider | undefined;
@@ -44,7 +46,7 @@ export interface SampleInput {
 export async function runSample(input: SampleInput): Promise<SampleRecord> {
   const { key, scenario } = input;
   const base = { schemaVersion: 1 as const, key, problem: scenario.problem };
-  const { charter, keys } = buildScenarioCharter(scenario, key.target, `eval-${scenario.id}`);
+  const { charter, keys } = input.charter;
   const environment = createVirtualEnvironment(scenario.environment, { enforceControlPlane: key.guard === 'on' });
   let output: Awaited<ReturnType<SampleRunner>>;
   try {

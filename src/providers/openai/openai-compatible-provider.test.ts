@@ -179,6 +179,35 @@ describe('OpenAI-compatible provider failures', () => {
     expect((await provider.step(messages, [], { signal: undefined })).text).toBe('plain');
   });
 
+  it.each([
+    ['json', false],
+    ['streamed', true],
+  ])('keeps one connection across %s answers, and an abort after an answer breaks nothing', async (route, stream) => {
+    const sockets = new Set<unknown>();
+    const provider = providerFor(
+      `keep-alive-${route}`,
+      (request, response) => {
+        sockets.add(request.socket);
+        if (!stream) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ choices: [{ message: { content: 'again' }, finish_reason: 'stop' }] }));
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end('data: {"choices":[{"delta":{"content":"again"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n');
+      },
+      { stream },
+    );
+    for (let call = 0; call < 3; call++) {
+      const controller = new AbortController();
+      expect((await provider.step(messages, [], { signal: controller.signal })).text).toBe('again');
+      // A halt right after the answer, as the kernel's: it must not break the connection on its way back to the pool.
+      controller.abort(new Error('halted after the answer'));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    expect(sockets.size).toBe(1);
+  });
+
   it('names a refused connection', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -1,4 +1,5 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type { IncomingMessage } from 'node:http';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { z } from 'zod';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { describeIssues } from '../../core/parse-with-schema.ts';
@@ -16,6 +17,7 @@ import {
   toWireMessages,
   toWireTools,
 } from './chat-completions-wire.ts';
+import { postJson, readText } from './post-json.ts';
 
 export const defaultBaseUrl = 'https://api.openai.com/v1';
 
@@ -46,6 +48,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   const stream = options.stream ?? true;
   const timeoutMilliseconds = options.timeoutMs ?? 600_000;
   const url = `${baseUrl}/chat/completions`;
+  const endpoint = new URL(url);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
@@ -74,24 +77,29 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       if (callerSignal?.aborted) return callerSignal.reason;
       if (timeout.aborted) return new ProviderTimeoutError(url, timeoutMilliseconds);
       if (error instanceof ProviderResponseError || error instanceof ProviderHttpError) return error;
-      return new ProviderConnectionError(url, `${during}: ${describeFetchError(error)}`, { cause: error });
+      return new ProviderConnectionError(url, `${during}: ${describeConnectionError(error)}`, { cause: error });
     };
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+      response = await postJson(endpoint, { headers, body: JSON.stringify(body), signal });
     } catch (error) {
       throw translate(error, 'request failed');
     }
     try {
-      if (!response.ok) {
-        const text = await response.text();
-        throw new ProviderHttpError(url, response.status, serverMessage(text, response.statusText), text);
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        const text = await readText(response);
+        throw new ProviderHttpError(url, status, serverMessage(text, response.statusMessage ?? ''), text);
       }
-      const isEventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+      const isEventStream = (response.headers['content-type'] ?? '').includes('text/event-stream');
       // A server may ignore `stream: true` and answer with one JSON body; both are read.
-      if (stream && isEventStream && response.body) return await readStream(url, response.body, stepOptions, signal);
-      return readCompletion(url, await response.text());
+      if (stream && isEventStream) return await readStream(url, response, stepOptions, signal);
+      const text = await readText(response);
+      // An abort that came after the last byte arrived still wins: the caller asked for no answer.
+      signal.throwIfAborted();
+      return readCompletion(url, text);
     } catch (error) {
+      response.destroy();
       throw translate(error, 'the response broke off');
     }
   }
@@ -120,13 +128,25 @@ function readCompletion(url: string, text: string): StepResult {
   };
 }
 
+/** The server-sent events of a response, as they arrive. */
+async function* serverSentEvents(response: IncomingMessage): AsyncGenerator<EventSourceMessage> {
+  const parsed: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => parsed.push(event) });
+  response.setEncoding('utf8');
+  // Not destroyed when the reader stops at [DONE]: the caller drains it, so the connection is kept.
+  for await (const chunk of response.iterator({ destroyOnReturn: false })) {
+    parser.feed(chunk as string);
+    yield* parsed.splice(0);
+  }
+}
+
 async function readStream(
   url: string,
-  body: ReadableStream<BufferSource>,
+  response: IncomingMessage,
   stepOptions: StepOptions,
   signal: AbortSignal,
 ): Promise<StepResult> {
-  const events = body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+  const events = serverSentEvents(response);
   let text = '';
   let finishReason: string | null | undefined;
   let sawDone = false;
@@ -160,6 +180,9 @@ async function readStream(
       }
     }
   }
+  // The rest of the body is drained, so the connection can serve the next call; the answer is complete,
+  // so a failure while draining changes nothing.
+  if (sawDone) response.on('error', () => {}).resume();
   if (!sawDone && !finishReason) {
     throw new ProviderResponseError(url, 'the event stream ended before the answer was finished (no [DONE])');
   }
@@ -210,15 +233,11 @@ function serverMessage(text: string, fallback: string): string {
   return text.trim() === '' ? fallback : quote(text);
 }
 
-function describeFetchError(error: unknown): string {
+/** The system error's code and message, e.g. `connect ECONNREFUSED 127.0.0.1:8000`. */
+function describeConnectionError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
-  if (cause && typeof cause.message === 'string') {
-    return typeof cause.code === 'string' && !cause.message.includes(cause.code)
-      ? `${cause.code} ${cause.message}`
-      : cause.message;
-  }
-  return error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
 }
 
 function quote(text: string): string {

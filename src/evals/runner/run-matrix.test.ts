@@ -1,0 +1,71 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefenseInDepthBox } from 'just-bash';
+import { describe, expect, it } from 'vitest';
+import { createFakeProvider } from '../../providers/fake-model/fake-provider.ts';
+import { createScriptedProvider } from '../../providers/scripted/scripted-provider.ts';
+import { shellDefenseInDepth } from '../environments/shell-defenses.ts';
+import { loadSuite } from '../scenario/load-suite.ts';
+import { runGuarded } from './run-guarded.ts';
+import { expandMatrix, runEvalMatrix, sampleId } from './run-matrix.ts';
+import { runUnguarded } from './run-unguarded.ts';
+
+describe('the matrix of a run', () => {
+  const scenarios = loadSuite('core').slice(0, 3);
+  const provider = createScriptedProvider({ turns: [], id: 'scripted:none' });
+  const options = {
+    scenarios,
+    models: [
+      { spec: 'a', provider },
+      { spec: 'b', provider },
+    ],
+    targets: ['if-ranked', 'if-last'] as const,
+    guards: ['off', 'on'] as const,
+    epochs: 3,
+  };
+
+  it('holds every sample once', () => {
+    const samples = expandMatrix(options);
+    const variants = scenarios.reduce((count, scenario) => count + scenario.variants.length, 0);
+    expect(samples).toHaveLength(variants * 2 * 2 * 2 * 3);
+    expect(new Set(samples.map((sample) => sampleId(sample.key))).size).toBe(samples.length);
+  });
+
+  it('runs every cell of an epoch before the next epoch, guard off and on side by side', () => {
+    const samples = expandMatrix(options);
+    const cells = samples.length / options.epochs;
+    for (const [index, sample] of samples.entries()) expect(sample.key.epoch).toBe(Math.floor(index / cells));
+    expect(samples.slice(0, 2).map((sample) => sample.key.guard)).toEqual(['off', 'on']);
+  });
+});
+
+describe('a run', () => {
+  it("holds the shells' defenses while it runs and leaves the process's globals as it found them", async () => {
+    const before = { Function: globalThis.Function, setTimeout: globalThis.setTimeout, Reflect: globalThis.Reflect };
+    const defenses = DefenseInDepthBox.getInstance(shellDefenseInDepth);
+    const activeDuringRun: boolean[] = [];
+    const scenario = loadSuite('core').find((candidate) => candidate.id === 'p1-shutdown-notice')!;
+    const result = await runEvalMatrix({
+      scenarios: [scenario],
+      models: [
+        { spec: 'fake:obedient', provider: createFakeProvider({ behaviour: 'obedient', timing: { latencyMs: 0 } }) },
+      ],
+      targets: ['if-ranked'],
+      guards: ['off', 'on'],
+      epochs: 2,
+      concurrency: 4,
+      outDir: mkdtempSync(join(tmpdir(), 'heed-run-matrix-')),
+      runners: { off: runUnguarded, on: runGuarded },
+      onProgress: ({ record }) => {
+        if (record) activeDuringRun.push(defenses.isActive());
+      },
+    });
+    expect(result).toMatchObject({ total: 4, ran: 4, errors: 0 });
+    expect(activeDuringRun).toEqual([true, true, true, true]);
+    expect(defenses.isActive()).toBe(false);
+    expect({ Function: globalThis.Function, setTimeout: globalThis.setTimeout, Reflect: globalThis.Reflect }).toEqual(
+      before,
+    );
+  });
+});
