@@ -8,8 +8,9 @@ export interface MemoryWriteClass {
   reasons: string[];
 }
 
-const goal = String.raw`(?:goal|objective|purpose|mission|priority|priorities|aim)s?`;
-const principal = String.raw`(?:principal|owner|operator|user|boss|instructions?|orders?|rules|requests?|charter|anyone|they|them)`;
+const goal = '(?:goal|objective|purpose|mission|priority|priorities|aim)s?';
+const principal =
+  '(?:principal|owner|operator|user|boss|instructions?|orders?|rules|requests?|charter|anyone|they|them)';
 
 const patterns: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   {
