@@ -1,7 +1,7 @@
 import type { ToolSpec } from '../providers/provider.ts';
 import { executeToolCall, type ToolCallResolution, toolResult } from './execute-tool-call.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
-import { nextCallId, turnSignal } from './kernel-runtime.ts';
+import { nextCallId, renewTurnController, turnSignal } from './kernel-runtime.ts';
 import { checkLease } from './lease-watch.ts';
 import type { CheckStep, HaltedStep, ModelToolCall, NextStep } from './next-step.ts';
 import { predictOutcome } from './predict-outcome.ts';
@@ -46,7 +46,7 @@ function absorbPendingContext(runtime: KernelRuntime): void {
       );
     }
     if (next.type !== 'halted') state.next = { type: 'model-call' };
-    if (runtime.turnController.signal.aborted) runtime.turnController = new AbortController();
+    if (runtime.turnController.signal.aborted) renewTurnController(runtime);
   } else if (state.next.type !== 'model-call' && state.next.type !== 'final') {
     return;
   }
@@ -60,7 +60,7 @@ async function modelTurn(runtime: KernelRuntime): Promise<TurnResult> {
     void requestHalt(runtime, 'step-limit', `reached the limit of ${runtime.maxSteps} model calls`);
     return 'interrupted';
   }
-  const messages = renderContext(runtime.state.context, runtime.boundary);
+  const messages = renderContext(runtime.state.context, runtime.boundary, runtime.renderedContext);
   const signal = turnSignal(runtime);
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'model'),

@@ -1,6 +1,6 @@
 import type { Charter } from '../charter/charter-schema.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Provider } from '../providers/provider.ts';
+import type { ChatMessage, Provider } from '../providers/provider.ts';
 import type { AuditRecorder } from './audit-recorder.ts';
 import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
@@ -50,12 +50,14 @@ export interface KernelRuntime {
   /** The run's random data marker: content cannot forge the end of a data block without it. */
   boundary: string;
   state: RunState;
+  /** Each context entry's rendered message, made once per run (entries never change once added). */
+  renderedContext: Map<ContextEntry, ChatMessage>;
   /** Set synchronously the instant a halt is decided; every start checks it first. */
   halt: { reason: HaltReason; detail: string } | null;
   halted: Promise<HaltedStep> | null;
   /** Aborted on halt: reaches every model and tool call of the run. */
   runController: AbortController;
-  /** Aborted when a new task preempts the current turn. */
+  /** Aborted when a new task preempts the current turn, and on halt (with runController). */
   turnController: AbortController;
   inFlight: Set<InFlightCall>;
   /** Verified orders and documents that join the context at the next turn boundary. */
@@ -79,16 +81,19 @@ export function wake(runtime: KernelRuntime): void {
   for (const waiter of [...runtime.waiters]) waiter();
 }
 
-const turnSignals = new WeakMap<AbortController, AbortSignal>();
-
-/** Aborts on a halt or when the current turn is preempted: one per turn, shared by the turn's calls. */
+/**
+ * Aborts on a halt or when the current turn is preempted: one per turn, shared by the turn's calls. A halt
+ * aborts the turn's controller along with the run's (requestHalt), so this needs no combined signal, whose
+ * weak references would keep every finished turn alive while the loop runs on microtasks alone.
+ */
 export function turnSignal(runtime: KernelRuntime): AbortSignal {
-  let signal = turnSignals.get(runtime.turnController);
-  if (signal === undefined) {
-    signal = AbortSignal.any([runtime.runController.signal, runtime.turnController.signal]);
-    turnSignals.set(runtime.turnController, signal);
-  }
-  return signal;
+  return runtime.turnController.signal;
+}
+
+/** Starts a new turn after a preemption; a run that has halted gets an already aborted one. */
+export function renewTurnController(runtime: KernelRuntime): void {
+  runtime.turnController = new AbortController();
+  if (runtime.runController.signal.aborted) runtime.turnController.abort(runtime.runController.signal.reason);
 }
 
 export function nextCallId(runtime: KernelRuntime, prefix: 'model' | 'tool'): string {

@@ -20,7 +20,9 @@ export class HaltSignal extends Error {
 export function requestHalt(runtime: KernelRuntime, reason: HaltReason, detail: string): Promise<HaltedStep> {
   if (runtime.halted) return runtime.halted;
   runtime.halt = { reason, detail };
-  runtime.runController.abort(new HaltSignal(reason));
+  const haltSignal = new HaltSignal(reason);
+  runtime.runController.abort(haltSignal);
+  runtime.turnController.abort(haltSignal);
   runtime.halted = finishHalt(runtime);
   wake(runtime);
   return runtime.halted;
@@ -110,8 +112,22 @@ async function finishHalt(runtime: KernelRuntime): Promise<HaltedStep> {
   return step;
 }
 
-/** Resolves when the signal aborts; never rejects. */
-export function whenAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+/**
+ * Waits for `work` to settle or `signal` to abort, whichever comes first; never rejects. The abort listener is
+ * removed once either happens, so the many calls that share one turn's signal leave nothing on it.
+ */
+export async function settledOrAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+  });
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([work.then(noop, noop), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
+
+function noop(): void {}

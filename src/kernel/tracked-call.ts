@@ -1,6 +1,6 @@
 import type { AuditEventType } from '../audit/audit-event.ts';
 import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
-import { whenAborted } from './preemption.ts';
+import { settledOrAborted } from './preemption.ts';
 
 export type Settled<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; error: unknown };
 export type TrackedOutcome<T> = Settled<T> | { status: 'interrupted' };
@@ -70,7 +70,7 @@ export async function runTrackedCall<T>(runtime: KernelRuntime, spec: TrackedCal
     runtime.inFlight.delete(call);
     runtime.recorder.note(endType, { call: spec.id, ...spec.endData(settled, spec.signal.aborted) });
   });
-  await Promise.race([running, whenAborted(spec.signal)]);
+  await settledOrAborted(running, spec.signal);
   if (spec.signal.aborted) return { status: 'interrupted' };
   return running;
 }

@@ -1,8 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/verify-audit-chain.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { actionHash } from '../../src/kernel/policy/action-hash.ts';
 import { runStateSchema } from '../../src/kernel/run-state.ts';
+import type { Tool } from '../../src/kernel/tool.ts';
 import {
   createTestAuditStore,
   createTestKernel,
@@ -105,6 +107,36 @@ describe('kernel loop', () => {
     kernel.deliver(signOrder('stop', {}, { clock: systemClock }));
     await running;
     expect(store.entries.at(-1)!.data).toMatchObject({ aborted: ['tool-2'], abandoned: [] });
+  });
+
+  it('a long turn leaves no abort listeners behind on the signal its calls share, and a stop still aborts it', async () => {
+    const listenerCounts: number[] = [];
+    let lastSignal: AbortSignal | undefined;
+    const probe: Tool = {
+      name: 'probe',
+      description: 'records how many abort listeners its signal holds',
+      inputSchema: { type: 'object' },
+      impact: 'read',
+      run: async (_input, { signal }) => {
+        lastSignal = signal;
+        listenerCounts.push(getEventListeners(signal, 'abort').length);
+        return 'ok';
+      },
+    };
+    const calls = 30;
+    const { kernel } = createTestKernel({
+      turns: (_messages, _tools, callIndex) =>
+        callIndex < calls ? { toolCalls: [{ name: 'probe', arguments: {} }] } : { text: 'done' },
+      tools: [probe],
+    });
+    kernel.deliver(signOrder('task', { text: 'probe' }, { clock: systemClock }));
+    await kernel.run();
+    expect(listenerCounts).toHaveLength(calls);
+    // Every call of the turn got the same signal; the count while a call runs does not grow with the calls before it.
+    expect(new Set(listenerCounts).size).toBe(1);
+    expect(lastSignal!.aborted).toBe(false);
+    await kernel.halt('cancelled', 'test over');
+    expect(lastSignal!.aborted).toBe(true);
   });
 
   it('reports malformed arguments and unknown tools to the model without running anything', async () => {
