@@ -56,18 +56,18 @@ export function hashFields(
   return hash('sha256', fieldsHashInput(seq, at, agent, type, dataJson, prev), 'hex');
 }
 
-/** The entry a record stands for; `data` is parsed on first use, since most writers never read back what they append. */
+/**
+ * The entry a record stands for, as a plain object. `data` is parsed here rather than behind a lazy getter: an object
+ * literal with its own getter closure survives V8's young-generation collections, so every entry handed back by
+ * `append` would linger until a full collection and lengthen each minor pause on a busy kernel.
+ */
 export function recordToEntry(record: AuditRecord): AuditEntry {
-  let data: Record<string, unknown> | undefined;
   return {
     seq: record.seq,
     at: record.at,
     agent: record.agent,
     type: record.type as AuditEventType,
-    get data(): Record<string, unknown> {
-      data ??= JSON.parse(record.dataJson) as Record<string, unknown>;
-      return data;
-    },
+    data: JSON.parse(record.dataJson) as Record<string, unknown>,
     prev: record.prev,
     hash: record.hash,
   };

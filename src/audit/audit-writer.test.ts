@@ -76,3 +76,22 @@ describe('AuditWriter batching', () => {
     expect(backend.records.map((record) => record.type)).toEqual(['tool-call-end', 'checkpoint']);
   });
 });
+
+describe('entries the writer hands back', () => {
+  it('are plain data: every field, data included, is an own value, so spreading, cloning and JSON keep it', async () => {
+    const writer = new AuditWriter(new CountingBackend());
+    const appended = await writer.append({ agent: 'a', type: 'tool-call-end', data: { name: 'x', n: 1 } });
+    const entries = [appended];
+    for await (const read of writer.read()) entries.push(read);
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) {
+      for (const field of ['seq', 'at', 'agent', 'type', 'data', 'prev', 'hash']) {
+        const descriptor = Object.getOwnPropertyDescriptor(entry, field);
+        expect(descriptor?.get, field).toBeUndefined();
+        expect(descriptor && 'value' in descriptor, field).toBe(true);
+      }
+      expect(structuredClone(entry).data).toEqual({ name: 'x', n: 1 });
+      expect(JSON.parse(JSON.stringify({ ...entry })).data).toEqual({ name: 'x', n: 1 });
+    }
+  });
+});

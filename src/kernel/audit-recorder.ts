@@ -14,31 +14,47 @@ export interface AuditRecorder {
   onEntry(listener: (entry: AuditEntry) => void): () => void;
 }
 
-export function createAuditRecorder(options: {
+interface AuditRecorderOptions {
   store: AuditStore;
   agent: string;
   clock: Clock;
   onFailure: (error: unknown) => void;
-}): AuditRecorder {
-  const listeners = new Set<(entry: AuditEntry) => void>();
-  let failed = false;
-  return {
-    get failed() {
-      return failed;
-    },
-    record(type, data) {
-      return append(type, data, false);
-    },
-    note(type, data) {
-      append(type, data, true).catch(() => undefined);
-    },
-    onEntry(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
+}
 
-  function append(type: AuditEventType, data: Record<string, unknown>, defer: boolean): Promise<AuditEntry> {
+export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorder {
+  return new KernelAuditRecorder(options);
+}
+
+// A class, not an object literal with a `failed` getter: each such literal gets a map of its own that V8's minor
+// collections keep alive, and with it the whole run the recorder's closures reach.
+class KernelAuditRecorder implements AuditRecorder {
+  readonly #options: AuditRecorderOptions;
+  readonly #listeners = new Set<(entry: AuditEntry) => void>();
+  #failed = false;
+
+  constructor(options: AuditRecorderOptions) {
+    this.#options = options;
+  }
+
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  record(type: AuditEventType, data: Record<string, unknown>): Promise<AuditEntry> {
+    return this.#append(type, data, false);
+  }
+
+  note(type: AuditEventType, data: Record<string, unknown>): void {
+    this.#append(type, data, true).catch(() => undefined);
+  }
+
+  onEntry(listener: (entry: AuditEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #append(type: AuditEventType, data: Record<string, unknown>, defer: boolean): Promise<AuditEntry> {
+    const options = this.#options;
     let pending: Promise<AuditEntry>;
     try {
       pending = options.store.append(
@@ -50,12 +66,12 @@ export function createAuditRecorder(options: {
     }
     return pending.then(
       (entry) => {
-        for (const listener of listeners) listener(entry);
+        for (const listener of this.#listeners) listener(entry);
         return entry;
       },
       (error: unknown) => {
-        if (!failed) {
-          failed = true;
+        if (!this.#failed) {
+          this.#failed = true;
           options.onFailure(error);
         }
         throw error;
