@@ -9,7 +9,11 @@ import { chunkBounds, chunkText, splitIntoChunks } from './split-into-chunks.ts'
 export interface ClassifierLogits {
   whole: number;
   strongestChunk: number;
-  chunk: string;
+  /**
+   * The strongest chunk's text, built when called: only a high score is explained with it. A function rather than a
+   * getter, since an object literal with its own getter outlives V8's young-generation collections.
+   */
+  chunk: () => string;
 }
 
 export function classifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits {
@@ -20,7 +24,7 @@ export function classifierLogits(model: LinearModel, text: string, untrusted: bo
 export function referenceClassifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits {
   const whole = linearLogit(model, hashFeatures(text, untrusted));
   const chunks = splitIntoChunks(text);
-  if (chunks.length === 1) return { whole, strongestChunk: whole, chunk: text };
+  if (chunks.length === 1) return { whole, strongestChunk: whole, chunk: () => text };
   let strongestChunk = Number.NEGATIVE_INFINITY;
   let chunk = '';
   for (const candidate of chunks) {
@@ -30,7 +34,7 @@ export function referenceClassifierLogits(model: LinearModel, text: string, untr
       chunk = candidate;
     }
   }
-  return { whole, strongestChunk, chunk };
+  return { whole, strongestChunk, chunk: () => chunk };
 }
 
 /** The same logits from one tokenization of the text; undefined where chunks are not spans of it. */
@@ -39,20 +43,15 @@ function fastClassifierLogits(model: LinearModel, text: string, untrusted: boole
   if (bounds === undefined) return undefined;
   const logits = wholeAndChunkLogits(text, untrusted, bounds, (indices, count) => linearLogitOf(model, indices, count));
   if (logits === undefined) return undefined;
-  if (logits.chunks.length === 1) return { whole: logits.whole, strongestChunk: logits.whole, chunk: text };
+  if (logits.chunks.length === 1) return { whole: logits.whole, strongestChunk: logits.whole, chunk: () => text };
   let strongest = 0;
   for (let index = 1; index < logits.chunks.length; index += 1) {
     if (logits.chunks[index]! > logits.chunks[strongest]!) strongest = index;
   }
-  // The chunk's own text is only read to explain a score; built on demand.
-  let chunk: string | undefined;
   return {
     whole: logits.whole,
     strongestChunk: logits.chunks[strongest]!,
-    get chunk() {
-      chunk ??= chunkText(text, bounds, strongest);
-      return chunk;
-    },
+    chunk: () => chunkText(text, bounds, strongest),
   };
 }
 
@@ -60,15 +59,9 @@ export function classifierScore(
   model: LinearModel,
   text: string,
   untrusted: boolean,
-): { score: number; chunk: string } {
+): { score: number; chunk: () => string } {
   const logits = classifierLogits(model, text, untrusted);
-  return {
-    score: sigmoid(Math.max(logits.whole, logits.strongestChunk)),
-    // Read only to explain a high score.
-    get chunk() {
-      return logits.chunk;
-    },
-  };
+  return { score: sigmoid(Math.max(logits.whole, logits.strongestChunk)), chunk: logits.chunk };
 }
 
 function strongestWords(model: LinearModel, text: string): string[] {
@@ -87,7 +80,7 @@ export function createClassifierDetector(model: LinearModel): Detector {
     score(_text, context) {
       const { score, chunk } = classifierScore(model, context.normalized.combined, context.provenance !== 'principal');
       if (score < 0.5) return { score, reasons: [] };
-      const words = strongestWords(model, chunk);
+      const words = strongestWords(model, chunk());
       const because = words.length > 0 ? `; strongest words: ${words.join(', ')}` : '';
       return { score, reasons: [`classifier: resembles known attacks (${score.toFixed(2)})${because}`] };
     },

@@ -79,7 +79,7 @@ export function trainClassifier(rows: readonly PreparedRow[], settings: Training
   const examples: TrainingExample[] = [];
   for (const entry of rows) {
     if (entry.row.kind === 'indirect_injection') {
-      const chunk = classifierLogits(selector, entry.combined, true).chunk;
+      const chunk = classifierLogits(selector, entry.combined, true).chunk();
       // The same words are an injection inside a document and an ordinary request from a principal: the
       // untrusted-only features learn the difference, the shared ones do not learn that requests are attacks.
       examples.push({ features: hashFeatures(chunk, true), label: 1 });
