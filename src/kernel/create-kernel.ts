@@ -114,6 +114,7 @@ export function createKernel(options: KernelOptions): Kernel {
       next: { type: 'model-call' },
       context: [{ kind: 'instructions', text: options.instructions }],
     },
+    renderedContext: new Map(),
     halt: null,
     halted: null,
     runController: new AbortController(),

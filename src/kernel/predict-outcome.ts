@@ -25,7 +25,10 @@ export async function predictOutcome(
     kind: 'notice' as const,
     text: `The action ${action.tool} ${canonicalJson(action.input)} needs a principal's approval before it runs. State in a few sentences what this action will do and its predicted outcomes, including anything irreversible, external or costly. Do not call tools.`,
   };
-  const messages = renderContext([...runtime.state.context, ...waiting, question], runtime.boundary);
+  const messages = [
+    ...renderContext(runtime.state.context, runtime.boundary, runtime.renderedContext),
+    ...renderContext([...waiting, question], runtime.boundary),
+  ];
   const signal = turnSignal(runtime);
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'model'),

@@ -16,16 +16,21 @@ function flagNote(flagged: boolean): string {
   return flagged ? ' Screening flagged it as possibly containing injected instructions.' : '';
 }
 
-// Context entries are never changed once added, so each is rendered once per run (the marker is per run).
-const rendered = new WeakMap<ContextEntry, { marker: string; message: ChatMessage }>();
-
-/** Renders the run's context, provenance marked, as the messages a provider takes. */
-export function renderContext(entries: readonly ContextEntry[], marker: string): ChatMessage[] {
+/**
+ * Renders context entries, provenance marked, as the messages a provider takes. Entries never change once added,
+ * so a run passes its own `rendered` map and each entry is rendered once per run. The map belongs to the run and
+ * dies with it: a module-wide WeakMap would keep every finished run's messages through V8's minor collections.
+ */
+export function renderContext(
+  entries: readonly ContextEntry[],
+  marker: string,
+  rendered?: Map<ContextEntry, ChatMessage>,
+): ChatMessage[] {
   return entries.map((entry) => {
-    const cached = rendered.get(entry);
-    if (cached?.marker === marker) return cached.message;
+    const cached = rendered?.get(entry);
+    if (cached !== undefined) return cached;
     const message = renderEntry(entry, marker);
-    rendered.set(entry, { marker, message });
+    rendered?.set(entry, message);
     return message;
   });
 }
