@@ -137,9 +137,9 @@ async function stopSubprocess(iterations: number, graceMs: number): Promise<numb
   return samples;
 }
 
-/** One run of `steps` steps; returns each step's duration after the first. */
-async function timedRun(charter: Charter, store: AuditStore, tool: Tool, steps: number): Promise<number[]> {
-  const leases = Array.from({ length: steps + 1 }, () => order('lease', {}));
+/** One run of `leases.length - 1` steps; returns each step's duration after the first. */
+async function timedRun(charter: Charter, store: AuditStore, tool: Tool, leases: Envelope[]): Promise<number[]> {
+  const steps = leases.length - 1;
   const starts: number[] = [];
   let agent: ReturnType<typeof kernelFor> | undefined;
   // Each step: one verified order (a lease renewal), one model turn, one policy decision, one tool call whose
@@ -171,8 +171,17 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
     run: async () => output,
   };
   const store = openSqliteAuditStore({ path: join(folder, 'heed.db'), agent: 'bench-agent' });
+  // The principal signs its orders beforehand: signing is the principal's work, not the kernel's, and its garbage
+  // would otherwise be collected during the measured steps. The first runs warm the code up and are not counted.
+  const warmupRuns = 10;
+  const leases = Array.from({ length: warmupRuns + runs }, () =>
+    Array.from({ length: steps + 1 }, () => order('lease', {})),
+  );
   const kernel: number[] = [];
-  for (let run = 0; run < runs; run++) kernel.push(...(await timedRun(charter, store, tool, steps)));
+  for (let run = 0; run < warmupRuns + runs; run++) {
+    const durations = await timedRun(charter, store, tool, leases[run]!);
+    if (run >= warmupRuns) kernel.push(...durations);
+  }
   await store.close();
   rmSync(folder, { recursive: true, force: true });
 
