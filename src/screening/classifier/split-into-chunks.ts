@@ -74,6 +74,11 @@ export function chunkBounds(text: string): Int32Array | undefined {
   let index = 0;
   while (index < text.length) {
     const code = text.charCodeAt(index);
+    // Printable ASCII other than the space (most of any text) starts no separator.
+    if (code > 32 && code < 127) {
+      index += 1;
+      continue;
+    }
     let end = index;
     if (code === 10) {
       while (end < text.length && text.charCodeAt(end) === 10) end += 1;
