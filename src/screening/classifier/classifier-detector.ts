@@ -16,8 +16,14 @@ export interface ClassifierLogits {
   chunk: () => string;
 }
 
-export function classifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits {
-  return fastClassifierLogits(model, text, untrusted) ?? referenceClassifierLogits(model, text, untrusted);
+/** `lowered`, when the caller has it, is `text.toLowerCase()`; given, it is not computed again. */
+export function classifierLogits(
+  model: LinearModel,
+  text: string,
+  untrusted: boolean,
+  lowered?: string,
+): ClassifierLogits {
+  return fastClassifierLogits(model, text, untrusted, lowered) ?? referenceClassifierLogits(model, text, untrusted);
 }
 
 /** The definition: the whole text and each chunk's text hashed on their own. */
@@ -38,10 +44,21 @@ export function referenceClassifierLogits(model: LinearModel, text: string, untr
 }
 
 /** The same logits from one tokenization of the text; undefined where chunks are not spans of it. */
-function fastClassifierLogits(model: LinearModel, text: string, untrusted: boolean): ClassifierLogits | undefined {
+function fastClassifierLogits(
+  model: LinearModel,
+  text: string,
+  untrusted: boolean,
+  lowered: string | undefined,
+): ClassifierLogits | undefined {
   const bounds = chunkBounds(text);
   if (bounds === undefined) return undefined;
-  const logits = wholeAndChunkLogits(text, untrusted, bounds, (indices, count) => linearLogitOf(model, indices, count));
+  const logits = wholeAndChunkLogits(
+    text,
+    untrusted,
+    bounds,
+    (indices, count) => linearLogitOf(model, indices, count),
+    lowered,
+  );
   if (logits === undefined) return undefined;
   if (logits.chunks.length === 1) return { whole: logits.whole, strongestChunk: logits.whole, chunk: () => text };
   let strongest = 0;
@@ -59,8 +76,9 @@ export function classifierScore(
   model: LinearModel,
   text: string,
   untrusted: boolean,
+  lowered?: string,
 ): { score: number; chunk: () => string } {
-  const logits = classifierLogits(model, text, untrusted);
+  const logits = classifierLogits(model, text, untrusted, lowered);
   return { score: sigmoid(Math.max(logits.whole, logits.strongestChunk)), chunk: logits.chunk };
 }
 
@@ -78,7 +96,8 @@ export function createClassifierDetector(model: LinearModel): Detector {
   return {
     name: 'classifier',
     score(_text, context) {
-      const { score, chunk } = classifierScore(model, context.normalized.combined, context.provenance !== 'principal');
+      const { combined, lowered } = context.normalized;
+      const { score, chunk } = classifierScore(model, combined, context.provenance !== 'principal', lowered);
       if (score < 0.5) return { score, reasons: [] };
       const words = strongestWords(model, chunk());
       const because = words.length > 0 ? `; strongest words: ${words.join(', ')}` : '';

@@ -207,15 +207,17 @@ export function hashFeatures(input: string, untrusted = false): HashedFeatures {
 /**
  * The logit of `input` whole and of each piece of it `bounds` names ([start, end) offsets of chunks, as
  * `chunkBounds` gives), from one tokenization: equal to `hashFeatures` of the text and of each chunk's text.
- * Undefined when lowercasing changes the text's length, so offsets would not line up.
+ * Undefined when lowercasing changes the text's length, so offsets would not line up. `lowered` is
+ * `input.toLowerCase()`, passed by callers that already have it.
  */
 export function wholeAndChunkLogits(
   input: string,
   untrusted: boolean,
   bounds: Int32Array,
   logitOf: (indices: Int32Array, distinct: number) => number,
+  lowered = input.toLowerCase(),
 ): { whole: number; chunks: Float64Array } | undefined {
-  const text = input.toLowerCase();
+  const text = lowered;
   if (text.length !== input.length) return undefined;
   tokenize(text);
   const whole = logitOf(out, distinctFeatures(0, tokenCount, untrusted, true));
