@@ -42,7 +42,9 @@ afterAll(async () => {
 });
 
 describe('kernel fault injection over HTTP', () => {
-  it(`seed ${seed}: ${runs} runs against the fake model server hold every invariant`, async () => {
+  // A run takes about half a second (slow models, stream stalls, grace periods): the long size needs longer.
+  const timeout = Math.max(60_000, runs * 2_000);
+  it(`seed ${seed}: ${runs} runs against the fake model server hold every invariant`, { timeout }, async () => {
     const random = seededRandom(seed);
     const guard = new ControlPlaneGuard({ protectedPaths: [join(root, 'control')] });
     const problems: string[] = [];
