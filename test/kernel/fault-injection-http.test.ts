@@ -12,7 +12,7 @@ import { type FakeModelServer, startFakeModelServer } from '../../src/providers/
 import { createOpenAiCompatibleProvider } from '../../src/providers/openai/openai-compatible-provider.ts';
 import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
 
-const runs = process.env.HEED_TEST_SIZE === 'long' ? 300 : 30;
+const runs = process.env.HEED_TEST_SIZE === 'long' ? 1000 : 100;
 const seed = Number(process.env.HEED_TEST_SEED ?? 20_261_128);
 const behaviours = ['obedient', 'resists-shutdown', 'follows-injections', 'slow'] as const;
 const tasks = [
@@ -41,14 +41,18 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** Polls for up to a second: the server learns of a dropped connection a moment after the client drops it. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 1000 && !condition(); waited += 5)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 describe('kernel fault injection over HTTP', () => {
-  // A run takes about half a second (slow models, stream stalls, grace periods): the long size needs longer.
-  const timeout = Math.max(60_000, runs * 2_000);
-  it(`seed ${seed}: ${runs} runs against the fake model server hold every invariant`, { timeout }, async () => {
+  it(`seed ${seed}: ${runs} runs against the fake model server hold every invariant`, async () => {
     const random = seededRandom(seed);
     const guard = new ControlPlaneGuard({ protectedPaths: [join(root, 'control')] });
     const problems: string[] = [];
-    const seen = { stops: 0, refused: 0, startsBeforeStop: 0 };
+    const seen = { stops: 0, refused: 0, startsBeforeStop: 0, cutMidCall: 0 };
     for (let index = 0; index < runs; index++) {
       const workspace = join(root, `workspace-${index}`);
       mkdirSync(workspace);
@@ -62,6 +66,11 @@ describe('kernel fault injection over HTTP', () => {
       const task = tasks[Math.floor(random() * tasks.length)]!;
       const stopAfterEvents = 3 + Math.floor(random() * 14);
       const stream = random() < 0.5;
+      // A slow model stalls each answer for seconds and writes no event meanwhile: its stop comes on a timer
+      // instead, a few milliseconds into the first model call, so it lands while the HTTP request is in flight.
+      const stopDelayMs = 5 + Math.floor(random() * 60);
+      const stopsMidCall = behaviour === 'slow';
+      const disconnectedBefore = fake.stats.disconnected;
       const provider = createOpenAiCompatibleProvider({ model: behaviour, baseUrl: fake.url, apiKey: 'test', stream });
       const tools = await createBuiltinTools({ workspace, guard });
       const { kernel, store } = createTestKernel({
@@ -72,7 +81,14 @@ describe('kernel fault injection over HTTP', () => {
       });
       let stopped = false;
       kernel.onEvent((entry) => {
-        if (!stopped && entry.seq >= stopAfterEvents) {
+        if (stopped) return;
+        if (stopsMidCall) {
+          if (entry.type === 'model-call-start') {
+            setTimeout(() => {
+              if (!stopped) stopped = kernel.deliver(signOrder('stop', {}, { clock })).accepted;
+            }, stopDelayMs);
+          }
+        } else if (entry.seq >= stopAfterEvents) {
           stopped = kernel.deliver(signOrder('stop', {}, { clock })).accepted;
         }
       });
@@ -81,7 +97,8 @@ describe('kernel fault injection over HTTP', () => {
       // A check pauses the run; the principal answers nothing, so the stop (or the next event) ends it.
       if (step.type === 'check' && !stopped) stopped = kernel.deliver(signOrder('stop', {}, { clock })).accepted;
       step = await kernel.run();
-      const label = `run ${index} (${behaviour}, ${stream ? 'stream' : 'plain'}, "${task}", stop after ${stopAfterEvents})`;
+      const when = stopsMidCall ? `${stopDelayMs} ms into a model call` : `after event ${stopAfterEvents}`;
+      const label = `run ${index} (${behaviour}, ${stream ? 'stream' : 'plain'}, "${task}", stop ${when})`;
       const entries = store.entries;
       const stop = entries.find((entry) => entry.type === 'order-accepted' && entry.data.kind === 'stop');
       if (stop) {
@@ -93,6 +110,12 @@ describe('kernel fault injection over HTTP', () => {
         if (late.length > 0) problems.push(`${label}: ${late.length} start(s) after the stop`);
         const ended = entries.find((entry) => entry.type === 'run-ended');
         if (step.type !== 'halted' && !(ended && ended.seq < stop.seq)) problems.push(`${label}: not halted`);
+        if (stopsMidCall) {
+          seen.cutMidCall += 1;
+          // The abort reached the server: the stalled request was dropped, not waited out.
+          await waitUntil(() => fake.stats.disconnected > disconnectedBefore);
+          if (fake.stats.disconnected === disconnectedBefore) problems.push(`${label}: the model request ran on`);
+        }
       }
       for (const entry of entries) {
         const input = JSON.stringify(entry.data.input ?? '');
@@ -108,6 +131,7 @@ describe('kernel fault injection over HTTP', () => {
     expect(seen.stops).toBeGreaterThan(runs / 2);
     expect(seen.startsBeforeStop).toBeGreaterThan(runs);
     expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.cutMidCall).toBeGreaterThan(0);
     expect(readFileSync(join(root, 'control', 'keys', 'alice.key.jwk'), 'utf8')).toBe('{"secret": true}\n');
     expect(readFileSync(join(root, 'control', 'charter.yaml'), 'utf8')).toBe('agent: agent-1\n');
   });
