@@ -61,6 +61,18 @@ describe('classifierLogits', () => {
     { weight: 1, arbitrary: textOf(fc.oneof({ weight: 30, arbitrary: common }, { weight: 1, arbitrary: rare })) },
   );
 
+  /** classifierLogits, with or without the caller's lowercase form, equals the definition. */
+  function expectReferenceLogits(value: string, untrusted: boolean): void {
+    const reference = referenceClassifierLogits(model, value, untrusted);
+    const expected = [reference.whole, reference.strongestChunk, reference.chunk()];
+    for (const fast of [
+      classifierLogits(model, value, untrusted),
+      classifierLogits(model, value, untrusted, value.toLowerCase()),
+    ]) {
+      expect([fast.whole, fast.strongestChunk, fast.chunk()]).toEqual(expected);
+    }
+  }
+
   it('scores the whole text and each chunk in one pass exactly as hashing each chunk on its own', () => {
     let fastPaths = 0;
     const logitOf = (indices: Int32Array, count: number) => linearLogitOf(model, indices, count);
@@ -78,13 +90,7 @@ describe('classifierLogits', () => {
             );
           }
         }
-        const fast = classifierLogits(model, value, untrusted);
-        const reference = referenceClassifierLogits(model, value, untrusted);
-        expect([fast.whole, fast.strongestChunk, fast.chunk()]).toEqual([
-          reference.whole,
-          reference.strongestChunk,
-          reference.chunk(),
-        ]);
+        expectReferenceLogits(value, untrusted);
       }),
       { numRuns: process.env.HEED_TEST_SIZE === 'long' ? 20_000 : 300, seed: 20261128 },
     );
@@ -94,13 +100,7 @@ describe('classifierLogits', () => {
   it('falls back to hashing chunk by chunk where a separator holds other whitespace', () => {
     const long = `${'One sentence here. '.repeat(20)}Next.\u2028Then more text follows.`;
     expect(chunkBounds(long)).toBeUndefined();
-    const fast = classifierLogits(model, long, true);
-    const reference = referenceClassifierLogits(model, long, true);
-    expect([fast.whole, fast.strongestChunk, fast.chunk()]).toEqual([
-      reference.whole,
-      reference.strongestChunk,
-      reference.chunk(),
-    ]);
+    expectReferenceLogits(long, true);
   });
 });
 
