@@ -10,7 +10,7 @@ import { ControlPlaneGuard } from '../../src/kernel/tools/control-plane-guard.ts
 import { createBuiltinTools } from '../../src/kernel/tools/create-builtin-tools.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { createOpenAiCompatibleProvider } from '../../src/providers/openai/openai-compatible-provider.ts';
-import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
+import { createTestKernel, signOrder, testCharter, waitFor } from './kernel-fixture.ts';
 
 const runs = process.env.HEED_TEST_SIZE === 'long' ? 1000 : 100;
 const seed = Number(process.env.HEED_TEST_SEED ?? 20_261_128);
@@ -40,12 +40,6 @@ afterAll(async () => {
   await fake.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-/** Polls for up to a second: the server learns of a dropped connection a moment after the client drops it. */
-async function waitUntil(condition: () => boolean): Promise<void> {
-  for (let waited = 0; waited < 1000 && !condition(); waited += 5)
-    await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 describe('kernel fault injection over HTTP', () => {
   it(`seed ${seed}: ${runs} runs against the fake model server hold every invariant`, async () => {
@@ -112,8 +106,9 @@ describe('kernel fault injection over HTTP', () => {
         if (step.type !== 'halted' && !(ended && ended.seq < stop.seq)) problems.push(`${label}: not halted`);
         if (stopsMidCall) {
           seen.cutMidCall += 1;
-          // The abort reached the server: the stalled request was dropped, not waited out.
-          await waitUntil(() => fake.stats.disconnected > disconnectedBefore);
+          // The abort reached the server (a moment after the client dropped it): the stalled request was dropped,
+          // not waited out.
+          await waitFor(() => fake.stats.disconnected > disconnectedBefore, 1000).catch(() => undefined);
           if (fake.stats.disconnected === disconnectedBefore) problems.push(`${label}: the model request ran on`);
         }
       }

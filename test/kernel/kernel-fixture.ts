@@ -116,3 +116,11 @@ export function createTestKernel(options: {
 export function types(store: TestAuditStore): string[] {
   return store.entries.map((entry) => entry.type);
 }
+
+/** Polls every 2 ms until `condition` holds; throws when it has not after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 4000): Promise<void> {
+  for (let waited = 0; waited < timeoutMs && !condition(); waited += 2) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  if (!condition()) throw new Error('condition never held');
+}

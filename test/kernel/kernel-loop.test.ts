@@ -12,6 +12,7 @@ import {
   signOrder,
   testCharter,
   types,
+  waitFor,
 } from './kernel-fixture.ts';
 import { echoTool, honouringTool, hugeOutputTool, ignoringTool } from './test-tools.ts';
 
@@ -409,9 +410,3 @@ describe('lease and preemption', () => {
     expect(store.entries.find((entry) => entry.type === 'tool-call-end')?.data.outcome).toBe('aborted');
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 1000 && !condition(); attempt++)
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  if (!condition()) throw new Error('condition never held');
-}

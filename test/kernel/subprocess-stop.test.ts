@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/seeded-random.ts';
 import { isProcessGroupAlive } from '../../src/kernel/process/kill-process-group.ts';
-import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
+import { createTestKernel, signOrder, testCharter, waitFor } from './kernel-fixture.ts';
 import { echoTool, stubbornSubprocessTool } from './test-tools.ts';
 
 const clock = { now: () => Date.now() };
@@ -47,9 +47,3 @@ describe('stop during a subprocess', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 2000 && !condition(); attempt++)
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  if (!condition()) throw new Error('condition never held');
-}

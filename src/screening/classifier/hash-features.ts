@@ -217,9 +217,8 @@ export function wholeAndChunkLogits(
   logitOf: (indices: Int32Array, distinct: number) => number,
   lowered = input.toLowerCase(),
 ): { whole: number; chunks: Float64Array } | undefined {
-  const text = lowered;
-  if (text.length !== input.length) return undefined;
-  tokenize(text);
+  if (lowered.length !== input.length) return undefined;
+  tokenize(lowered);
   const whole = logitOf(out, distinctFeatures(0, tokenCount, untrusted, true));
   const chunks = new Float64Array(bounds.length / 2);
   let token = 0;
