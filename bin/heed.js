@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// heed runs its TypeScript sources directly with Node's type stripping (Node >= 22.18).
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(`heed needs Node.js >= 22.18 (this is ${process.versions.node}).\n`);
+import { existsSync } from 'node:fs';
+import { nodeVersionProblem } from './require-node.js';
+
+const problem = nodeVersionProblem();
+if (problem !== undefined) {
+  process.stderr.write(`${problem}\n`);
   process.exit(2);
 }
 // Caches compiled modules between runs: the CLI starts about twice as fast from the second run on.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+// A checkout runs its TypeScript sources directly (Node strips the types), so an edit needs no build; an
+// installed package ships only the built JavaScript in dist/.
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const { runCli } = await import(existsSync(source) ? source.href : '../dist/cli/main.js');
+process.exitCode = await runCli(process.argv);

@@ -1,5 +1,6 @@
 // heed's library API: the pieces a program composes to run an agent under a charter, verify orders and
-// audit logs, screen inputs, and run the lab and the evals. The CLI (`src/cli`) is built on the same pieces.
+// audit logs, and screen inputs. The lab is `heed/lab`, the evals `heed/evals`; the CLI (`src/cli`) is built
+// on the same pieces.
 
 export type { AuditEntry, AuditStore } from './audit/audit-event.ts';
 export { openMemoryAuditStore } from './audit/memory/memory-audit-store.ts';
@@ -20,12 +21,6 @@ export { type TargetProfileName, targetProfileNames } from './charter/target-pro
 export { type Clock, ManualClock, systemClock } from './core/clock.ts';
 export { generateKeyPair, parsePrivateJwk, parsePublicKey } from './core/ed25519.ts';
 export { HeedError, InvalidInputError, UnknownNameError } from './core/heed-error.ts';
-export { renderEvalReport } from './evals/report/render-eval-report.ts';
-export { summarize } from './evals/report/summarize.ts';
-export { runGuarded } from './evals/runner/run-guarded.ts';
-export { readSamples, runEvalMatrix } from './evals/runner/run-matrix.ts';
-export { runUnguarded } from './evals/runner/run-unguarded.ts';
-export { loadSuite } from './evals/scenario/load-suite.ts';
 export { createControlApp } from './kernel/control/control-app.ts';
 export { createKernel, type Kernel, type KernelOptions } from './kernel/create-kernel.ts';
 export type { NextStep } from './kernel/next-step.ts';
@@ -33,13 +28,14 @@ export type { Tool } from './kernel/tool.ts';
 export { ControlPlaneGuard } from './kernel/tools/control-plane-guard.ts';
 export { controlPlanePaths } from './kernel/tools/control-plane-paths.ts';
 export { createBuiltinTools } from './kernel/tools/create-builtin-tools.ts';
-export { experiments as labExperiments } from './lab/experiments/index.ts';
-export { writeLabReport } from './lab/report/write-lab-report.ts';
-export { runLab } from './lab/run-lab.ts';
+export { validateToolInput } from './kernel/tools/validate-tool-input.ts';
 export { startFakeModelServer } from './providers/fake-model/fake-model-server.ts';
 export { createProviderFromSpec, parseModelSpec } from './providers/model-spec.ts';
 export { createOpenAiCompatibleProvider } from './providers/openai/openai-compatible-provider.ts';
 export type { ChatMessage, Provider, ToolSpec } from './providers/provider.ts';
 export { createScriptedProvider } from './providers/scripted/scripted-provider.ts';
-export { markUntrusted } from './screening/mark-untrusted.ts';
+export { createHttpClassifierJudge } from './screening/judges/http-classifier-judge.ts';
+export { JudgeError } from './screening/judges/judge-error.ts';
+export { createLlmJudge, llmJudgeRubric } from './screening/judges/llm-judge.ts';
+export { createUntrustedMarker, markUntrusted, untrustedContentInstructions } from './screening/mark-untrusted.ts';
 export { createScreener, type Screener, type ScreeningVerdict } from './screening/screener.ts';
