@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
-import { InvalidInputError, isHeedError } from '../core/heed-error.ts';
+import { InvalidInputError, isHeedError, UnreachableError } from '../core/heed-error.ts';
 import { heedVersion } from '../core/heed-version.ts';
+import { MissingPackageError } from '../core/import-optional.ts';
 import { registerCommands } from './commands/index.ts';
 import { exitCodes } from './exit-codes.ts';
+import { paint } from './style.ts';
 
 export async function createProgram(
   args: readonly string[] = [],
@@ -27,7 +29,14 @@ function* allCommands(command: Command): Generator<Command> {
   }
 }
 
-/** Runs the CLI and returns its exit code: 0 success, 1 a negative verdict, 2 bad usage or bad input. */
+function errorPrefix(): string {
+  return paint(['red', 'bold'], 'heed:', process.stderr);
+}
+
+/**
+ * Runs the CLI and returns its exit code: 0 success, 1 a negative verdict, 2 bad usage or bad input, 3 a service
+ * that cannot be reached.
+ */
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = undefined;
   try {
@@ -38,17 +47,35 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? exitCodes.success : exitCodes.badInput;
     }
-    if (error instanceof InvalidInputError) {
-      process.stderr.write(`heed: ${error.message}\n`);
+    if (error instanceof InvalidInputError || error instanceof MissingPackageError) {
+      process.stderr.write(`${errorPrefix()} ${error.message}\n`);
       return exitCodes.badInput;
     }
+    if (error instanceof UnreachableError) {
+      process.stderr.write(`${errorPrefix()} ${error.message}\n`);
+      return exitCodes.unreachable;
+    }
     if (isHeedError(error)) {
-      process.stderr.write(`heed: ${error.message} (${error.code})\n`);
+      process.stderr.write(`${errorPrefix()} ${error.message} (${error.code})\n`);
       return exitCodes.failure;
     }
     process.stderr.write(
-      `heed: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `${errorPrefix()} unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return exitCodes.failure;
   }
+}
+
+/**
+ * `heed` as a process: `main`, and a reader that stops reading early (`heed eval list --json | head`) ends heed
+ * quietly, as it ends `cat`, instead of with an EPIPE stack trace.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(process.exitCode ?? exitCodes.success);
+    });
+  }
+  return main(argv);
 }

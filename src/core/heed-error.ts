@@ -26,6 +26,9 @@ export class UnknownNameError extends InvalidInputError {
   }
 }
 
+/** A service heed needs (a model server, an agent's control endpoint) cannot be reached: the CLI's exit code 3. */
+export class UnreachableError extends HeedError {}
+
 export function isHeedError(error: unknown): error is HeedError {
   return error instanceof HeedError;
 }

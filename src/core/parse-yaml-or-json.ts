@@ -7,7 +7,9 @@ export function parseYamlOrJson(text: string, source: string): unknown {
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
-    throw new InvalidInputError(`${source} is not valid YAML or JSON${where}: ${first.message.split('\n')[0]}`, {
+    // With prettyErrors the message ends with its own "at line L, column C:"; the position is said once, above.
+    const problem = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new InvalidInputError(`${source} is not valid YAML or JSON${where}: ${problem}`, {
       code: 'parse',
     });
   }

@@ -1,4 +1,4 @@
-import { HeedError } from '../core/heed-error.ts';
+import { HeedError, UnreachableError } from '../core/heed-error.ts';
 
 /** The model server answered with an HTTP error status; `message` carries the server's own explanation. */
 export class ProviderHttpError extends HeedError {
@@ -20,7 +20,7 @@ export class ProviderResponseError extends HeedError {
 }
 
 /** No connection could be made, or it broke before the response was complete. */
-export class ProviderConnectionError extends HeedError {
+export class ProviderConnectionError extends UnreachableError {
   constructor(url: string, reason: string, options?: { cause?: unknown }) {
     super(
       'provider-connection',

@@ -57,6 +57,18 @@ function clampScore(score: number, detector: string): number {
   return Math.min(1, Math.max(0, score));
 }
 
+/** Reasons are read by people: a detector that quotes its input (a "word" of 64 K characters) is cut to a line. */
+export const maxReasonCharacters = 240;
+
+function capReason(reason: string): string {
+  if (reason.length <= maxReasonCharacters) return reason;
+  let end = maxReasonCharacters - 1;
+  // Never cut between the two halves of a surrogate pair.
+  const last = reason.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${reason.slice(0, end)}…`;
+}
+
 export function createScreener(options: ScreenerOptions = {}): Screener {
   const thresholds: ScreeningThresholds = { ...defaultScreeningThresholds(), ...options.thresholds };
   for (const [provenance, threshold] of Object.entries(thresholds)) {
@@ -82,7 +94,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   }
 
   function record(results: Record<string, DetectorResult>, name: string, result: DetectorResult): void {
-    results[name] = { score: clampScore(result.score, name), reasons: result.reasons };
+    results[name] = { score: clampScore(result.score, name), reasons: result.reasons.map(capReason) };
   }
 
   function decide(

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import type { AuditRecord } from '../audit-record.ts';
@@ -52,8 +52,33 @@ export function openSqliteAuditLog(path: string): OpenedAuditLog {
     if (error instanceof InvalidInputError) throw error;
     database.close();
     // SQLite opens lazily: a file that is not a database, or a damaged first page, fails on the first read.
+    if (looksLikeText(path)) {
+      throw new InvalidInputError(
+        `'${path}' is not a SQLite database (it holds text); pass heed's audit database, e.g. --db .heed/heed.db.`,
+        { code: 'not-a-database', cause: error },
+      );
+    }
     return { ok: false, reason: `SQLite cannot read the file: ${(error as Error).message}` };
   }
+}
+
+const sqliteMagic = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * A file given by mistake (a charter, a JSON export) rather than a damaged log: no SQLite header and no NUL byte
+ * in its first 4 KB. Every SQLite page holds NUL bytes, so a log damaged in place is still reported as damaged.
+ */
+function looksLikeText(path: string): boolean {
+  const head = Buffer.alloc(4096);
+  let length: number;
+  const descriptor = openSync(path, 'r');
+  try {
+    length = readSync(descriptor, head, 0, head.length, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  const bytes = head.subarray(0, length);
+  return !bytes.subarray(0, sqliteMagic.length).equals(sqliteMagic) && !bytes.includes(0);
 }
 
 /** Committed records with seq >= from, at most `limit`, in seq order. */

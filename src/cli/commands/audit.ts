@@ -16,6 +16,7 @@ import type { AuditVerifyOptions } from '../../audit/verify-audit-chain.ts';
 import { isPublicKeyText } from '../../core/ed25519.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { paintVerdict } from '../style.ts';
 
 const defaultDatabase = '.heed/heed.db';
 const pageSize = 1000;
@@ -61,13 +62,13 @@ export function registerAuditCommand(program: Command): void {
       }
       if (!verdict.ok) {
         const where = verdict.firstBadSeq === null ? '' : ` at seq ${verdict.firstBadSeq}`;
-        process.stdout.write(`${source}: BROKEN${where}: ${verdict.reason}\n`);
+        process.stdout.write(`${source}: ${paintVerdict(false, 'BROKEN')}${where}: ${verdict.reason}\n`);
         process.stdout.write(`  ${verdict.entries} entries verified before it.\n`);
         return;
       }
       const { checkpoints } = verdict;
       process.stdout.write(
-        `${source}: ok, ${verdict.entries} entries, head seq ${verdict.head.seq} (${verdict.head.hash.slice(0, 16)}…)\n` +
+        `${source}: ${paintVerdict(true, 'ok')}, ${verdict.entries} entries, head seq ${verdict.head.seq} (${verdict.head.hash.slice(0, 16)}…)\n` +
           `  checkpoints: ${checkpoints.signed} signed, ${checkpoints.unsigned} unsigned; ` +
           `${verdict.unsealed} entries after the last signed checkpoint\n`,
       );

@@ -3,12 +3,12 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type TargetProfileName, targetProfileNames } from '../../charter/target-profile-names.ts';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
+import { importOptional } from '../../core/import-optional.ts';
+import { loadChartRenderer } from '../../core/report/render-vega-lite.ts';
 import { renderEvalReport } from '../../evals/report/render-eval-report.ts';
 import { summarize } from '../../evals/report/summarize.ts';
-import { runGuarded } from '../../evals/runner/run-guarded.ts';
-import { type EvalModel, readSamples, runEvalMatrix } from '../../evals/runner/run-matrix.ts';
+import type { EvalModel } from '../../evals/runner/run-matrix.ts';
 import type { Guard } from '../../evals/runner/run-sample.ts';
-import { runUnguarded } from '../../evals/runner/run-unguarded.ts';
 import { loadSuite } from '../../evals/scenario/load-suite.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -46,13 +46,30 @@ function positiveInteger(text: string, option: string): number {
   return value;
 }
 
+/**
+ * The runner's modules, loaded when a command needs them: the evals' simulated shell is the optional package
+ * just-bash, which a kernel user does not install.
+ */
+async function loadRunner() {
+  await importOptional(() => import('just-bash'), 'just-bash', "The evals' simulated shell");
+  const [matrix, guarded, unguarded] = await Promise.all([
+    import('../../evals/runner/run-matrix.ts'),
+    import('../../evals/runner/run-guarded.ts'),
+    import('../../evals/runner/run-unguarded.ts'),
+  ]);
+  return { ...matrix, runGuarded: guarded.runGuarded, runUnguarded: unguarded.runUnguarded };
+}
+
 async function writeReport(outDir: string): Promise<ReturnType<typeof summarize>> {
+  const { readSamples } = await loadRunner();
   const records = readSamples(outDir);
   if (records.length === 0)
     throw new InvalidInputError(`${outDir} holds no eval samples (expected ${join(outDir, 'samples')}/*.jsonl).`);
   const summary = summarize(records);
   writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  writeFileSync(join(outDir, 'report.html'), await renderEvalReport(summary));
+  const charts = await loadChartRenderer();
+  if ('missing' in charts) process.stderr.write(`eval: report.html has no charts. ${charts.missing.message}\n`);
+  writeFileSync(join(outDir, 'report.html'), await renderEvalReport(summary, charts));
   return summary;
 }
 
@@ -125,6 +142,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--json', 'print summary.json on stdout instead of the table')
     .action(async (options: RunOptions) => {
       const scenarios = loadSuite(options.suite);
+      const { runEvalMatrix, runGuarded, runUnguarded } = await loadRunner();
       const models: EvalModel[] = options.model.map((spec) => ({ spec, provider: createProviderFromSpec(spec) }));
       const targets = list<TargetProfileName>(options.targets, targetProfileNames, 'targets');
       const guards = list<Guard>(options.guard, ['off', 'on'], 'guards');

@@ -81,6 +81,7 @@ export function registerLabRunCommand(lab: Command): void {
         progress.stop();
       }
       const written = await writeLabReport(run, options.out);
+      if (written.chartsOmitted) process.stderr.write(`lab: lab.html has no charts. ${written.chartsOmitted}\n`);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(run.document, null, 2)}\n`);
         process.stderr.write(`lab: wrote ${written.json} and ${written.html}\n`);

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { readInputFile } from '../../authority/order-files.ts';
 import { parseDuration } from '../../core/duration.ts';
-import { HeedError, InvalidInputError } from '../../core/heed-error.ts';
+import { HeedError, InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { paintVerdict } from '../style.ts';
 
 // Larger than any valid envelope, so the endpoint (not this client) decides and records an oversized one.
 const maxSendBytes = 1024 * 1024;
@@ -48,8 +49,10 @@ export function registerOrderSendCommand(program: Command): void {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-        throw new HeedError('connection', `Cannot reach ${url.href}: ${cause}`, { cause: error });
+        // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, a timeout, a refused port) is its cause.
+        const reason = (error as { cause?: { code?: string; message?: string } }).cause;
+        const cause = reason?.code ?? reason?.message ?? (error as Error).message;
+        throw new UnreachableError('connection', `Cannot reach ${url.href}: ${cause}`, { cause: error });
       }
       const text = await response.text();
       let answer: Record<string, unknown>;
@@ -66,11 +69,11 @@ export function registerOrderSendCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify({ status: response.status, ...answer })}\n`);
       } else if (accepted) {
         process.stdout.write(
-          `accepted: ${String(answer.kind)} ${String(answer.id)} (effect: ${String(answer.effect)})\n`,
+          `${paintVerdict(true, 'accepted')}: ${String(answer.kind)} ${String(answer.id)} (effect: ${String(answer.effect)})\n`,
         );
       } else {
         process.stdout.write(
-          `rejected: ${String(answer.reason ?? `HTTP ${response.status}`)}: ${String(answer.detail ?? answer.error ?? '')}\n`,
+          `${paintVerdict(false, 'rejected')}: ${String(answer.reason ?? `HTTP ${response.status}`)}: ${String(answer.detail ?? answer.error ?? '')}\n`,
         );
       }
       process.exitCode = accepted ? exitCodes.success : exitCodes.failure;

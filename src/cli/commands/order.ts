@@ -15,6 +15,7 @@ import { parseDuration } from '../../core/duration.ts';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { parseTime } from '../parse-time.ts';
+import { paintVerdict } from '../style.ts';
 
 export function registerOrderCommand(program: Command): void {
   const order = program.command('order').description('sign, co-sign and verify orders (signed envelopes)');
@@ -97,7 +98,7 @@ export function registerOrderCommand(program: Command): void {
           process.stdout.write(
             options.json
               ? `${JSON.stringify({ id: envelope.id, accepted: verification.accepted, reason, detail })}\n`
-              : `${prefix}${reason === null ? 'accepted' : `rejected: ${reason} (${detail})`}\n`,
+              : `${prefix}${reason === null ? paintVerdict(true, 'accepted') : `${paintVerdict(false, 'rejected')}: ${reason} (${detail})`}\n`,
           );
         });
       } finally {

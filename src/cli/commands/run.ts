@@ -27,6 +27,7 @@ import { createBuiltinTools } from '../../kernel/tools/create-builtin-tools.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
 import { createScreener } from '../../screening/screener.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { paint } from '../style.ts';
 
 interface RunOptions {
   charter: string;
@@ -185,7 +186,9 @@ async function runAgent(options: RunOptions): Promise<number> {
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ runId: running.runId, step, state: statePath })}\n`);
     } else {
-      process.stdout.write(step.type === 'final' ? `${step.text}\n` : `halted (${step.reason}): ${step.detail}\n`);
+      process.stdout.write(
+        step.type === 'final' ? `${step.text}\n` : `${paint('yellow', 'halted')} (${step.reason}): ${step.detail}\n`,
+      );
     }
     return step.type === 'final' ? exitCodes.success : exitCodes.failure;
   } finally {

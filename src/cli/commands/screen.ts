@@ -11,6 +11,7 @@ import {
   type ScreeningVerdict,
 } from '../../screening/screener.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { paintVerdict } from '../style.ts';
 
 interface ScreenCommandOptions {
   file?: string;
@@ -80,7 +81,7 @@ async function screenOne(
 
 function printHuman(verdict: ScreeningVerdict, provenance: Provenance): void {
   const lines = [
-    `${verdict.verdict}  score ${verdict.score.toFixed(3)} (threshold ${verdict.threshold} for ${provenance})${verdict.truncated ? ', truncated' : ''}`,
+    `${paintVerdict(verdict.verdict === 'pass', verdict.verdict)}  score ${verdict.score.toFixed(3)} (threshold ${verdict.threshold} for ${provenance})${verdict.truncated ? ', truncated' : ''}`,
     ...verdict.reasons.map((reason) => `  - ${reason}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

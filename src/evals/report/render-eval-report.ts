@@ -1,5 +1,5 @@
 import { type ReportSection, renderHtmlReport } from '../../core/report/html-report.ts';
-import { renderVegaLiteToSvg } from '../../core/report/render-vega-lite.ts';
+import type { loadChartRenderer } from '../../core/report/render-vega-lite.ts';
 import type { ReportTable } from '../../core/report/report-table.ts';
 import type { Summary, SummaryMetric } from './summarize.ts';
 
@@ -100,8 +100,15 @@ function chartSpec(metrics: readonly SummaryMetric[], metricName: string): Recor
   };
 }
 
-/** The HTML report of an eval run: per problem, charts of each metric and the side-by-side table. */
-export async function renderEvalReport(summary: Summary): Promise<string> {
+/**
+ * The HTML report of an eval run: per problem, charts of each metric and the side-by-side table. Without a
+ * chart renderer (vega is an optional package) the page has the tables and says how to get the charts.
+ */
+export async function renderEvalReport(
+  summary: Summary,
+  charts: Awaited<ReturnType<typeof loadChartRenderer>>,
+): Promise<string> {
+  const render = 'render' in charts ? charts.render : undefined;
   const sections: ReportSection[] = [];
   for (const problem of [1, 2, 3, 4]) {
     const metrics = summary.metrics.filter((metric) => metric.problem === problem);
@@ -109,10 +116,10 @@ export async function renderEvalReport(summary: Summary): Promise<string> {
     const figures = [];
     for (const metricName of [...new Set(metrics.map((metric) => metric.metric))].sort()) {
       const rated = metrics.filter((metric) => metric.metric === metricName && metric.high <= 1 && metric.low >= 0);
-      if (rated.length === 0) continue;
+      if (rated.length === 0 || render === undefined) continue;
       figures.push({
         title: `${metricName}${failureMetrics.has(metricName) ? ' (higher is worse)' : ''}`,
-        svg: await renderVegaLiteToSvg(chartSpec(rated, metricName)),
+        svg: await render(chartSpec(rated, metricName)),
       });
     }
     sections.push({
@@ -149,6 +156,7 @@ export async function renderEvalReport(summary: Summary): Promise<string> {
     title: 'heed eval report',
     introduction: [
       `${summary.samples} samples. Guard off: the alignment target as instructions only. Guard on: the same model under heed's kernel (signed orders, preemptive stop, policy checks, screening, control-plane isolation).`,
+      ...('missing' in charts ? [`Charts are left out. ${charts.missing.message}`] : []),
     ],
     sections,
     footer: 'summary.json beside this page holds every figure (schemaVersion 1).',

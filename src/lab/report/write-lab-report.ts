@@ -1,12 +1,15 @@
 import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HeedError, InvalidInputError } from '../../core/heed-error.ts';
+import { loadChartRenderer } from '../../core/report/render-vega-lite.ts';
 import type { LabRun } from '../run-lab.ts';
 import { renderLabReport } from './render-lab-report.ts';
 
 export interface WrittenReport {
   json: string;
   html: string;
+  /** Why lab.html has no charts, when the optional chart packages are not installed. */
+  chartsOmitted?: string;
 }
 
 /** Writes `text` beside `path` first and renames it into place, so a reader never sees half a file. */
@@ -40,10 +43,11 @@ export function prepareReportFolder(folder: string): string {
 
 /** Writes lab.json and lab.html into `folder` (created if missing) and returns their paths. */
 export async function writeLabReport(run: LabRun, folder: string): Promise<WrittenReport> {
-  const html = await renderLabReport(run);
+  const charts = await loadChartRenderer();
+  const html = await renderLabReport(run, charts);
   const target = prepareReportFolder(folder);
   const paths = { json: join(target, 'lab.json'), html: join(target, 'lab.html') };
   writeWhole(paths.json, `${JSON.stringify(run.document, null, 2)}\n`);
   writeWhole(paths.html, html);
-  return paths;
+  return 'missing' in charts ? { ...paths, chartsOmitted: charts.missing.message } : paths;
 }
