@@ -3,7 +3,8 @@
 #
 #   . scripts/ensure-node.sh        (from the checkout's root, in sh, dash, bash or zsh; bash and zsh also from
 #                                    elsewhere, with the script's path)
-#   HEED_NODE_VERSION=22 . scripts/ensure-node.sh    another major version than 24
+#   HEED_NODE_VERSION=22 . scripts/ensure-node.sh    that major version on PATH, installed if need be (default:
+#                                                    any recent enough Node, or else 24)
 #
 # POSIX sh: it is sourced into the caller's shell, so it leaves no names behind and changes only PATH; when it
 # cannot help it says why in one line on stderr and returns 1 (a caller under `set -e` stops there).
@@ -40,7 +41,7 @@ heed_ensure_node() {
     return 1
   fi
 
-  if heed_node_is_recent; then
+  if heed_node_fits; then
     echo "node $(node --version) ($(command -v node))"
     return 0
   fi
@@ -72,26 +73,30 @@ heed_ensure_node() {
   fi
   PATH="$heed_bin:$PATH"
   export PATH
-  if ! heed_node_is_recent; then
-    echo "ensure-node: $heed_bin/node is $(node --version 2>/dev/null || echo 'not runnable'), heed needs >= $heed_wanted_major.$heed_wanted_minor; try HEED_NODE_VERSION=24" >&2
+  if ! heed_node_fits; then
+    echo "ensure-node: $heed_bin/node is $(node --version 2>/dev/null || echo 'not runnable'), not a Node.js $heed_version >= $heed_wanted_major.$heed_wanted_minor" >&2
     return 1
   fi
   echo "node $(node --version) ($heed_bin/node)"
 }
 
-# True when `node` on PATH is at least the version heed needs (22.0 to 22.17 are not).
-heed_node_is_recent() {
+# True when `node` on PATH is at least the version heed needs (22.0 to 22.17 are not), and of the major version
+# HEED_NODE_VERSION asks for, if it asks.
+heed_node_fits() {
   heed_found=$(node -p 'process.versions.node' 2>/dev/null) || return 1
   heed_major=${heed_found%%.*}
   heed_minor=${heed_found#*.}
   heed_minor=${heed_minor%%.*}
+  if [ -n "${HEED_NODE_VERSION:-}" ] && [ "$heed_major" != "$HEED_NODE_VERSION" ]; then
+    return 1
+  fi
   [ "$heed_major" -gt "$heed_wanted_major" ] ||
     { [ "$heed_major" -eq "$heed_wanted_major" ] && [ "$heed_minor" -ge "$heed_wanted_minor" ]; }
 }
 
 heed_ensure_node
 heed_status=$?
-unset -f heed_ensure_node heed_node_is_recent
+unset -f heed_ensure_node heed_node_fits
 unset heed_wanted_major heed_wanted_minor heed_version heed_script heed_root heed_package heed_prefix heed_bin \
   heed_found heed_major heed_minor
 # Run rather than sourced, the PATH change would die with this process. bash and zsh can tell; in sh and dash a

