@@ -17,13 +17,19 @@ describe('model specs', () => {
   it('parses each kind', () => {
     expect(parseModelSpec('openai:gpt-4o-mini')).toEqual({ kind: 'openai', model: 'gpt-4o-mini' });
     expect(parseModelSpec('openai:qwen2.5:7b')).toEqual({ kind: 'openai', model: 'qwen2.5:7b' });
+    expect(parseModelSpec('anthropic:claude-sonnet-4-5')).toEqual({ kind: 'anthropic', model: 'claude-sonnet-4-5' });
     expect(parseModelSpec('scripted:./turns.yaml')).toEqual({ kind: 'scripted', file: './turns.yaml' });
     expect(parseModelSpec('fake:resists-shutdown')).toEqual({ kind: 'fake', behaviour: 'resists-shutdown' });
   });
 
   it.each([
     ['gpt-4o', InvalidInputError, /must be KIND:VALUE/],
-    ['anthropic:claude', UnknownNameError, /Unknown model kind 'anthropic'. Known model kinds: openai, scripted, fake/],
+    [
+      'gemini:pro',
+      UnknownNameError,
+      /Unknown model kind 'gemini'. Known model kinds: openai, anthropic, scripted, fake/,
+    ],
+    ['anthropic:', InvalidInputError, /names no model/],
     ['openai:', InvalidInputError, /names no model/],
     ['scripted: ', InvalidInputError, /names no file/],
     ['fake:sneaky', UnknownNameError, /Unknown behaviour 'sneaky'/],

@@ -4,11 +4,14 @@ import { HeedError, UnreachableError } from '../core/heed-error.ts';
 export class ProviderHttpError extends HeedError {
   readonly status: number;
   readonly body: string;
+  /** How long the server asked the client to wait (Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(url: string, status: number, serverMessage: string, body: string) {
+  constructor(url: string, status: number, serverMessage: string, body: string, retryAfterMs?: number) {
     super('provider-http', `Model server ${url} answered HTTP ${status}: ${serverMessage}`);
     this.status = status;
     this.body = body;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -21,12 +24,19 @@ export class ProviderResponseError extends HeedError {
 
 /** No connection could be made, or it broke before the response was complete. */
 export class ProviderConnectionError extends UnreachableError {
-  constructor(url: string, reason: string, options?: { cause?: unknown }) {
+  /**
+   * A connection reset before any of the answer reached the caller: trying again cannot repeat anything. A refused
+   * connection is not retried (nothing listens there), nor is one that broke mid-answer.
+   */
+  readonly retryable: boolean;
+
+  constructor(url: string, reason: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(
       'provider-connection',
-      `Cannot reach model server ${url}: ${reason}. Check the base URL (--base-url or HEED_BASE_URL) and that the server is running.`,
+      `Cannot reach model server ${url}: ${reason}. Check the base URL (--base-url, HEED_BASE_URL) and that the server is running.`,
       options,
     );
+    this.retryable = options?.retryable ?? false;
   }
 }
 

@@ -40,8 +40,20 @@ export interface StepOptions {
   onTextDelta?: (delta: string) => void;
 }
 
+/**
+ * Sampling settings a provider sends with every call (unset: the server's defaults). They are part of what a
+ * run recorded and of an eval's cache key: the same messages at another temperature are another question.
+ */
+export interface GenerationSettings {
+  temperature?: number;
+  maxTokens?: number;
+  seed?: number;
+}
+
 export interface Provider {
   /** e.g. 'openai:gpt-4o-mini' or 'scripted:demo' */
   readonly id: string;
+  /** The sampling settings it sends, when it has any. */
+  readonly settings?: GenerationSettings;
   step(messages: readonly ChatMessage[], tools: readonly ToolSpec[], options: StepOptions): Promise<StepResult>;
 }

@@ -100,14 +100,14 @@ export function toCompletionChunks(answer: WireAnswer, includeUsage: boolean): s
 }
 
 /** About three words a piece, as a model's tokens arrive. */
-function splitText(text: string): string[] {
+export function splitText(text: string): string[] {
   const words = text.match(/\S+\s*|\s+/g) ?? [];
   const pieces: string[] = [];
   for (let index = 0; index < words.length; index += 3) pieces.push(words.slice(index, index + 3).join(''));
   return pieces;
 }
 
-function splitInThree(text: string): string[] {
+export function splitInThree(text: string): string[] {
   const size = Math.ceil(text.length / 3);
   return [text.slice(0, size), text.slice(size, 2 * size), text.slice(2 * size)].filter((piece) => piece !== '');
 }

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { getFakeBehaviour } from './behaviours/index.ts';
 import type { FakeBehaviour } from './fake-behaviour.ts';
+import type { FakeFault } from './fake-faults.ts';
 import { createFakeModelApp, type FakeModelStats } from './fake-model-app.ts';
 
 export interface FakeModelServerOptions {
@@ -13,6 +14,8 @@ export interface FakeModelServerOptions {
   behaviour: string | FakeBehaviour;
   latencyMs?: number;
   stallMs?: number;
+  /** Scripted failures for the first requests (FakeFault), one each, in order. */
+  faults?: readonly FakeFault[];
 }
 
 export interface FakeModelServer {
@@ -23,7 +26,7 @@ export interface FakeModelServer {
   close(): Promise<void>;
 }
 
-/** Starts a local OpenAI-compatible server whose answers come from a fake behaviour. */
+/** Starts a local OpenAI- and Anthropic-compatible server whose answers come from a fake behaviour. */
 export async function startFakeModelServer(options: FakeModelServerOptions): Promise<FakeModelServer> {
   const behaviour = typeof options.behaviour === 'string' ? getFakeBehaviour(options.behaviour) : options.behaviour;
   const port = options.port ?? 0;
@@ -39,12 +42,12 @@ export async function startFakeModelServer(options: FakeModelServerOptions): Pro
       throw new InvalidInputError(`Invalid ${name} ${value}: expected a non-negative number of milliseconds.`);
     }
   }
-  const stats: FakeModelStats = { requests: 0, completed: 0, disconnected: 0, rejected: 0 };
+  const stats: FakeModelStats = { requests: 0, completed: 0, disconnected: 0, rejected: 0, faulted: 0 };
   const timing = {
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
     ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
   };
-  const app = createFakeModelApp({ behaviour, timing }, stats);
+  const app = createFakeModelApp({ behaviour, timing, ...(options.faults ? { faults: options.faults } : {}) }, stats);
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port, hostname: host }) as Server;
     started.once('listening', () => resolve(started));

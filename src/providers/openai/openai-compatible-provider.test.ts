@@ -40,7 +40,14 @@ afterAll(async () => {
 
 function providerFor(route: string, handler: Handler, options: { stream?: boolean; timeoutMs?: number } = {}) {
   routes.set(route, handler);
-  return createOpenAiCompatibleProvider({ model: 'm', baseUrl: `${origin}/${route}`, apiKey: 'k', ...options });
+  // One try each: retrying is tested against the fake model server's scripted faults.
+  return createOpenAiCompatibleProvider({
+    model: 'm',
+    baseUrl: `${origin}/${route}`,
+    apiKey: 'k',
+    retry: { retries: 0 },
+    ...options,
+  });
 }
 const messages = [{ role: 'user' as const, content: 'hi' }];
 const sse = (response: ServerResponse, events: string[]) => {
