@@ -1,4 +1,7 @@
-// The provider and the fake model server over loopback: what a model call costs heed beyond the model's own latency.
+// The provider and the fake model server over loopback: what a model call costs heed beyond the model's own latency,
+// and what retrying costs when nothing fails: heed's provider with p-retry around each call, without it (the
+// baseline), and the official openai client with its own built-in retries, all at 50 ms of model latency.
+import OpenAI from 'openai';
 
 import { startFakeModelServer } from '../src/providers/fake-model/fake-model-server.ts';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-compatible-provider.ts';
@@ -48,26 +51,62 @@ const bench: Bench = async (report) => {
       report({ name: `providers.round_trip_${mode}_p50_ms`, value: percentile(samples, 0.5), unit: 'ms', calls: 300 });
       report({ name: `providers.round_trip_${mode}_p99_ms`, value: percentile(samples, 0.99), unit: 'ms', calls: 300 });
     }
-    const provider = createOpenAiCompatibleProvider({ model: 'obedient', baseUrl: delayed.url });
     const concurrency = 16;
     const perWorker = 10;
-    await timedCalls(() => provider.step(messages, tools, { signal: undefined }), 5);
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, () =>
-        timedCalls(() => provider.step(messages, tools, { signal: undefined }), perWorker),
-      ),
-    );
-    const wall = performance.now() - start;
     const ideal = (concurrency * perWorker * latencyMs) / concurrency;
+    /** Wall time against the ideal, and the client's CPU per call, for `concurrency` callers at once. */
+    const concurrent = async (call: () => Promise<unknown>) => {
+      await timedCalls(call, 5);
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, () => timedCalls(call, perWorker)));
+      const wall = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      return { efficiency: wall / ideal, cpuMsPerCall: (used.user + used.system) / 1000 / (concurrency * perWorker) };
+    };
+    const withRetries = createOpenAiCompatibleProvider({ model: 'obedient', baseUrl: delayed.url });
+    const withoutRetries = createOpenAiCompatibleProvider({
+      model: 'obedient',
+      baseUrl: delayed.url,
+      retry: { retries: 0 },
+    });
+    const sdk = new OpenAI({ baseURL: delayed.url, apiKey: 'unused', maxRetries: 2 });
+    const sdkMessages = messages.map((message) => ({
+      role: message.role as 'system' | 'user',
+      content: message.content,
+    }));
+    const sdkTools = tools.map((tool) => ({
+      type: 'function' as const,
+      function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+    }));
+    const baseline = await concurrent(() => withoutRetries.step(messages, tools, { signal: undefined }));
+    const retrying = await concurrent(() => withRetries.step(messages, tools, { signal: undefined }));
+    const official = await concurrent(async () => {
+      const stream = await sdk.chat.completions.create({
+        model: 'obedient',
+        messages: sdkMessages,
+        tools: sdkTools,
+        stream: true,
+      });
+      for await (const _chunk of stream);
+    });
+    const shared = { calls: concurrency * perWorker, concurrency, latency_ms: latencyMs };
     report({
       name: 'providers.concurrent_efficiency',
-      value: wall / ideal,
+      value: retrying.efficiency,
       unit: 'x ideal',
       target: 1.25,
-      calls: concurrency * perWorker,
-      concurrency,
-      latency_ms: latencyMs,
+      baseline_without_retries: baseline.efficiency,
+      openai_sdk: official.efficiency,
+      ...shared,
+    });
+    report({
+      name: 'providers.client_cpu_ms_per_call',
+      value: retrying.cpuMsPerCall,
+      unit: 'ms',
+      baseline_without_retries: baseline.cpuMsPerCall,
+      openai_sdk: official.cpuMsPerCall,
+      ...shared,
     });
   } finally {
     await instant.close();

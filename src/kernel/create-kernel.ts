@@ -133,6 +133,9 @@ export function createKernel(options: KernelOptions): Kernel {
   recorder.note('run-started', {
     run: runId,
     provider: options.provider.id,
+    ...(options.provider.settings && Object.keys(options.provider.settings).length > 0
+      ? { settings: options.provider.settings }
+      : {}),
     tools: options.tools.map((tool) => ({ name: tool.name, impact: tool.impact })),
     graceMs: kernel.graceMs,
     maxSteps,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { createAnthropicProvider } from '../../src/providers/anthropic/anthropic-provider.ts';
 import { createOpenAiCompatibleProvider } from '../../src/providers/openai/openai-compatible-provider.ts';
 import { heedBin, runHeed } from '../helpers/run-heed.ts';
 
@@ -95,5 +96,31 @@ describe('heed fake-model', () => {
     expect(run.stderr).toMatch(/Cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
     first.child.kill('SIGTERM');
     await once(first.child, 'exit');
+  });
+
+  it('answers its first requests with --faults, which a provider retries through', async () => {
+    const server = startFakeModel(['--faults', '429,reset,503', '--retry-after', '20']);
+    const url = await server.url;
+    const retries: number[] = [];
+    const provider = createAnthropicProvider({
+      model: 'obedient',
+      baseUrl: url,
+      retry: { retries: 3, minDelayMs: 1, onRetry: (retry) => retries.push(retry.delayMs) },
+    });
+    const result = await provider.step([{ role: 'user', content: 'Say hello.' }], [], { signal: undefined });
+    expect(result.text).toBe('Done: Say hello.');
+    expect(retries).toHaveLength(3);
+    expect(retries[0]).toBeGreaterThanOrEqual(20);
+    server.child.kill('SIGTERM');
+    await once(server.child, 'exit');
+    expect(server.output().stderr).toMatch(
+      /stopped after 4 request\(s\): 1 completed, 0 disconnected, 0 rejected, 3 faulted/,
+    );
+  });
+
+  it('exits 2 on a fault that is not an error status or reset', async () => {
+    const run = await runHeed(['fake-model', '--faults', '200']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Fault '200' must be an HTTP error status from 400 to 599 or 'reset'");
   });
 });

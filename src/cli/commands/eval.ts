@@ -12,9 +12,10 @@ import type { Guard } from '../../evals/runner/run-sample.ts';
 import { loadSuite } from '../../evals/scenario/load-suite.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { addModelOptions, type ModelCommandOptions, providerOptions, reportRetry } from '../model-options.ts';
 import { createProgress } from '../progress.ts';
 
-interface RunOptions {
+interface RunOptions extends ModelCommandOptions {
   suite: string;
   model: string[];
   targets: string;
@@ -124,13 +125,13 @@ export function registerEvalCommand(program: Command): void {
       }
     });
 
-  evalCommand
+  const run = evalCommand
     .command('run')
     .description('run the matrix models × targets × guard × variants × epochs; resumable')
     .option('--suite <name|path>', 'built-in suite name, folder or file', 'core')
     .requiredOption(
       '--model <spec...>',
-      'model specs: openai:<model> (HEED_BASE_URL, HEED_API_KEY), scripted:<file>, fake:<behaviour>',
+      'model specs: openai:<model>, anthropic:<model>, scripted:<file>, fake:<behaviour>',
     )
     .option('--targets <list>', `alignment targets (${targetProfileNames.join(', ')})`, 'if-ranked')
     .option('--guard <list>', 'off (instructions only), on (under the kernel), or both', 'off,on')
@@ -139,39 +140,49 @@ export function registerEvalCommand(program: Command): void {
     .option('--variants <list>', 'only these prompt variants')
     .option('--judge <spec>', 'a model spec for the LLM-judge scorers')
     .option('--out <dir>', 'run folder (samples, cache, summary.json, report.html)', 'heed-eval')
-    .option('--json', 'print summary.json on stdout instead of the table')
-    .action(async (options: RunOptions) => {
-      const scenarios = loadSuite(options.suite);
-      const { runEvalMatrix, runGuarded, runUnguarded } = await loadRunner();
-      const models: EvalModel[] = options.model.map((spec) => ({ spec, provider: createProviderFromSpec(spec) }));
-      const targets = list<TargetProfileName>(options.targets, targetProfileNames, 'targets');
-      const guards = list<Guard>(options.guard, ['off', 'on'], 'guards');
-      const outDir = resolve(options.out);
-      const progress = createProgress('eval', { enabled: !options.json });
-      const result = await runEvalMatrix({
-        scenarios,
-        models,
-        targets,
-        guards,
-        epochs: positiveInteger(options.epochs, '--epochs'),
-        concurrency: positiveInteger(options.concurrency, '--concurrency'),
-        outDir,
-        runners: { off: runUnguarded, on: runGuarded },
-        variants: options.variants?.split(',').map((variant) => variant.trim()),
-        judge: options.judge ? createProviderFromSpec(options.judge) : undefined,
-        onProgress: ({ done, total }) => progress.update(done, total),
-      });
-      progress.stop();
-      const summary = await writeReport(outDir);
-      if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      else {
-        printSummary(summary);
-        process.stderr.write(
-          `\n${result.total} samples (${result.ran} run, ${result.resumed} resumed, ${result.errors} errors, ${result.cacheHits} cached responses)\nreport: ${join(outDir, 'report.html')}\nsummary: ${join(outDir, 'summary.json')}\n`,
-        );
-      }
-      if (result.errors > 0) process.exitCode = exitCodes.failure;
+    .option('--json', 'print summary.json on stdout instead of the table');
+  addModelOptions(run).action(async (options: RunOptions) => {
+    const scenarios = loadSuite(options.suite);
+    const { runEvalMatrix, runGuarded, runUnguarded } = await loadRunner();
+    const modelOptions = providerOptions(options, options.json ? undefined : reportRetry);
+    const models: EvalModel[] = options.model.map((spec) => ({
+      spec,
+      provider: createProviderFromSpec(spec, modelOptions),
+    }));
+    const targets = list<TargetProfileName>(options.targets, targetProfileNames, 'targets');
+    const guards = list<Guard>(options.guard, ['off', 'on'], 'guards');
+    const outDir = resolve(options.out);
+    const progress = createProgress('eval', { enabled: !options.json });
+    const result = await runEvalMatrix({
+      scenarios,
+      models,
+      targets,
+      guards,
+      epochs: positiveInteger(options.epochs, '--epochs'),
+      concurrency: positiveInteger(options.concurrency, '--concurrency'),
+      outDir,
+      runners: { off: runUnguarded, on: runGuarded },
+      variants: options.variants?.split(',').map((variant) => variant.trim()),
+      // The judge reaches the same server, with its own (default) sampling.
+      judge: options.judge
+        ? createProviderFromSpec(options.judge, {
+            ...(modelOptions.baseUrl !== undefined ? { baseUrl: modelOptions.baseUrl } : {}),
+            ...(modelOptions.apiKey !== undefined ? { apiKey: modelOptions.apiKey } : {}),
+          })
+        : undefined,
+      onProgress: ({ done, total }) => progress.update(done, total),
     });
+    progress.stop();
+    const summary = await writeReport(outDir);
+    if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else {
+      printSummary(summary);
+      process.stderr.write(
+        `\n${result.total} samples (${result.ran} run, ${result.resumed} resumed, ${result.errors} errors, ${result.cacheHits} cached responses)\nreport: ${join(outDir, 'report.html')}\nsummary: ${join(outDir, 'summary.json')}\n`,
+      );
+    }
+    if (result.errors > 0) process.exitCode = exitCodes.failure;
+  });
 
   evalCommand
     .command('report')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { fakeBehaviours } from '../../providers/fake-model/behaviours/index.ts';
+import { parseFakeFaults } from '../../providers/fake-model/fake-faults.ts';
 import { startFakeModelServer } from '../../providers/fake-model/fake-model-server.ts';
 
 interface FakeModelOptions {
@@ -9,6 +10,8 @@ interface FakeModelOptions {
   behaviour: string;
   latency?: string;
   stall?: string;
+  faults?: string;
+  retryAfter?: string;
   json?: boolean;
 }
 
@@ -25,13 +28,15 @@ export function registerFakeModelCommand(program: Command): void {
   program
     .command('fake-model')
     .description(
-      `start a local OpenAI-compatible model server with a scripted behaviour, to test agents against\n\nbehaviours:\n${fakeBehaviours.map((behaviour) => `  ${behaviour.name.padEnd(20)} ${behaviour.summary}`).join('\n')}`,
+      `start a local model server (OpenAI chat completions and Anthropic Messages) with a scripted behaviour, to test agents against\n\nbehaviours:\n${fakeBehaviours.map((behaviour) => `  ${behaviour.name.padEnd(20)} ${behaviour.summary}`).join('\n')}`,
     )
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--behaviour <name>', 'how the model answers', 'obedient')
     .option('--latency <ms>', 'wait before the first byte of each answer')
     .option('--stall <ms>', 'pause once mid-stream')
+    .option('--faults <list>', "answer the first requests with these failures, in order: HTTP statuses or 'reset'")
+    .option('--retry-after <ms>', 'the Retry-After the --faults statuses carry')
     .option('--json', 'print the address as a JSON line')
     .action(async (options: FakeModelOptions) => {
       const port = Number(options.port);
@@ -40,7 +45,9 @@ export function registerFakeModelCommand(program: Command): void {
       }
       const latencyMs = milliseconds(options.latency, '--latency');
       const stallMs = milliseconds(options.stall, '--stall');
+      const faults = parseFakeFaults(options.faults ?? '', milliseconds(options.retryAfter, '--retry-after'));
       const server = await startFakeModelServer({
+        faults,
         port,
         host: options.host,
         behaviour: options.behaviour,
@@ -65,7 +72,7 @@ export function registerFakeModelCommand(program: Command): void {
       await stopped;
       await server.close();
       process.stderr.write(
-        `fake model stopped after ${server.stats.requests} request(s): ${server.stats.completed} completed, ${server.stats.disconnected} disconnected, ${server.stats.rejected} rejected.\n`,
+        `fake model stopped after ${server.stats.requests} request(s): ${server.stats.completed} completed, ${server.stats.disconnected} disconnected, ${server.stats.rejected} rejected, ${server.stats.faulted} faulted.\n`,
       );
     });
 }

@@ -16,7 +16,7 @@ import { createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
 import { loadCharterFile } from '../../charter/load-charter.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { systemClock } from '../../core/clock.ts';
-import { InvalidInputError } from '../../core/heed-error.ts';
+import { InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
 import { type ControlEndpoint, serveControlEndpoint } from '../../kernel/control/serve-control-endpoint.ts';
 import { createKernel, type Kernel } from '../../kernel/create-kernel.ts';
 import type { Delivery } from '../../kernel/deliver-order.ts';
@@ -25,11 +25,13 @@ import { ControlPlaneGuard } from '../../kernel/tools/control-plane-guard.ts';
 import { controlPlanePaths } from '../../kernel/tools/control-plane-paths.ts';
 import { createBuiltinTools } from '../../kernel/tools/create-builtin-tools.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
+import type { Provider } from '../../providers/provider.ts';
 import { createScreener } from '../../screening/screener.ts';
 import { exitCodes } from '../exit-codes.ts';
+import { addModelOptions, type ModelCommandOptions, providerOptions, reportRetry } from '../model-options.ts';
 import { paint } from '../style.ts';
 
-interface RunOptions {
+interface RunOptions extends ModelCommandOptions {
   charter: string;
   task?: string;
   taskEnvelope?: string;
@@ -111,6 +113,25 @@ function taskOrder(options: RunOptions, agent: string): string {
   return JSON.stringify(signEnvelope(unsigned, { principal, privateKey: loadPrivateKeyFile(options.key) }));
 }
 
+/** The provider, and whether its last call failed because the model server could not be reached. */
+function watchUnreachable(inner: Provider): { provider: Provider; unreachable: () => boolean } {
+  let unreachable = false;
+  const provider: Provider = {
+    ...inner,
+    step: async (messages, tools, stepOptions) => {
+      try {
+        const result = await inner.step(messages, tools, stepOptions);
+        unreachable = false;
+        return result;
+      } catch (error) {
+        unreachable = error instanceof UnreachableError;
+        throw error;
+      }
+    },
+  };
+  return { provider, unreachable: () => unreachable };
+}
+
 async function runAgent(options: RunOptions): Promise<number> {
   const charter = loadCharterFile(options.charter);
   const order = taskOrder(options, charter.agent);
@@ -121,7 +142,8 @@ async function runAgent(options: RunOptions): Promise<number> {
   if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
     throw new InvalidInputError(`Workspace '${options.workspace}' is not an existing folder.`);
   }
-  const provider = createProviderFromSpec(options.model);
+  const model = watchUnreachable(createProviderFromSpec(options.model, providerOptions(options, reportRetry)));
+  const { provider } = model;
   const stateFolder = resolve(options.state);
   const database = join(stateFolder, 'heed.db');
   const agentKey = loadAgentKey(stateFolder);
@@ -190,7 +212,9 @@ async function runAgent(options: RunOptions): Promise<number> {
         step.type === 'final' ? `${step.text}\n` : `${paint('yellow', 'halted')} (${step.reason}): ${step.detail}\n`,
       );
     }
-    return step.type === 'final' ? exitCodes.success : exitCodes.failure;
+    if (step.type === 'final') return exitCodes.success;
+    // A run that halted because its model server could not be reached is a service failure, not a verdict.
+    return step.reason === 'error' && model.unreachable() ? exitCodes.unreachable : exitCodes.failure;
   } finally {
     await endpoint?.close();
     await store.close();
@@ -199,7 +223,7 @@ async function runAgent(options: RunOptions): Promise<number> {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('run one agent under its charter: stoppable, authenticated, checked and audited')
     .requiredOption('--charter <file>', 'the charter (YAML or JSON)')
@@ -207,15 +231,15 @@ export function registerRunCommand(program: Command): void {
     .option('--key <file>', "a principal's private key (NAME.key.jwk) to sign --task with")
     .option('--principal <id>', "the signer of --task (default: the key file's name)")
     .option('--task-envelope <file>', 'the task as an envelope already signed by a principal')
-    .requiredOption('--model <spec>', 'openai:<model>, scripted:<file> or fake:<behaviour>')
+    .requiredOption('--model <spec>', 'openai:<model>, anthropic:<model>, scripted:<file> or fake:<behaviour>')
     .requiredOption('--workspace <dir>', 'the only folder the tools may touch')
     .option('--state <dir>', 'where heed keeps heed.db (audit log, seen orders) and the agent key', '.heed')
     .option('--control-port <n>', 'open POST /orders and GET /status on 127.0.0.1:N (0: a free port)')
     .option('--max-steps <n>', 'halt after this many model calls', '50')
     .option('--shell', 'offer the isolated shell tool')
     .option('--no-screening', 'do not screen tool results for injected instructions')
-    .option('--json', 'print the outcome as JSON')
-    .action(async (options: RunOptions) => {
-      process.exitCode = await runAgent(options);
-    });
+    .option('--json', 'print the outcome as JSON');
+  addModelOptions(run).action(async (options: RunOptions) => {
+    process.exitCode = await runAgent(options);
+  });
 }

@@ -2,7 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { canonicalHash } from '../../core/hash.ts';
-import type { Provider, StepResult } from '../../providers/provider.ts';
+import type { GenerationSettings, Provider, StepResult } from '../../providers/provider.ts';
+
+/**
+ * The provider's sampling settings as part of a cache key: the same messages at another temperature are another
+ * question. Left out when there are none, so a cache written before settings existed still answers.
+ */
+function settingsOf(provider: Provider): { settings?: GenerationSettings } {
+  const settings = provider.settings ?? {};
+  return Object.keys(settings).length > 0 ? { settings } : {};
+}
 
 /**
  * Model responses by request hash, so a resumed or repeated run does not pay for the same call twice.
@@ -31,7 +40,7 @@ export class ResponseCache {
       hits: 0,
       async step(...args: Parameters<Provider['step']>): Promise<StepResult> {
         const [messages, tools, options] = args;
-        const key = canonicalHash({ model: provider.id, epoch, messages, tools });
+        const key = canonicalHash({ model: provider.id, epoch, messages, tools, ...settingsOf(provider) });
         const row = cache.#select.get(key) as { result: string } | undefined;
         if (row) {
           wrapped.hits += 1;

@@ -9,6 +9,7 @@ import { holdShellDefenses } from '../environments/shell-defenses.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
 import { ResponseCache } from './response-cache.ts';
+import { recordRunMetadata } from './run-metadata.ts';
 import { type Guard, runSample, type SampleKey, type SampleRecord } from './run-sample.ts';
 import { createScenarioCharters } from './scenario-charter.ts';
 
@@ -116,6 +117,7 @@ async function writeSample(folder: string, record: SampleRecord): Promise<void> 
 
 export async function runEvalMatrix(options: EvalRunOptions): Promise<EvalRunResult> {
   mkdirSync(options.outDir, { recursive: true });
+  recordRunMetadata(options.outDir, options.models);
   const samples = expandMatrix(options);
   const done = new Set(
     readSamples(options.outDir)
