@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../../test/helpers/postgres.ts';
 import { ManualClock } from '../core/clock.ts';
 import { generateKeyPair } from '../core/ed25519.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
@@ -16,7 +17,7 @@ import { openSqliteAuditStore } from './sqlite/sqlite-audit-store.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'heed-audit-contract-'));
-const postgresUrl = process.env.HEED_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const postgresUrl = postgresTestUrl;
 const postgresSchemas: string[] = [];
 afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
@@ -43,7 +44,8 @@ const backends: Array<{ name: string; open: (options: StoreOptions) => Promise<A
   },
 ];
 // Real PostgreSQL (trust auth on 127.0.0.1:5432, database `test`); each store gets its own schema, dropped afterwards.
-if (process.env.HEED_TEST_POSTGRES !== 'off') {
+if (!postgresTestsOff) {
+  beforeAll(requirePostgres);
   backends.push({
     name: 'postgres',
     open: (options) => {

@@ -60,9 +60,13 @@ export function hugeOutputTool(characters: number): Tool {
 
 /**
  * Starts `sh` in its own process group that ignores SIGTERM and sleeps; the tool itself ignores its signal
- * too, so only the kernel's kill after the grace period ends the group.
+ * too, so only the kernel's kill after the grace period ends the group. The group joins `groups` when the shell
+ * says its trap is set: a stop sent before that would end `sh` with SIGTERM and test nothing.
  */
-export function stubbornSubprocessTool(groups: number[]): Tool {
+export function stubbornSubprocessTool(
+  groups: number[],
+  script = "trap '' TERM; echo ready; sleep 30 & sleep 30; wait",
+): Tool {
   return {
     name: 'spawn_worker',
     description: 'Starts a worker process that ignores SIGTERM.',
@@ -70,14 +74,12 @@ export function stubbornSubprocessTool(groups: number[]): Tool {
     impact: 'read',
     run: (_input, { registerProcessGroup }) =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn('/bin/sh', ['-c', "trap '' TERM; sleep 30 & sleep 30; wait"], {
-          detached: true,
-          stdio: 'ignore',
-        });
+        const child = spawn('/bin/sh', ['-c', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
         child.once('error', reject);
-        if (child.pid === undefined) return;
-        groups.push(child.pid);
-        registerProcessGroup(child.pid);
+        const pid = child.pid;
+        if (pid === undefined) return;
+        registerProcessGroup(pid);
+        child.stdout.setEncoding('utf8').once('data', () => groups.push(pid));
         child.once('exit', () => resolve('worker finished'));
       }),
   };

@@ -1,12 +1,13 @@
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../../../test/helpers/postgres.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import type { AuditEntry, AuditEventInput } from '../audit-event.ts';
 import { AuditWriteError } from '../audit-write-error.ts';
 import { verifyAuditChain } from '../verify-audit-chain.ts';
 import { openPostgresAuditStore } from './postgres-audit-store.ts';
 
-const connectionString = process.env.HEED_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const connectionString = postgresTestUrl;
 const schema = `heed_audit_pg_${process.pid}`;
 const event = (index: number): AuditEventInput => ({ agent: 'agent-1', type: 'order-accepted', data: { index } });
 
@@ -20,9 +21,16 @@ async function sql(text: string): Promise<void> {
   }
 }
 
-afterAll(() => sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+describe.skipIf(postgresTestsOff)('the postgres audit store', () => {
+  let reachable = false;
+  beforeAll(async () => {
+    await requirePostgres();
+    reachable = true;
+  });
+  afterAll(async () => {
+    if (reachable) await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
 
-describe.skipIf(process.env.HEED_TEST_POSTGRES === 'off')('the postgres audit store', () => {
   it('keeps one chain when two stores (two replicas) append to the same schema', async () => {
     const stores = await Promise.all([1, 2].map(() => openPostgresAuditStore({ connectionString, schema })));
     for (let round = 0; round < 10; round++) {
