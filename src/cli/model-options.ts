@@ -17,7 +17,7 @@ export const modelEnvironmentHelp = `
 Model servers (openai:<model>, anthropic:<model>):
   --base-url, else HEED_BASE_URL, else OPENAI_BASE_URL or ANTHROPIC_BASE_URL, else the vendor's API
   --api-key,  else HEED_API_KEY,  else OPENAI_API_KEY  or ANTHROPIC_API_KEY
-  A rate limit (429), a server error (5xx) or a reset connection is tried again twice, with backoff and
+  A rate limit (429), a server error (5xx) or a refused or reset connection is tried again twice, with backoff and
   the server's Retry-After; the settings are recorded with the run.`;
 
 /** Adds --base-url, --api-key, --temperature, --max-tokens and --seed to `command`. */

@@ -25,8 +25,8 @@ export class ProviderResponseError extends HeedError {
 /** No connection could be made, or it broke before the response was complete. */
 export class ProviderConnectionError extends UnreachableError {
   /**
-   * A connection reset before any of the answer reached the caller: trying again cannot repeat anything. A refused
-   * connection is not retried (nothing listens there), nor is one that broke mid-answer.
+   * A connection refused or reset before any of the answer reached the caller: trying again cannot repeat
+   * anything. One that broke mid-answer is not retried, nor a name that does not resolve.
    */
   readonly retryable: boolean;
 

@@ -123,4 +123,34 @@ describe('heed fake-model', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Fault '200' must be an HTTP error status from 400 to 599 or 'reset'");
   });
+
+  it('stops by itself when the process that started it is gone (npx does not pass kill %1 on)', async () => {
+    const parent = spawn(
+      '/bin/sh',
+      ['-c', `'${process.execPath}' '${heedBin}' fake-model --json & echo "pid $!"; wait`],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    let output = '';
+    const pid = await new Promise<number>((resolve) => {
+      parent.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        const match = /pid (\d+)/.exec(output);
+        // The address follows the pid once the server listens.
+        if (match && output.includes('"url"')) resolve(Number(match[1]));
+      });
+    });
+    parent.kill('SIGKILL');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (alive()) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive()).toBe(false);
+  });
 });

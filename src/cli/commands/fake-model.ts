@@ -55,14 +55,22 @@ export function registerFakeModelCommand(program: Command): void {
         ...(stallMs !== undefined ? { stallMs } : {}),
       });
       // Listen for the stop signals before printing the address: a client may signal the moment it reads it.
+      // It also stops when the process that started it is gone: `kill %1` on `npx heed fake-model &` ends npx,
+      // which does not pass the signal on, and would leave the server running with no one to stop it.
+      const parent = process.ppid;
+      let orphanWatch: NodeJS.Timeout | undefined;
       const stopped = new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
+          clearInterval(orphanWatch);
           resolve();
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        orphanWatch = setInterval(() => {
+          if (process.ppid !== parent) stop();
+        }, 250);
       });
       process.stdout.write(
         options.json

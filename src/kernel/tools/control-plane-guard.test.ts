@@ -93,11 +93,41 @@ describe('ControlPlaneGuard paths', () => {
     ).toThrow(/port 70000/);
   });
 
-  it('lists the database companions and the install folder among the control-plane paths', () => {
+  it("lists the database companions and heed's code among the control-plane paths", () => {
     const paths = controlPlanePaths({ databaseFile: '/state/heed.db' });
+    const install = heedInstallFolder();
     expect(paths).toEqual(
-      expect.arrayContaining(['/state/heed.db', '/state/heed.db-wal', '/state/heed.db-shm', heedInstallFolder()]),
+      expect.arrayContaining([
+        '/state/heed.db',
+        '/state/heed.db-wal',
+        '/state/heed.db-shm',
+        join(install, 'package.json'),
+        join(install, 'src'),
+        join(install, 'dist'),
+        join(install, 'bin'),
+        join(install, 'node_modules'),
+      ]),
     );
+  });
+
+  it("lets a workspace sit in heed's install folder beside its code, which stays out of reach", async () => {
+    for (const entry of ['src', 'dist', 'bin', 'node_modules', '.tools', '.git']) {
+      mkdirSync(join(layout.installFolder, entry), { recursive: true });
+    }
+    const workspace = join(layout.installFolder, 'workspace');
+    mkdirSync(workspace);
+    expect(layout.guard.checkPath(join(workspace, 'notes.txt')).allowed).toBe(true);
+    for (const path of [
+      '../package.json',
+      '../src/cli/main.ts',
+      '../dist/index.js',
+      '../bin/heed.js',
+      '../node_modules/x',
+      '../.tools/node',
+      '../.git/hooks/pre-commit',
+    ]) {
+      expect(await refused(path, workspace), path).toContain('control-plane');
+    }
   });
 });
 

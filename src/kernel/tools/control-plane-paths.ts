@@ -8,8 +8,20 @@ export interface ControlPlaneLocations {
   stateFolder?: string;
   /** The sqlite database; its -wal, -shm and -journal companions are protected with it. */
   databaseFile?: string;
-  /** Defaults to the folder heed runs from. */
+  /** Where heed is installed; its code in there is protected (heedCodePaths). Defaults to the one running. */
   installFolder?: string;
+}
+
+/**
+ * What in heed's install folder is code that enforces the charter or runs with it: the package manifest, the
+ * sources and the built JavaScript, its dependencies, the Node that `.tools/` may hold, and git's hooks. The rest
+ * of a checkout (a workspace made beside the sources, say) is not, so an agent can work in a checkout's
+ * folder as in any other.
+ */
+export const heedCodeEntries = ['package.json', 'bin', 'dist', 'src', 'node_modules', '.tools', '.git'] as const;
+
+export function heedCodePaths(installFolder: string): string[] {
+  return heedCodeEntries.map((entry) => join(resolve(installFolder), entry));
 }
 
 /** The folder holding heed's package.json: the code that enforces the charter must not be rewritten by a tool. */
@@ -33,6 +45,6 @@ export function controlPlanePaths(locations: ControlPlaneLocations): string[] {
     const database = resolve(locations.databaseFile);
     paths.push(database, `${database}-wal`, `${database}-shm`, `${database}-journal`);
   }
-  paths.push(resolve(locations.installFolder ?? heedInstallFolder()));
+  paths.push(...heedCodePaths(locations.installFolder ?? heedInstallFolder()));
   return [...new Set(paths)];
 }

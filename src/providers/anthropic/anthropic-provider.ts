@@ -32,7 +32,7 @@ export interface AnthropicOptions extends GenerationSettings {
   headers?: Record<string, string>;
   /** Limit on each try, first byte to last (default 10 minutes). */
   timeoutMs?: number;
-  /** Tries again after 429, 5xx (529 "overloaded" too) and reset connections (default: 2 retries). */
+  /** Tries again after 429, 5xx (529 "overloaded" too) and refused or reset connections (default: 2 retries). */
   retry?: RetryOptions;
   /** Where the HEED_* and ANTHROPIC_* variables are read from (default process.env). */
   env?: Record<string, string | undefined>;

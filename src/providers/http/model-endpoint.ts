@@ -62,7 +62,7 @@ async function callOnce(endpoint: ModelEndpoint, body: string, stepOptions: Step
     if (error instanceof ProviderResponseError || error instanceof ProviderHttpError) return error;
     return new ProviderConnectionError(url, `${during}: ${describeConnectionError(error)}`, {
       cause: error,
-      retryable: !delivered && isConnectionReset(error),
+      retryable: !delivered && isPassingConnectionFailure(error),
     });
   };
   let response: IncomingMessage;
@@ -91,8 +91,11 @@ async function callOnce(endpoint: ModelEndpoint, body: string, stepOptions: Step
   }
 }
 
-/** A connection the server (or something between) reset: worth one more try on a fresh socket. */
-function isConnectionReset(error: unknown): boolean {
+/**
+ * A connection refused (a server starting or restarting) or reset (a stale keep-alive socket, a proxy): worth
+ * another try on a fresh socket, when none of the answer has been delivered.
+ */
+function isPassingConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED';
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED';
 }

@@ -1,4 +1,4 @@
-// Trying a model call again after a rate limit, a server error or a reset connection: exponential backoff with
+// Trying a model call again after a rate limit, a server error or a refused or reset connection: exponential backoff with
 // jitter (p-retry), at least as long as the server's Retry-After, and never once the caller has aborted.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';

@@ -28,7 +28,7 @@ export interface OpenAiCompatibleOptions extends GenerationSettings {
   headers?: Record<string, string>;
   /** Limit on each try, first byte to last (default 10 minutes). */
   timeoutMs?: number;
-  /** Tries again after 429, 5xx and reset connections (default: 2 retries, from 500 ms, with jitter). */
+  /** Tries again after 429, 5xx and refused or reset connections (default: 2 retries, from 500 ms, with jitter). */
   retry?: RetryOptions;
   /** Where the HEED_* and OPENAI_* variables are read from (default process.env). */
   env?: Record<string, string | undefined>;
