@@ -20,19 +20,38 @@ export { renderCharterInstructions } from './charter/render-charter.ts';
 export { type TargetProfileName, targetProfileNames } from './charter/target-profile-names.ts';
 export { type Clock, ManualClock, systemClock } from './core/clock.ts';
 export { generateKeyPair, parsePrivateJwk, parsePublicKey } from './core/ed25519.ts';
-export { HeedError, InvalidInputError, UnknownNameError } from './core/heed-error.ts';
+export { HeedError, InvalidInputError, UnknownNameError, UnreachableError } from './core/heed-error.ts';
+export { MissingPackageError } from './core/import-optional.ts';
 export { createControlApp } from './kernel/control/control-app.ts';
 export { createKernel, type Kernel, type KernelOptions } from './kernel/create-kernel.ts';
 export type { NextStep } from './kernel/next-step.ts';
+export { decideToolCall } from './kernel/policy/decide-tool-call.ts';
+export { type RunState, runStateSchema } from './kernel/run-state.ts';
 export type { Tool } from './kernel/tool.ts';
 export { ControlPlaneGuard } from './kernel/tools/control-plane-guard.ts';
 export { controlPlanePaths } from './kernel/tools/control-plane-paths.ts';
 export { createBuiltinTools } from './kernel/tools/create-builtin-tools.ts';
 export { validateToolInput } from './kernel/tools/validate-tool-input.ts';
+export { createAnthropicProvider } from './providers/anthropic/anthropic-provider.ts';
 export { startFakeModelServer } from './providers/fake-model/fake-model-server.ts';
+export type { ModelCallRetry, RetryOptions } from './providers/http/retry-model-call.ts';
 export { createProviderFromSpec, parseModelSpec } from './providers/model-spec.ts';
 export { createOpenAiCompatibleProvider } from './providers/openai/openai-compatible-provider.ts';
-export type { ChatMessage, Provider, ToolSpec } from './providers/provider.ts';
+export { parseToolArguments } from './providers/parse-tool-arguments.ts';
+export type {
+  ChatMessage,
+  GenerationSettings,
+  Provider,
+  StepResult,
+  ToolCall,
+  ToolSpec,
+} from './providers/provider.ts';
+export {
+  ProviderConnectionError,
+  ProviderHttpError,
+  ProviderResponseError,
+  ProviderTimeoutError,
+} from './providers/provider-errors.ts';
 export { createScriptedProvider } from './providers/scripted/scripted-provider.ts';
 export { createHttpClassifierJudge } from './screening/judges/http-classifier-judge.ts';
 export { JudgeError } from './screening/judges/judge-error.ts';
