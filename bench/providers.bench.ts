@@ -79,17 +79,36 @@ const bench: Bench = async (report) => {
       type: 'function' as const,
       function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
     }));
-    const baseline = await concurrent(() => withoutRetries.step(messages, tools, { signal: undefined }));
-    const retrying = await concurrent(() => withRetries.step(messages, tools, { signal: undefined }));
-    const official = await concurrent(async () => {
-      const stream = await sdk.chat.completions.create({
-        model: 'obedient',
-        messages: sdkMessages,
-        tools: sdkTools,
-        stream: true,
-      });
-      for await (const _chunk of stream);
-    });
+    const clients: Record<'baseline' | 'retrying' | 'official', () => Promise<unknown>> = {
+      baseline: () => withoutRetries.step(messages, tools, { signal: undefined }),
+      retrying: () => withRetries.step(messages, tools, { signal: undefined }),
+      official: async () => {
+        const stream = await sdk.chat.completions.create({
+          model: 'obedient',
+          messages: sdkMessages,
+          tools: sdkTools,
+          stream: true,
+        });
+        for await (const _chunk of stream);
+      },
+    };
+    // Three rounds, the clients taking turns, the best of each kept: the first round also warms the JIT, which
+    // would otherwise count against whichever client ran first.
+    const best = {
+      baseline: { efficiency: Infinity, cpuMsPerCall: Infinity },
+      retrying: { efficiency: Infinity, cpuMsPerCall: Infinity },
+      official: { efficiency: Infinity, cpuMsPerCall: Infinity },
+    };
+    for (let round = 0; round < 3; round++) {
+      for (const name of ['baseline', 'retrying', 'official'] as const) {
+        const figure = await concurrent(clients[name]);
+        best[name] = {
+          efficiency: Math.min(best[name].efficiency, figure.efficiency),
+          cpuMsPerCall: Math.min(best[name].cpuMsPerCall, figure.cpuMsPerCall),
+        };
+      }
+    }
+    const { baseline, retrying, official } = best;
     const shared = { calls: concurrency * perWorker, concurrency, latency_ms: latencyMs };
     report({
       name: 'providers.concurrent_efficiency',
