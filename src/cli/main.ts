@@ -16,6 +16,10 @@ export async function createProgram(
     )
     .version(heedVersion())
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 a negative verdict (rejected, flagged, broken, halted), 2 bad usage or input,\n3 a service that cannot be reached. NO_COLOR=1 turns colour off.',
+    )
     .exitOverride();
   await registerCommands(program, args, options.allCommands);
   for (const command of allCommands(program)) command.exitOverride();

@@ -24,6 +24,12 @@ async function closedPort(): Promise<number> {
 }
 
 describe('exit codes', () => {
+  it('are listed in heed --help', async () => {
+    const help = await runHeed(['--help']);
+    expect(help.stdout).toContain('Exit codes: 0 success, 1 a negative verdict');
+    expect(help.stdout).toContain('3 a service that cannot be reached');
+  });
+
   it('exits 3 when order send cannot reach the endpoint, naming the reason', async () => {
     const envelope = join(folder, 'stop.json');
     writeFileSync(envelope, '{"v":1}');
