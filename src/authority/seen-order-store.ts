@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { InvalidInputError } from '../core/heed-error.ts';
+import { ensurePrivateFile } from '../core/private-files.ts';
 
 export const defaultStatePath = '.heed/heed.db';
 
@@ -51,7 +52,10 @@ export function createMemorySeenOrderStore(): SeenOrderStore {
 export function openSqliteSeenOrderStore(path = defaultStatePath): SeenOrderStore {
   let database: DatabaseSync | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      ensurePrivateFile(path, 'state store');
+    }
     database = new DatabaseSync(path);
     database.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
     database.exec(

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ensurePrivateFile } from '../../core/private-files.ts';
 import type { AuditBackend } from '../audit-backend.ts';
 import type { AuditStore } from '../audit-event.ts';
 import type { AuditChainHead, AuditRecord } from '../audit-record.ts';
@@ -40,7 +41,11 @@ class SqliteAuditBackend implements AuditBackend {
   readonly #checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteAuditStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+      // SQLite gives its -wal and -shm files the database file's mode.
+      ensurePrivateFile(options.path, 'audit log');
+    }
     this.#database = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.#database.exec('PRAGMA journal_mode = WAL');

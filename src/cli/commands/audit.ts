@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { AuditRecord } from '../../audit/audit-record.ts';
@@ -15,6 +14,7 @@ import { type SqliteAuditLogVerification, verifySqliteAuditLog } from '../../aud
 import type { AuditVerifyOptions } from '../../audit/verify-audit-chain.ts';
 import { isPublicKeyText } from '../../core/ed25519.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { readBoundedLines } from '../../core/read-bounded-file.ts';
 import { exitCodes } from '../exit-codes.ts';
 
 const defaultDatabase = '.heed/heed.db';
@@ -182,13 +182,15 @@ function formatTailLine(record: AuditRecord): string {
   return `${String(record.seq).padStart(6)}  ${record.at}  ${record.type.padEnd(18)}  ${record.agent}  ${summary}`;
 }
 
+// An entry holds at most a whole envelope (64 KiB) or a 64 Ki-character tool result, escaped: far below this.
+const maxExportLineBytes = 16 * 1024 * 1024;
+
+// A pipe is welcome (`heed audit export --jsonl | heed audit verify --jsonl /dev/stdin`); a folder is not.
 async function* readLines(path: string): AsyncIterable<string> {
-  try {
-    if (!statSync(path).isFile()) throw new Error('not a file');
-  } catch (error) {
-    throw new InvalidInputError(`No exported log at '${path}': ${(error as Error).message}.`, { cause: error });
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InvalidInputError(`No exported log at '${path}': it is a folder.`);
   }
-  yield* createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  yield* readBoundedLines(path, 'exported log', maxExportLineBytes);
 }
 
 function stopSignal(): AbortSignal {

@@ -5,18 +5,14 @@ import type { AuditEntry } from '../../audit/audit-event.ts';
 import { openSqliteAuditStore } from '../../audit/sqlite/sqlite-audit-store.ts';
 import { createAuthority } from '../../authority/create-authority.ts';
 import { maxEnvelopeBytes } from '../../authority/envelope.ts';
-import {
-  loadPrivateKeyFile,
-  principalOfKeyFile,
-  readInputFile,
-  writeFileAtomically,
-} from '../../authority/order-files.ts';
+import { loadPrivateKeyFile, principalOfKeyFile, writeFileAtomically } from '../../authority/order-files.ts';
 import { openSqliteSeenOrderStore } from '../../authority/seen-order-store.ts';
 import { createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
 import { loadCharterFile } from '../../charter/load-charter.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { systemClock } from '../../core/clock.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { readBoundedText } from '../../core/read-bounded-file.ts';
 import { type ControlEndpoint, serveControlEndpoint } from '../../kernel/control/serve-control-endpoint.ts';
 import { createKernel, type Kernel } from '../../kernel/create-kernel.ts';
 import type { Delivery } from '../../kernel/deliver-order.ts';
@@ -90,7 +86,8 @@ function taskOrder(options: RunOptions, agent: string): string {
   if ((options.task === undefined) === (options.taskEnvelope === undefined)) {
     throw new InvalidInputError('Give the task with exactly one of --task TEXT (with --key) or --task-envelope FILE.');
   }
-  if (options.taskEnvelope !== undefined) return readInputFile(options.taskEnvelope, 'task envelope', maxEnvelopeBytes);
+  if (options.taskEnvelope !== undefined)
+    return readBoundedText(options.taskEnvelope, 'task envelope', maxEnvelopeBytes);
   if (options.key === undefined) {
     throw new InvalidInputError(
       '--task needs --key FILE: a task is an order, signed by a principal the charter lets give tasks (or use --task-envelope FILE).',
