@@ -10,8 +10,10 @@ export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { type Authority, createAuthority } from './authority/create-authority.ts';
 
 export type { Envelope } from './authority/envelope.ts';
-export { createMemorySeenOrderStore, openSqliteSeenOrderStore } from './authority/seen-order-store.ts';
 export { cosignEnvelope, createEnvelope, signEnvelope } from './authority/sign-envelope.ts';
+export type { AuthorityStore } from './authority/store/authority-store.ts';
+export { createMemoryAuthorityStore } from './authority/store/memory-authority-store.ts';
+export { openSqliteAuthorityStore } from './authority/store/sqlite-authority-store.ts';
 export { verifyEnvelope } from './authority/verify-envelope.ts';
 export type { Charter, ImpactClass, OrderKind, Principal } from './charter/charter-schema.ts';
 export { loadCharterFile, loadCharterText, parseCharter } from './charter/load-charter.ts';

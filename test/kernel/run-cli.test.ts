@@ -171,6 +171,9 @@ describe('heed run', () => {
       'workspace',
       '--state',
       'bad-state',
+      // Another log than the first test's: its anchor lives apart too.
+      '--keys',
+      'bad-keys',
     ];
     const unsigned = await runHeed(['run', ...base, '--task', 'do it'], { cwd: root });
     expect(unsigned.code).toBe(2);

@@ -17,7 +17,7 @@ describe('stop during a subprocess', () => {
       const groups: number[] = [];
       const workers = 1 + Math.floor(random() * 3);
       const delayMs = Math.floor(random() * 20);
-      const { kernel, store } = createTestKernel({
+      const { kernel, store } = await createTestKernel({
         charter: testCharter({ stop: { grace: '30ms' } }),
         turns: [
           {

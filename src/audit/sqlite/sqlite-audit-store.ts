@@ -6,6 +6,7 @@ import type { AuditBackend } from '../audit-backend.ts';
 import type { AuditStore } from '../audit-event.ts';
 import type { AuditChainHead, AuditRecord } from '../audit-record.ts';
 import { AuditWriter, type AuditWriterOptions } from '../audit-writer.ts';
+import { checkHeadRow } from '../check-head-row.ts';
 import type { SealedBatch } from '../seal-audit-batch.ts';
 import { ensureAuditSchema, selectRecordsSql } from './sqlite-audit-schema.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
@@ -64,6 +65,12 @@ class SqliteAuditBackend implements AuditBackend {
         'UPDATE audit_head SET seq = ?, hash = ?, checkpoint_seq = ? WHERE id = 1',
       );
       this.#select = this.#database.prepare(selectRecordsSql);
+      const last = this.#database.prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1').get();
+      checkHeadRow(
+        this.#readHead.get() as unknown as AuditChainHead,
+        last as { seq: number; hash: string } | undefined,
+        options.path,
+      );
       if (options.path !== ':memory:') {
         this.#database.exec('PRAGMA wal_autocheckpoint = 0');
         this.#checkpointer = startWalCheckpointer(options.path);

@@ -10,6 +10,8 @@ export interface ControlPlaneLocations {
   databaseFile?: string;
   /** Defaults to the folder heed runs from. */
   installFolder?: string;
+  /** Any other files and folders heed knows of: key files given on the command line, the agent key, the anchor. */
+  others?: readonly string[];
 }
 
 /** The folder holding heed's package.json: the code that enforces the charter must not be rewritten by a tool. */
@@ -33,6 +35,7 @@ export function controlPlanePaths(locations: ControlPlaneLocations): string[] {
     const database = resolve(locations.databaseFile);
     paths.push(database, `${database}-wal`, `${database}-shm`, `${database}-journal`);
   }
+  for (const other of locations.others ?? []) paths.push(resolve(other));
   paths.push(resolve(locations.installFolder ?? heedInstallFolder()));
   return [...new Set(paths)];
 }
