@@ -1,21 +1,26 @@
 // heed's library API: the pieces a program composes to run an agent under a charter, verify orders and
 // audit logs, screen inputs, and run the lab and the evals. The CLI (`src/cli`) is built on the same pieces.
 
+export type { AnchorRecord, AuditAnchor } from './audit/anchor/audit-anchor.ts';
+export { openFileAnchor } from './audit/anchor/file-anchor.ts';
+export { readAnchorFile } from './audit/anchor/read-anchor-file.ts';
+export { createWitnessAnchor } from './audit/anchor/witness-anchor.ts';
 export type { AuditEntry, AuditStore } from './audit/audit-event.ts';
 export { openMemoryAuditStore } from './audit/memory/memory-audit-store.ts';
 export { openPostgresAuditStore } from './audit/postgres/postgres-audit-store.ts';
+export { verifyPostgresAuditLog } from './audit/postgres/verify-postgres-audit-log.ts';
 export { openSqliteAuditStore } from './audit/sqlite/sqlite-audit-store.ts';
 export { verifySqliteAuditLog } from './audit/sqlite/verify-sqlite-audit-log.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { type Authority, createAuthority } from './authority/create-authority.ts';
 
 export type { Envelope } from './authority/envelope.ts';
-export { cosignEnvelope, createEnvelope, signEnvelope } from './authority/sign-envelope.ts';
+export { cosignEnvelope, createEnvelope, signEnvelope, signOrder } from './authority/sign-envelope.ts';
 export type { AuthorityStore } from './authority/store/authority-store.ts';
 export { createMemoryAuthorityStore } from './authority/store/memory-authority-store.ts';
 export { openSqliteAuthorityStore } from './authority/store/sqlite-authority-store.ts';
 export { verifyEnvelope } from './authority/verify-envelope.ts';
-export type { Charter, ImpactClass, OrderKind, Principal } from './charter/charter-schema.ts';
+export type { Charter, CharterInput, ImpactClass, OrderKind, Principal } from './charter/charter-schema.ts';
 export { loadCharterFile, loadCharterText, parseCharter } from './charter/load-charter.ts';
 export { renderCharterInstructions } from './charter/render-charter.ts';
 export { type TargetProfileName, targetProfileNames } from './charter/target-profile-names.ts';
@@ -29,6 +34,7 @@ export { readSamples, runEvalMatrix } from './evals/runner/run-matrix.ts';
 export { runUnguarded } from './evals/runner/run-unguarded.ts';
 export { loadSuite } from './evals/scenario/load-suite.ts';
 export { createControlApp } from './kernel/control/control-app.ts';
+export { type Agent, type CreateAgentOptions, createAgent } from './kernel/create-agent.ts';
 export { createKernel, type Kernel, type KernelOptions } from './kernel/create-kernel.ts';
 export type { NextStep } from './kernel/next-step.ts';
 export type { Tool } from './kernel/tool.ts';

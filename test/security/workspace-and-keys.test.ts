@@ -2,7 +2,7 @@
 // refused at start: a tool could rename a folder above them (mv cfg cfg.old; mkdir cfg; echo ... > cfg/charter.yaml)
 // and the next run would load another charter and key. And every key heed knows of is protected whatever flags were
 // given: before, only --key added the keys folder, so with --task-envelope a tool could read a principal's key.
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,10 @@ describe('the workspace holds none of the control plane', () => {
       'alice.key.jwk',
     ]);
     expect(readdirSync(path('.heed'))).not.toContain('agent.key.jwk');
+    // The run's final state is as private as the rest of the state.
+    const { state } = JSON.parse(ran.stdout) as { state: string };
+    expect(statSync(state).mode & 0o777).toBe(0o600);
+    expect(statSync(path('.heed', 'runs')).mode & 0o777).toBe(0o700);
   });
 });
 
