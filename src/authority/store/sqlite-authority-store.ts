@@ -42,12 +42,24 @@ CREATE TABLE IF NOT EXISTS authority_journal (
 INSERT OR IGNORE INTO authority_meta (key, value) VALUES ('schemaVersion', '${authorityStoreSchemaVersion}');
 `;
 
+export interface SqliteAuthorityStoreOptions {
+  /**
+   * `normal` (default), as for the audit log: in WAL mode a commit survives a crash of the process (kill -9 included);
+   * only a power loss or OS crash can drop the last commits. `full` fsyncs every commit, for state that must survive
+   * power loss, at the cost of an fsync inside every accepted order's delivery.
+   */
+  synchronous?: 'normal' | 'full';
+}
+
 /**
  * The state store in node:sqlite (WAL): seen ids, and each agent's genesis and journal with a snapshot every
  * `snapshotEvery` entries. An entry and its seen id commit in one transaction, so a crash (kill -9 included)
  * leaves either both or neither. Stores written before journals existed (seen ids only) open as they are.
  */
-export function openSqliteAuthorityStore(path = defaultStatePath): AuthorityStore {
+export function openSqliteAuthorityStore(
+  path = defaultStatePath,
+  options: SqliteAuthorityStoreOptions = {},
+): AuthorityStore {
   let database: DatabaseSync | undefined;
   try {
     if (path !== ':memory:') {
@@ -56,6 +68,10 @@ export function openSqliteAuthorityStore(path = defaultStatePath): AuthorityStor
     }
     database = new DatabaseSync(path, { timeout: 5000 });
     database.exec('PRAGMA journal_mode = WAL');
+    database.exec(`PRAGMA synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // Never checkpoint inside an order's commit (it fsyncs): the audit store's checkpointer thread folds the shared
+    // WAL into the file, and the last connection to close folds in the rest.
+    if (path !== ':memory:') database.exec('PRAGMA wal_autocheckpoint = 0');
     database.exec('BEGIN IMMEDIATE');
     try {
       database.exec(createStatements);

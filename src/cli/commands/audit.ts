@@ -41,7 +41,7 @@ export function registerAuditCommand(program: Command): void {
     .description('check every entry, link, checkpoint signature and page; exit 1 naming the first bad seq')
     .option('--db <file>', 'the database holding the audit log', defaultDatabase)
     .option('--jsonl <file>', 'verify an exported JSONL log instead of a database')
-    .option('--database-url <url>', 'verify the log in PostgreSQL instead (postgres://…; HEED_DATABASE_URL works too)')
+    .option('--database-url <url>', 'verify the log in PostgreSQL instead (postgres://user@host:5432/db)')
     .option('--pg-schema <name>', 'the PostgreSQL schema holding the audit tables', 'public')
     .option(
       '--anchor <file>',
