@@ -140,7 +140,9 @@ export function createKernel(options: KernelOptions): Kernel {
     graceMs: kernel.graceMs,
     maxSteps,
   });
-  armLeaseTimer(kernel);
+  // A lease that ran out while no agent ran halts the run at its start, unless an order renews it first: a restarted
+  // agent's first orders (its task) may prove its principals present.
+  if (options.authority.leaseStatus(clock.now()).status !== 'expired') armLeaseTimer(kernel);
 
   let advancing = false;
   async function run(runOptions: { signal?: AbortSignal } = {}): Promise<NextStep> {

@@ -71,6 +71,12 @@ describe('the authority clocks survive a restart', () => {
     expect(second.deliver(order(clock, 'task', { text: 'two' }, 'bob')).accepted).toBe(true);
     expect(await second.runToEnd()).toMatchObject({ type: 'halted', reason: 'lease-expired' });
     await second.close();
+
+    // An order from a principal who may renew the lease proves them present again: the next run works.
+    const third = await start(stateDir, clock, input);
+    expect(third.deliver(order(clock, 'task', { text: 'three' }, 'alice')).accepted).toBe(true);
+    expect(await third.runToEnd()).toMatchObject({ type: 'final' });
+    await third.close();
   });
 
   it('counts a principal silence across restarts, so a succession ripens and completes while the agent is down', async () => {
