@@ -76,7 +76,12 @@ export function createAuthority(options: CreateAuthorityOptions): Authority {
   const advance = (now: number): AuthorityChange[] => {
     const { state, changes } = advanceAuthority(current, now);
     if (changes.length === 0) return changes;
-    journal({ kind: 'time', at: now }, state);
+    try {
+      journal({ kind: 'time', at: now }, state);
+    } catch {
+      // Replay recomputes time's changes at the next entry anyway; the entry only spares a restart from reporting
+      // them twice. A store that cannot be written fails the next order, which halts the kernel.
+    }
     current = state;
     for (const change of changes) {
       untaken.push(change);

@@ -160,3 +160,37 @@ describe('the authority journal', () => {
     );
   });
 });
+
+describe('a state store that fails', () => {
+  it('refuses an order it cannot journal, and still answers what time changed', () => {
+    const inner = createMemoryAuthorityStore();
+    let failing = false;
+    const store: AuthorityStore = {
+      ...inner,
+      append: (...args) => {
+        if (failing) throw new Error('disk full');
+        inner.append(...args);
+      },
+    };
+    const clock = new ManualClock(start);
+    const authority = createAuthority({ charter: fixture.charter, clock, store });
+    clock.advance(3 * 60 * minute);
+    expect(
+      authority.receive(fixture.order('claim', { for: 'alice' }, ['carol'], { now: clock.now() })).effect?.type,
+    ).toBe('succession-claimed');
+    failing = true;
+    const stop = fixture.order('stop', {}, ['bob'], { now: clock.now() });
+    expect(() => authority.receive(stop)).toThrow(/disk full/);
+    expect(authority.state().stopped).toBeNull();
+    expect(store.has(stop.id)).toBe(false);
+    clock.advance(2 * 60 * minute);
+    // The time-lock ended: the change is answered though its journal entry could not be written, and a restart,
+    // replaying the claim, reaches the same roster.
+    expect(authority.state().charter.principals.find((principal) => principal.id === 'carol')?.roles).toContain(
+      'owner',
+    );
+    failing = false;
+    const restarted = createAuthority({ charter: fixture.charter, clock, store });
+    expect(restarted.state().charter).toEqual(authority.state().charter);
+  });
+});
