@@ -13,6 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AuthorityStore } from '../../src/authority/store/authority-store.ts';
+import { createMemoryAuthorityStore } from '../../src/authority/store/memory-authority-store.ts';
 import { formatPublicKey, generateKeyPair, parsePrivateJwk, publicKeyOf } from '../../src/core/ed25519.ts';
 import { InvalidInputError } from '../../src/core/heed-error.ts';
 import { createAgent } from '../../src/kernel/create-agent.ts';
@@ -140,5 +142,35 @@ describe('createAgent', () => {
     expect(seen).toContain('order-accepted');
     await agent.close();
     await expect(fetch(`${agent.controlUrl}/status`)).rejects.toThrow();
+  });
+
+  it('halts when its state store cannot be written: an order it cannot keep changes nothing', async () => {
+    const inner = createMemoryAuthorityStore();
+    let failing = false;
+    const authorityStore: AuthorityStore = {
+      ...inner,
+      append: (...args) => {
+        if (failing) throw new Error('disk full');
+        inner.append(...args);
+      },
+    };
+    const agent = await createAgent({
+      charter: testCharter(),
+      provider: createScriptedProvider({ turns: [{ text: 'slow', delayMs: 10_000 }] }),
+      screening: false,
+      authorityStore,
+    });
+    expect(agent.deliver(signOrder('task', { text: 'go' }, { clock })).accepted).toBe(true);
+    const running = agent.run();
+    failing = true;
+    const revoke = agent.deliver(signOrder('revoke', { principal: 'bob' }, { clock }));
+    expect(revoke).toMatchObject({
+      accepted: false,
+      reason: 'error',
+      detail: expect.stringMatching(/state store cannot be written: .*disk full/),
+    });
+    expect(await running).toMatchObject({ type: 'halted', reason: 'error' });
+    expect(agent.charter().principals.find((principal) => principal.id === 'bob')?.revoked).toBe(false);
+    await agent.close();
   });
 });
