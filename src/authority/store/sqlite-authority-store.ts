@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { z } from 'zod';
-import { canonicalJson } from '../../core/canonical-json.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { describeIssues } from '../../core/parse-with-schema.ts';
 import { ensurePrivateFile } from '../../core/private-files.ts';
@@ -180,7 +179,7 @@ class SqliteAuthorityStore implements AuthorityStore {
   }
 
   begin(genesis: AuthorityGenesis): void {
-    const text = canonicalJson({ schemaVersion: authorityStoreSchemaVersion, ...genesis });
+    const text = JSON.stringify({ schemaVersion: authorityStoreSchemaVersion, ...genesis });
     try {
       this.#begin.run(genesis.charter.agent, text);
     } catch (error) {
@@ -196,10 +195,11 @@ class SqliteAuthorityStore implements AuthorityStore {
     database.exec('BEGIN IMMEDIATE');
     try {
       const seq = Number((this.#lastSeq.get(agent) as { seq: number }).seq) + 1;
-      this.#appendEntry.run(agent, seq, canonicalJson(entry));
+      // Plain JSON: the stored form is parsed back with a schema, never hashed or signed.
+      this.#appendEntry.run(agent, seq, JSON.stringify(entry));
       if (entry.kind === 'order') this.#addSeen.run(entry.envelope.id, entry.at, forgetAfter ?? null);
       if (seq % snapshotEvery === 0) {
-        const snapshot = canonicalJson({ schemaVersion: authorityStoreSchemaVersion, state: stateAfter });
+        const snapshot = JSON.stringify({ schemaVersion: authorityStoreSchemaVersion, state: stateAfter });
         this.#snapshot.run(seq, snapshot, agent);
       }
       database.exec('COMMIT');
