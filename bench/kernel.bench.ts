@@ -1,6 +1,7 @@
 // kernel.stop_to_quiescence_p99_ms (tool honouring abort), kernel.stop_to_quiescence_subprocess_p99_ms (a
-// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify + policy +
-// screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
+// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify and journal an order +
+// policy + screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
+// Agents are built with createAgent, as heed run builds them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
