@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from './heed-error.ts';
 import { ensurePrivateFile, ensurePrivateFolder } from './private-files.ts';
-import { readBoundedLines, readBoundedText } from './read-bounded-file.ts';
+import { readBoundedLines, readBoundedText, readFirstLine } from './read-bounded-file.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'heed-bounded-'));
 
@@ -53,5 +53,16 @@ describe('private files', () => {
     const created = join(folder, 'new', 'nested');
     ensurePrivateFolder(created, 'state folder');
     expect(statSync(created).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('the first line', () => {
+  it('reads only as far as the first line break, and refuses a first line past the limit', () => {
+    const file = join(folder, 'first.txt');
+    writeFileSync(file, `header\n${'z'.repeat(500_000)}`);
+    expect(readFirstLine(file, 'sample', 100)).toBe('header');
+    writeFileSync(file, 'no break at all');
+    expect(readFirstLine(file, 'sample', 100)).toBe('no break at all');
+    expect(() => readFirstLine('/dev/zero', 'sample', 1000)).toThrow(/line 1 is longer than 1000 bytes/);
   });
 });

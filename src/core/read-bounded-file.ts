@@ -50,6 +50,37 @@ export function readBoundedFile(path: string, what: string, limit: number): Buff
   }
 }
 
+/** The first line of a file (without its line break), read only as far as it goes and at most `limit` bytes. */
+export function readFirstLine(path: string, what: string, limit: number): string {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read ${what} ${path}: ${ioCode(error)}`, { cause: error, code: 'io' });
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, limit + 1 - total));
+      const read = readSync(descriptor, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      const end = chunk.subarray(0, read).indexOf(10);
+      chunks.push(chunk.subarray(0, end === -1 ? read : end));
+      total += end === -1 ? read : end;
+      if (end !== -1) break;
+      if (total > limit)
+        throw new InvalidInputError(`${what} ${path}: line 1 is longer than ${limit} bytes.`, { code: 'oversized' });
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
+    throw new InvalidInputError(`Cannot read ${what} ${path}: ${ioCode(error)}`, { cause: error, code: 'io' });
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 /** `readBoundedFile` as UTF-8 text. */
 export function readBoundedText(path: string, what: string, limit: number): string {
   return readBoundedFile(path, what, limit).toString('utf8');
