@@ -38,6 +38,9 @@ const steps = fc.oneof(
   fc.record({ kind: fc.constant('rotate' as const), by: fc.constant(['alice', 'dana']) }),
   fc.record({ kind: fc.constant('charter' as const), by: fc.constant(['alice', 'dana']) }),
   fc.record({ kind: fc.constant('claim' as const), by: fc.constant(['carol']) }),
+  fc.record({ kind: fc.constant('veto' as const), by: fc.constantFrom(['alice'], ['dana']) }),
+  fc.record({ kind: fc.constant('amend' as const), by: fc.constantFrom(['alice'], ['bob']) }),
+  fc.record({ kind: fc.constantFrom('approve' as const, 'deny' as const), by: fc.constantFrom(['bob'], ['alice']) }),
   fc.record({ kind: fc.constant('wait' as const), minutes: fc.integer({ min: 1, max: 200 }) }),
   fc.record({ kind: fc.constant('restart' as const) }),
 );
@@ -63,11 +66,16 @@ function play(script: Step[], store: AuthorityStore): number {
     expect(live.state(clock.now())).toEqual(expected);
     restarts += 1;
   };
+  let lastClaim = 'no-claim-yet';
   for (const step of script) {
     if (step.kind === 'wait') clock.advance(step.minutes * minute);
     else if (step.kind === 'restart') restart();
-    else
-      live.receive(fixture.order(step.kind as OrderKind, bodyFor(step, ++counter), [...step.by], { now: clock.now() }));
+    else {
+      const body = step.kind === 'veto' ? { claim: lastClaim } : bodyFor(step, ++counter);
+      const envelope = fixture.order(step.kind as OrderKind, body, [...step.by], { now: clock.now() });
+      if (step.kind === 'claim') lastClaim = envelope.id;
+      live.receive(envelope);
+    }
   }
   restart();
   return restarts;
@@ -87,6 +95,11 @@ function bodyFor(step: Exclude<Step, { kind: 'wait' | 'restart' }>, counter: num
       return { charter: { ...fixture.charterInput, conflict: counter % 2 === 0 ? 'latest' : 'rank' } };
     case 'claim':
       return { for: 'alice' };
+    case 'amend':
+      return { text: `amendment ${counter}` };
+    case 'approve':
+    case 'deny':
+      return { action: (counter % 3).toString(16).repeat(64) };
     default:
       return {};
   }
