@@ -152,7 +152,14 @@ describe('authority state survives a restart of heed run', () => {
     }
     await killHard(running.child);
 
-    const byBob = await run(folder, writeOrder('killed-bob.json', sign('killed', 'task', { text: 'two' }, 'bob')));
+    // The revocation itself cannot be replayed either: its id is remembered with it.
+    const byBob = await run(
+      folder,
+      writeOrder('killed-bob.json', sign('killed', 'task', { text: 'two' }, 'bob')),
+      '--order',
+      writeOrder('killed-revoke-again.json', orders[0]![0]),
+    );
+    expect(byBob.stderr).toMatch(/--order .*killed-revoke-again.json was rejected \(replayed\)/);
     expect(byBob.stderr).toContain('the task order was rejected (revoked-signer)');
     expect(byBob.code).toBe(1);
     const oldKey = await run(
