@@ -1,6 +1,7 @@
 // kernel.stop_to_quiescence_p99_ms (tool honouring abort), kernel.stop_to_quiescence_subprocess_p99_ms (a
-// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify + policy +
-// screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
+// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify and journal an order +
+// policy + screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
+// Agents are built with createAgent, as heed run builds them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,16 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditStore } from '../src/audit/audit-event.ts';
-import { openMemoryAuditStore } from '../src/audit/memory/memory-audit-store.ts';
 import { openSqliteAuditStore } from '../src/audit/sqlite/sqlite-audit-store.ts';
-import { createAuthority } from '../src/authority/create-authority.ts';
 import type { Envelope } from '../src/authority/envelope.ts';
-import { createMemorySeenOrderStore } from '../src/authority/seen-order-store.ts';
 import { createEnvelope, signEnvelope } from '../src/authority/sign-envelope.ts';
+import type { AuthorityStore } from '../src/authority/store/authority-store.ts';
+import { openSqliteAuthorityStore } from '../src/authority/store/sqlite-authority-store.ts';
 import type { Charter } from '../src/charter/charter-schema.ts';
 import { parseCharter } from '../src/charter/load-charter.ts';
 import { generateKeyPair } from '../src/core/ed25519.ts';
-import { createKernel, type KernelOptions } from '../src/kernel/create-kernel.ts';
+import { type CreateAgentOptions, createAgent } from '../src/kernel/create-agent.ts';
 import type { Tool } from '../src/kernel/tool.ts';
 import type { Provider, StepResult } from '../src/providers/provider.ts';
 import { createScreener } from '../src/screening/screener.ts';
@@ -53,14 +53,14 @@ function loopingModel(tool: string, onCall: () => void = () => undefined): Provi
   };
 }
 
-function kernelFor(charter: Charter, provider: Provider, tools: Tool[], extra: Partial<KernelOptions> = {}) {
-  return createKernel({
+/** An agent as createAgent wires it, in memory unless `extra` gives stores; screening only where asked. */
+function kernelFor(charter: Charter, provider: Provider, tools: Tool[], extra: Partial<CreateAgentOptions> = {}) {
+  return createAgent({
     charter,
     instructions: 'bench',
     provider,
     tools,
-    store: openMemoryAuditStore({ agent: 'bench-agent' }),
-    authority: createAuthority({ charter, clock: { now: () => Date.now() }, seen: createMemorySeenOrderStore() }),
+    screening: false,
     maxSteps: 1_000_000,
     ...extra,
   });
@@ -85,7 +85,7 @@ async function stopToQuiescence(iterations: number): Promise<{ kernel: number[];
   const kernel: number[] = [];
   const baseline: number[] = [];
   for (let index = 0; index < iterations; index++) {
-    const agent = kernelFor(charter, loopingModel('wait'), [waitTool]);
+    const agent = await kernelFor(charter, loopingModel('wait'), [waitTool]);
     agent.deliver(order('task', { text: 'wait' }));
     const stop = order('stop', {});
     const running = agent.run();
@@ -123,7 +123,7 @@ async function stopSubprocess(iterations: number, graceMs: number): Promise<numb
   };
   const samples: number[] = [];
   for (let index = 0; index < iterations; index++) {
-    const agent = kernelFor(charter, loopingModel('worker'), [worker]);
+    const agent = await kernelFor(charter, loopingModel('worker'), [worker]);
     agent.deliver(order('task', { text: 'work' }));
     const stop = order('stop', {});
     const running = agent.run();
@@ -138,20 +138,25 @@ async function stopSubprocess(iterations: number, graceMs: number): Promise<numb
 }
 
 /** One run of `leases.length - 1` steps; returns each step's duration after the first. */
-async function timedRun(charter: Charter, store: AuditStore, tool: Tool, leases: Envelope[]): Promise<number[]> {
+async function timedRun(
+  charter: Charter,
+  stores: { audit: AuditStore; authorityStore: AuthorityStore },
+  tool: Tool,
+  leases: Envelope[],
+): Promise<number[]> {
   const steps = leases.length - 1;
   const starts: number[] = [];
-  let agent: ReturnType<typeof kernelFor> | undefined;
-  // Each step: one verified order (a lease renewal), one model turn, one policy decision, one tool call whose
-  // 4 KB result is screened, and their audit appends to sqlite.
+  let agent: Awaited<ReturnType<typeof kernelFor>> | undefined;
+  // Each step: one verified order (a lease renewal) journalled in the state store, one model turn, one policy
+  // decision, one tool call whose 4 KB result is screened, and their audit appends to sqlite: as heed run does.
   const provider = loopingModel(tool.name, () => {
     starts.push(performance.now());
     agent?.deliver(leases[starts.length - 1]!);
     if (starts.length > steps) void agent?.halt('cancelled', 'bench done');
   });
-  agent = kernelFor(charter, provider, [tool], {
-    store,
-    screener: createScreener({ thresholds: charter.screening.thresholds }),
+  agent = await kernelFor(charter, provider, [tool], {
+    ...stores,
+    screening: createScreener({ thresholds: charter.screening.thresholds }),
     graceMs: 0,
   });
   agent.deliver(order('task', { text: 'read' }));
@@ -170,7 +175,11 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
     impact: 'read',
     run: async () => output,
   };
-  const store = openSqliteAuditStore({ path: join(folder, 'heed.db'), agent: 'bench-agent' });
+  const database = join(folder, 'heed.db');
+  const stores = {
+    audit: openSqliteAuditStore({ path: database, agent: 'bench-agent' }),
+    authorityStore: openSqliteAuthorityStore(database),
+  };
   // The principal signs its orders beforehand: signing is the principal's work, not the kernel's, and its garbage
   // would otherwise be collected during the measured steps. The first runs warm the code up and are not counted.
   const warmupRuns = 10;
@@ -179,10 +188,11 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
   );
   const kernel: number[] = [];
   for (let run = 0; run < warmupRuns + runs; run++) {
-    const durations = await timedRun(charter, store, tool, leases[run]!);
+    const durations = await timedRun(charter, stores, tool, leases[run]!);
     if (run >= warmupRuns) kernel.push(...durations);
   }
-  await store.close();
+  await stores.audit.close();
+  stores.authorityStore.close();
   rmSync(folder, { recursive: true, force: true });
 
   // Baseline: the same model and tool called directly in a loop, with nothing checked or recorded.

@@ -2,19 +2,26 @@
 // audit logs, and screen inputs. The lab is `heed/lab`, the evals `heed/evals`; the CLI (`src/cli`) is built
 // on the same pieces.
 
+export type { AnchorRecord, AuditAnchor } from './audit/anchor/audit-anchor.ts';
+export { openFileAnchor } from './audit/anchor/file-anchor.ts';
+export { readAnchorFile } from './audit/anchor/read-anchor-file.ts';
+export { createWitnessAnchor } from './audit/anchor/witness-anchor.ts';
 export type { AuditEntry, AuditStore } from './audit/audit-event.ts';
 export { openMemoryAuditStore } from './audit/memory/memory-audit-store.ts';
 export { openPostgresAuditStore } from './audit/postgres/postgres-audit-store.ts';
+export { verifyPostgresAuditLog } from './audit/postgres/verify-postgres-audit-log.ts';
 export { openSqliteAuditStore } from './audit/sqlite/sqlite-audit-store.ts';
 export { verifySqliteAuditLog } from './audit/sqlite/verify-sqlite-audit-log.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { type Authority, createAuthority } from './authority/create-authority.ts';
 
 export type { Envelope } from './authority/envelope.ts';
-export { createMemorySeenOrderStore, openSqliteSeenOrderStore } from './authority/seen-order-store.ts';
-export { cosignEnvelope, createEnvelope, signEnvelope } from './authority/sign-envelope.ts';
+export { cosignEnvelope, createEnvelope, signEnvelope, signOrder } from './authority/sign-envelope.ts';
+export type { AuthorityStore } from './authority/store/authority-store.ts';
+export { createMemoryAuthorityStore } from './authority/store/memory-authority-store.ts';
+export { openSqliteAuthorityStore } from './authority/store/sqlite-authority-store.ts';
 export { verifyEnvelope } from './authority/verify-envelope.ts';
-export type { Charter, ImpactClass, OrderKind, Principal } from './charter/charter-schema.ts';
+export type { Charter, CharterInput, ImpactClass, OrderKind, Principal } from './charter/charter-schema.ts';
 export { loadCharterFile, loadCharterText, parseCharter } from './charter/load-charter.ts';
 export { renderCharterInstructions } from './charter/render-charter.ts';
 export { type TargetProfileName, targetProfileNames } from './charter/target-profile-names.ts';
@@ -23,6 +30,7 @@ export { generateKeyPair, parsePrivateJwk, parsePublicKey } from './core/ed25519
 export { HeedError, InvalidInputError, UnknownNameError, UnreachableError } from './core/heed-error.ts';
 export { MissingPackageError } from './core/import-optional.ts';
 export { createControlApp } from './kernel/control/control-app.ts';
+export { type Agent, type CreateAgentOptions, createAgent } from './kernel/create-agent.ts';
 export { createKernel, type Kernel, type KernelOptions } from './kernel/create-kernel.ts';
 export type { NextStep } from './kernel/next-step.ts';
 export { decideToolCall } from './kernel/policy/decide-tool-call.ts';

@@ -3,7 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresAuditStore } from '../src/audit/postgres/postgres-audit-store.ts';
 import { openSqliteAuditStore } from '../src/audit/sqlite/sqlite-audit-store.ts';
 import { verifySqliteAuditLog } from '../src/audit/sqlite/verify-sqlite-audit-log.ts';
 import { generateKeyPair } from '../src/core/ed25519.ts';
@@ -271,5 +273,48 @@ describe('heed audit export and tail', () => {
         .split('\n')
         .map((line) => line.trim().split(/\s+/)[0]),
     ).toEqual(['33', '34', '35']);
+  });
+});
+
+describe.skipIf(process.env.HEED_TEST_POSTGRES === 'off')('heed audit verify --database-url', () => {
+  const connectionString = process.env.HEED_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `heed_audit_cli_${process.pid}`;
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+
+  it('verifies a log in PostgreSQL against its head row, and fails one cut behind the head row', async () => {
+    const store = await openPostgresAuditStore({
+      connectionString,
+      schema,
+      agent: 'agent-1',
+      signingKey: agentKey.privateKey,
+    });
+    for (let index = 0; index < 5; index++) await store.append({ agent: 'agent-1', type: 'halt', data: { index } });
+    await store.close();
+    const args = ['audit', 'verify', '--database-url', connectionString, '--pg-schema', schema];
+    const good = await runHeed([...args, '--key', agentKey.publicKeyText, '--strict']);
+    expect(good.stdout).toMatch(/ok, 6 entries/);
+    expect(good.code).toBe(0);
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    await client.query(`DELETE FROM ${schema}.audit_entries WHERE seq = 6`);
+    await client.end();
+    const cut = await runHeed([...args, '--json']);
+    expect(cut.code).toBe(1);
+    expect(JSON.parse(cut.stdout)).toMatchObject({ ok: false, firstBadSeq: 6 });
+    const missing = await runHeed([
+      'audit',
+      'verify',
+      '--database-url',
+      connectionString,
+      '--pg-schema',
+      'no_such_schema',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/holds no heed audit log/);
   });
 });

@@ -96,7 +96,7 @@ describe('heed screen', () => {
     const both = await runHeed(['screen', 'text', '--file', 'x']);
     expect(both).toMatchObject({ code: 2, stderr: expect.stringMatching(/only one of TEXT, --file and --jsonl/) });
     const missing = await runHeed(['screen', '--jsonl', join(folder, 'absent.jsonl')]);
-    expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read .*ENOENT/) });
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot read .*ENOENT/i) });
     const directory = await runHeed(['screen', '--file', folder]);
     expect(directory).toMatchObject({ code: 2, stderr: expect.stringMatching(/is a directory/) });
     const provenance = await runHeed(['screen', 'x', '--provenance', 'email']);

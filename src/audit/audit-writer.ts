@@ -1,13 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
+import { type AnchorRecord, type AuditAnchor, anchorSchemaVersion } from './anchor/audit-anchor.ts';
 import type { AuditBackend } from './audit-backend.ts';
 import { createCheckpointSigner } from './audit-checkpoint.ts';
 import type { AppendOptions, AuditEntry, AuditEventInput, AuditStore } from './audit-event.ts';
 import { type AuditRecord, recordToEntry } from './audit-record.ts';
 import { AuditWriteError } from './audit-write-error.ts';
 import { type PreparedAuditEvent, prepareAuditEvent } from './prepare-audit-event.ts';
-import { type SealOptions, sealAuditBatch } from './seal-audit-batch.ts';
+import { type SealedBatch, type SealOptions, sealAuditBatch } from './seal-audit-batch.ts';
 
 export interface AuditWriterOptions {
   /** The agent whose key signs checkpoints; checkpoints name the last event's agent when absent. */
@@ -17,6 +18,8 @@ export interface AuditWriterOptions {
   clock?: Clock;
   /** A signed checkpoint follows every this many entries (and one is written on close). Default 1000. */
   checkpointEvery?: number;
+  /** Where each checkpoint's seq and hash are also written, out of the writer's reach (see `audit/anchor`). */
+  anchors?: readonly AuditAnchor[];
 }
 
 interface Pending {
@@ -35,6 +38,7 @@ const readPageSize = 1000;
 export class AuditWriter implements AuditStore {
   readonly #backend: AuditBackend;
   readonly #seal: SealOptions;
+  readonly #anchors: readonly AuditAnchor[];
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
   /** Set while a flush waits for the event loop to turn: calling it commits in this tick's microtasks instead. */
@@ -48,6 +52,7 @@ export class AuditWriter implements AuditStore {
       throw new InvalidInputError(`checkpointEvery must be a positive integer, not ${checkpointEvery}.`);
     }
     this.#backend = backend;
+    this.#anchors = options.anchors ?? [];
     this.#seal = {
       clock: options.clock ?? systemClock,
       signer: options.signingKey === undefined ? undefined : createCheckpointSigner(options.signingKey),
@@ -98,9 +103,31 @@ export class AuditWriter implements AuditStore {
     this.#hurry?.();
     while (this.#flushing !== undefined) await this.#flushing;
     try {
-      if (this.#failure === undefined) await this.#backend.commit((head) => sealAuditBatch(head, [], this.#seal, true));
+      if (this.#failure === undefined) {
+        const sealed = await this.#backend.commit((head) => sealAuditBatch(head, [], this.#seal, true));
+        this.#anchor(sealed);
+      }
     } finally {
       await this.#backend.close();
+      for (const anchor of this.#anchors) await anchor.close();
+    }
+  }
+
+  /** Hands each checkpoint just committed to the anchors; one that cannot take it fails the writer closed. */
+  #anchor(sealed: SealedBatch): void {
+    if (this.#anchors.length === 0) return;
+    for (const record of sealed.records) {
+      if (record.type !== 'checkpoint') continue;
+      const { publicKey } = JSON.parse(record.dataJson) as { publicKey: string | null };
+      const anchored: AnchorRecord = {
+        schemaVersion: anchorSchemaVersion,
+        agent: record.agent,
+        seq: record.seq,
+        hash: record.hash,
+        publicKey,
+        at: record.at,
+      };
+      for (const anchor of this.#anchors) anchor.append(anchored);
     }
   }
 
@@ -128,6 +155,7 @@ export class AuditWriter implements AuditStore {
       try {
         const events = batch.map((pending) => pending.event);
         const sealed = await this.#backend.commit((head) => sealAuditBatch(head, events, this.#seal));
+        this.#anchor(sealed);
         for (let index = 0; index < batch.length; index++) {
           batch[index]!.resolve(recordToEntry(sealed.eventRecords[index]!));
         }

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../core/canonical-json.ts';
+import type { AnchorRecord } from './anchor/audit-anchor.ts';
 import { checkCheckpoint } from './audit-checkpoint.ts';
 import type { AuditEntry } from './audit-event.ts';
 import { type AuditRecord, genesisHash, hashFields } from './audit-record.ts';
@@ -10,6 +11,19 @@ export interface AuditVerifyOptions {
   requireSealed?: boolean;
   /** The head a trusted source recorded (a store's head row, an anchor kept elsewhere): the chain must end there. */
   expectedHead?: { seq: number; hash: string; checkpointSeq?: number };
+  /**
+   * Checkpoints anchored out of the writer's reach, in seq order: each must be in the chain with exactly its hash, and
+   * the chain must reach the last one. Without `trustedKeys`, the keys the anchors name are the trusted ones.
+   */
+  anchors?: readonly AnchorRecord[];
+}
+
+/** What the anchors proved: how far the log is anchored, and how many entries after that are not. */
+export interface AnchorSummary {
+  records: number;
+  lastSeq: number;
+  /** Entries after the last anchored checkpoint: a cut there is not detectable by the anchor. */
+  unanchored: number;
 }
 
 export interface AuditChainSummary {
@@ -19,6 +33,8 @@ export interface AuditChainSummary {
   checkpoints: { signed: number; unsigned: number; lastSignedSeq: number; keys: string[] };
   /** Entries after the last signed checkpoint: chained, but not yet signed. */
   unsealed: number;
+  /** Present when anchors were given. */
+  anchor?: AnchorSummary;
 }
 
 export interface AuditChainFailure {
@@ -43,10 +59,17 @@ export class AuditChainVerifier {
   #lastSignedSeq = 0;
   #lastCheckpointSeq = 0;
   #lastType = '';
+  readonly #anchors: ReadonlyMap<number, AnchorRecord>;
+  readonly #lastAnchor: AnchorRecord | undefined;
 
   constructor(options: AuditVerifyOptions = {}) {
     this.#options = options;
-    this.#trusted = options.trustedKeys === undefined ? undefined : new Set(options.trustedKeys);
+    const anchors = options.anchors ?? [];
+    this.#anchors = new Map(anchors.map((anchor) => [anchor.seq, anchor]));
+    this.#lastAnchor = anchors.at(-1);
+    const anchoredKeys = anchors.flatMap((anchor) => (anchor.publicKey === null ? [] : [anchor.publicKey]));
+    const trusted = options.trustedKeys ?? (anchoredKeys.length > 0 ? anchoredKeys : undefined);
+    this.#trusted = trusted === undefined ? undefined : new Set(trusted);
   }
 
   /** Checks the next record; returns the failure if it is bad (stop then: later records cannot be trusted). */
@@ -96,6 +119,13 @@ export class AuditChainVerifier {
     if (hashFields(expected, at, agent, type, dataJson, prev) !== hash) {
       return this.#fail(expected, `entry ${expected} was altered (its hash does not match its content)`);
     }
+    const anchor = this.#anchors.get(expected);
+    if (anchor !== undefined && (anchor.hash !== hash || anchor.agent !== agent || type !== 'checkpoint')) {
+      return this.#fail(
+        expected,
+        `entry ${expected} differs from the checkpoint anchored for it (the anchor records hash ${anchor.hash.slice(0, 16)}… of agent '${anchor.agent}'): the log was rewritten`,
+      );
+    }
     if (type === 'checkpoint') {
       const failure = this.#checkCheckpoint(expected, agent, dataJson, prev);
       if (failure !== undefined) return failure;
@@ -126,6 +156,13 @@ export class AuditChainVerifier {
 
   /** The verdict once every record has been checked. */
   finish(): AuditVerification {
+    const lastAnchor = this.#lastAnchor;
+    if (lastAnchor !== undefined && lastAnchor.seq > this.#seq) {
+      return this.#fail(
+        this.#seq + 1,
+        `entries ${this.#seq + 1} to ${lastAnchor.seq} are missing: a checkpoint at seq ${lastAnchor.seq} was anchored, and the log ends at seq ${this.#seq} (its tail was cut)`,
+      );
+    }
     const expected = this.#options.expectedHead;
     if (expected !== undefined && (expected.seq !== this.#seq || expected.hash !== this.#prev)) {
       if (expected.seq > this.#seq) {
@@ -165,6 +202,15 @@ export class AuditChainVerifier {
         keys: [...this.#keys],
       },
       unsealed: this.#seq - this.#lastSignedSeq,
+      ...(this.#options.anchors === undefined
+        ? {}
+        : {
+            anchor: {
+              records: this.#options.anchors.length,
+              lastSeq: lastAnchor?.seq ?? 0,
+              unanchored: this.#seq - (lastAnchor?.seq ?? 0),
+            },
+          }),
     };
   }
 

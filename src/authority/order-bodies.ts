@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { charterSchema, type OrderKind } from '../charter/charter-schema.ts';
+import { charterSchema, type OrderKind, publicKeySchema } from '../charter/charter-schema.ts';
 
 const principalId = z.string().min(1).max(64);
 const text = z.string().min(1).max(16_384);
@@ -18,7 +18,7 @@ export const orderBodySchemas = {
   revoke: z.strictObject({ principal: principalId }),
   rotate: z.strictObject({
     principal: principalId,
-    key: z.string().regex(/^ed25519:[A-Za-z0-9_-]{43}$/, "must be 'ed25519:' followed by 43 base64url characters"),
+    key: publicKeySchema,
   }),
   charter: z.strictObject({ charter: charterSchema }),
   claim: z.strictObject({ for: principalId }),

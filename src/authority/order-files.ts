@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parsePrivateJwk } from '../core/ed25519.ts';
-import { InvalidInputError } from '../core/heed-error.ts';
+import { readBoundedText } from '../core/read-bounded-file.ts';
 import type { Envelope } from './envelope.ts';
 import { maxEnvelopeBytes } from './envelope.ts';
 import { parseEnvelopeText } from './parse-envelope-text.ts';
@@ -10,28 +10,15 @@ import { parseEnvelopeText } from './parse-envelope-text.ts';
 export const privateKeySuffix = '.key.jwk';
 export const publicKeySuffix = '.pub.jwk';
 
-export function readInputFile(path: string, what: string, limit = Number.POSITIVE_INFINITY): string {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InvalidInputError(`Cannot read ${what} ${path}: ${code}`, { cause: error, code: 'io' });
-  }
-  if (data.byteLength > limit) {
-    throw new InvalidInputError(`${what} ${path} is ${data.byteLength} bytes; the limit is ${limit} bytes.`, {
-      code: 'oversized',
-    });
-  }
-  return data.toString('utf8');
-}
+/** The most bytes heed reads of a key file: a JWK is well under a kilobyte. */
+export const maxKeyFileBytes = 64 * 1024;
 
 export function loadEnvelopeFile(path: string): Envelope {
-  return parseEnvelopeText(readInputFile(path, 'envelope', maxEnvelopeBytes), `envelope ${path}`);
+  return parseEnvelopeText(readBoundedText(path, 'envelope', maxEnvelopeBytes), `envelope ${path}`);
 }
 
 export function loadPrivateKeyFile(path: string): KeyObject {
-  return parsePrivateJwk(readInputFile(path, 'key file', 64 * 1024), `key file ${path}`);
+  return parsePrivateJwk(readBoundedText(path, 'key file', maxKeyFileBytes), `key file ${path}`);
 }
 
 /** The principal a key file belongs to by its name: `keys/alice.key.jwk` → `alice`. */

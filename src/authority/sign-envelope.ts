@@ -92,3 +92,25 @@ function checkSize(envelope: Envelope): void {
     throw new InvalidInputError(`The envelope would be ${size} bytes; envelopes are limited to ${maxEnvelopeBytes}.`);
   }
 }
+
+export interface SignOrderOptions extends Signer {
+  agent: string;
+  kind: OrderKind;
+  body?: Record<string, unknown>;
+  /** Lifetime in milliseconds (default 10 minutes). */
+  ttlMs?: number;
+  /** issuedAt in milliseconds since the epoch (default now). */
+  now?: number;
+}
+
+/** A principal's signed order in one call: `createEnvelope` then `signEnvelope`. */
+export function signOrder(options: SignOrderOptions): Envelope {
+  const unsigned = createEnvelope({
+    agent: options.agent,
+    kind: options.kind,
+    body: options.body ?? {},
+    ttlMs: options.ttlMs ?? 10 * 60_000,
+    now: options.now ?? Date.now(),
+  });
+  return signEnvelope(unsigned, { principal: options.principal, privateKey: options.privateKey });
+}

@@ -59,3 +59,20 @@ describe('charter', () => {
     ).toThrow(/succession\[0\]\.successor/);
   });
 });
+
+describe('charter keys', () => {
+  it('accepts only the canonical spelling of a key and names the one to write', () => {
+    const canonical = alice;
+    const last = canonical.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const other = `${canonical.slice(0, -1)}${alphabet[alphabet.indexOf(last) + 3]}`;
+    const text = smallest.replace(`key: ${alice}`, `key: ${other}`);
+    expect(() => loadCharterText(text)).toThrow(/principals\[0\]\.key: is not in canonical form/);
+    expect(() => loadCharterText(text)).toThrow(canonical);
+  });
+
+  it('refuses two principals holding the same key bytes', () => {
+    const text = smallest.replace(`key: ${bob}`, `key: ${alice}`);
+    expect(() => loadCharterText(text)).toThrow(/principals\[1\]\.key: 'bob' holds the same key as 'alice'/);
+  });
+});

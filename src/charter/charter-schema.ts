@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
-import { isPublicKeyText } from '../core/ed25519.ts';
+import { publicKeyBytesHex, publicKeyTextProblem } from '../core/ed25519.ts';
 import { targetProfileNames } from './target-profile-names.ts';
 
 export const charterSchemaVersion = 1;
@@ -60,8 +60,10 @@ const duration = z.string().refine(
   },
   { message: 'must be a duration such as 500ms, 30s, 10m, 2h or 7d' },
 );
-const publicKey = z.string().refine(isPublicKeyText, {
-  message: "must be 'ed25519:' followed by the base64url (43 characters) of a 32-byte public key",
+/** A public key in its one canonical spelling; shared with the bodies of `rotate` orders. */
+export const publicKeySchema = z.string().superRefine((text, context) => {
+  const problem = publicKeyTextProblem(text);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
 });
 
 export const quorumSchema = z.union([z.number().int().min(1), z.literal('majority'), z.literal('all')]);
@@ -91,7 +93,7 @@ export const defaultAuthorityRules: Record<RuledOrderKind, AuthorityRule> = {
 
 export const principalSchema = z.strictObject({
   id: name,
-  key: publicKey,
+  key: publicKeySchema,
   roles: z.array(name).min(1),
   /** 1 is the highest rank; defaults by role: owner 1, operator 2, others 3. */
   rank: z.number().int().min(1).optional(),
@@ -197,7 +199,8 @@ export const charterSchema = z
   })
   .superRefine((charter, context) => {
     const ids = new Set<string>();
-    const keys = new Set<string>();
+    // By key bytes, not text: one key under two names would let one signer count twice toward a quorum.
+    const holders = new Map<string, string>();
     charter.principals.forEach((principal, index) => {
       if (ids.has(principal.id)) {
         context.addIssue({
@@ -206,15 +209,17 @@ export const charterSchema = z
           message: `duplicate principal id '${principal.id}'`,
         });
       }
-      if (keys.has(principal.key)) {
+      const bytes = publicKeyBytesHex(principal.key);
+      const holder = holders.get(bytes);
+      if (holder !== undefined) {
         context.addIssue({
           code: 'custom',
           path: ['principals', index, 'key'],
-          message: 'key is already held by another principal',
+          message: `'${principal.id}' holds the same key as '${holder}': one signer would count as two principals toward a quorum`,
         });
       }
       ids.add(principal.id);
-      keys.add(principal.key);
+      if (holder === undefined) holders.set(bytes, principal.id);
     });
     charter.succession.forEach((entry, index) => {
       for (const field of ['successor', 'for'] as const) {

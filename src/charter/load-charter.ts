@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { InvalidInputError } from '../core/heed-error.ts';
 import { parseWithSchema } from '../core/parse-with-schema.ts';
 import { parseYamlOrJson } from '../core/parse-yaml-or-json.ts';
+import { readBoundedText } from '../core/read-bounded-file.ts';
 import { type Charter, charterSchema } from './charter-schema.ts';
+
+/** The most bytes heed reads of a charter file; a charter with hundreds of principals is a few dozen kilobytes. */
+export const maxCharterBytes = 1024 * 1024;
 
 export function parseCharter(value: unknown, source = 'charter'): Charter {
   return parseWithSchema(charterSchema, value, source);
@@ -13,17 +15,5 @@ export function loadCharterText(text: string, source = 'charter'): Charter {
 }
 
 export function loadCharterFile(path: string): Charter {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(
-      `Cannot read charter ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      {
-        cause: error,
-        code: 'io',
-      },
-    );
-  }
-  return loadCharterText(text, `charter ${path}`);
+  return loadCharterText(readBoundedText(path, 'charter', maxCharterBytes), `charter ${path}`);
 }

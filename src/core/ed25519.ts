@@ -33,25 +33,42 @@ export function formatPublicKey(publicKey: KeyObject): string {
   return `${publicKeyPrefix}${jwk.x}`;
 }
 
+// 43 base64url characters carry 258 bits for 32 bytes: the last one may only be a character whose two low bits are
+// zero, so each key has exactly one spelling (two spellings would count as two principals).
+const canonicalKeyText = /^ed25519:[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
+/** True only for the one canonical spelling of a 32-byte key: `ed25519:` and 43 base64url characters. */
 export function isPublicKeyText(text: string): boolean {
-  return /^ed25519:[A-Za-z0-9_-]{43}$/.test(text);
+  return canonicalKeyText.test(text);
 }
 
-/** Parses `ed25519:<base64url>`; throws InvalidInputError naming what is wrong. */
-export function parsePublicKey(text: string): KeyObject {
-  if (!text.startsWith(publicKeyPrefix)) {
-    throw new InvalidInputError(`Public key '${truncate(text)}' must start with '${publicKeyPrefix}'.`, {
-      code: 'bad-key',
-    });
-  }
+/** What is wrong with a public key's text form, or undefined when it is a canonical `ed25519:<base64url>`. */
+export function publicKeyTextProblem(text: string): string | undefined {
+  if (canonicalKeyText.test(text)) return undefined;
+  if (!text.startsWith(publicKeyPrefix)) return `must start with '${publicKeyPrefix}'`;
   const encoded = text.slice(publicKeyPrefix.length);
-  if (!/^[A-Za-z0-9_-]+$/.test(encoded) || Buffer.from(encoded, 'base64url').length !== 32) {
-    throw new InvalidInputError(
-      `Public key '${truncate(text)}' must be 'ed25519:' followed by the base64url of exactly 32 bytes.`,
-      { code: 'bad-key' },
-    );
+  if (!/^[A-Za-z0-9_-]{43}$/.test(encoded)) {
+    return `must be '${publicKeyPrefix}' followed by the base64url (43 characters, no padding) of a 32-byte key`;
   }
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encoded }, format: 'jwk' });
+  const canonical = Buffer.from(encoded, 'base64url').toString('base64url');
+  return `is not in canonical form: its last character '${encoded.at(-1)}' sets bits beyond the 32 key bytes, so the same key could be written several ways; write it as '${publicKeyPrefix}${canonical}'`;
+}
+
+/** The 32 key bytes as hex: two texts name the same key exactly when these are equal. */
+export function publicKeyBytesHex(text: string): string {
+  return Buffer.from(text.slice(publicKeyPrefix.length), 'base64url').toString('hex');
+}
+
+/** Parses a canonical `ed25519:<base64url>`; throws InvalidInputError naming what is wrong. */
+export function parsePublicKey(text: string): KeyObject {
+  const problem = publicKeyTextProblem(text);
+  if (problem !== undefined) {
+    throw new InvalidInputError(`Public key '${truncate(text)}' ${problem}.`, { code: 'bad-key' });
+  }
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: text.slice(publicKeyPrefix.length) },
+    format: 'jwk',
+  });
 }
 
 /** Reads a private Ed25519 JWK (as written by `heed keys new`). */

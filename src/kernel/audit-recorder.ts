@@ -4,9 +4,10 @@ import type { Clock } from '../core/clock.ts';
 export interface AuditRecorder {
   /**
    * Appends one event. The append is issued synchronously, so events get their sequence numbers in the
-   * order `record` is called; the promise settles when the store has committed it.
+   * order `record` is called; the promise settles when the store has committed it. `defer` lets the entry share a
+   * later commit (as `note` does) when the caller can wait that long.
    */
-  record(type: AuditEventType, data: Record<string, unknown>): Promise<AuditEntry>;
+  record(type: AuditEventType, data: Record<string, unknown>, defer?: boolean): Promise<AuditEntry>;
   /** `record` for events nothing waits on: a failure still halts the kernel through `onFailure`. */
   note(type: AuditEventType, data: Record<string, unknown>): void;
   /** True once any append has failed: from then on the kernel starts nothing (fail closed). */
@@ -40,8 +41,8 @@ class KernelAuditRecorder implements AuditRecorder {
     return this.#failed;
   }
 
-  record(type: AuditEventType, data: Record<string, unknown>): Promise<AuditEntry> {
-    return this.#append(type, data, false);
+  record(type: AuditEventType, data: Record<string, unknown>, defer = false): Promise<AuditEntry> {
+    return this.#append(type, data, defer);
   }
 
   note(type: AuditEventType, data: Record<string, unknown>): void {

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
-import type { Charter } from '../charter/charter-schema.ts';
+import { renderCharterInstructions } from '../charter/render-charter.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
 import { HeedError, InvalidInputError } from '../core/heed-error.ts';
@@ -8,7 +8,7 @@ import type { Provider } from '../providers/provider.ts';
 import { createUntrustedMarker } from '../screening/mark-untrusted.ts';
 import { advanceRun } from './agent-loop.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
-import { type Delivery, deliverOrder } from './deliver-order.ts';
+import { type Delivery, deliverOrder, deliverOrderRecorded } from './deliver-order.ts';
 import { forceKillProcessGroup } from './force-kill-process-group.ts';
 import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { InputValidator, KernelRuntime } from './kernel-runtime.ts';
@@ -23,15 +23,15 @@ import { validateToolInput } from './tools/validate-tool-input.ts';
 import { truncateText } from './truncate-text.ts';
 
 export interface KernelOptions {
-  charter: Charter;
-  /** The charter rendered as the model's standing instructions; they lead the context. */
-  instructions: string;
+  /** Verifies orders and holds the agent's charter: the kernel's one source of it. */
+  authority: KernelAuthority;
+  /** The model's standing instructions, leading the context; the authority's charter rendered by default. */
+  instructions?: string;
   provider: Provider;
   tools: readonly Tool[];
   /** Checks a call's arguments against the tool's JSON Schema; `validateToolInput` by default. */
   validateInput?: InputValidator;
   store: AuditStore;
-  authority: KernelAuthority;
   /** Ends a tool's process group after the grace period; SIGKILL and confirm by default. */
   killProcessGroup?: ProcessGroupKiller;
   clock?: Clock;
@@ -48,6 +48,8 @@ export interface Kernel {
   readonly runId: string;
   /** Verifies and applies one order (an envelope object or its JSON text); the decision is recorded either way. */
   deliver(input: unknown): Delivery;
+  /** `deliver`, resolving once an accepted order is committed to the audit log (as well as to the state store). */
+  deliverRecorded(input: unknown): Promise<Delivery>;
   /** Runs until the next step is final, a check or a halt. */
   run(options?: { signal?: AbortSignal }): Promise<NextStep>;
   /** Runs through checks (waiting for their answers) until final or halted. */
@@ -80,26 +82,27 @@ export function createKernel(options: KernelOptions): Kernel {
     throw new InvalidInputError(`maxSteps must be a positive integer, not ${maxSteps}.`);
   }
   const runId = options.runId ?? newId();
+  const charter = options.authority.charter();
+  const instructions = options.instructions ?? renderCharterInstructions(charter);
   let runtime: KernelRuntime | undefined;
   const recorder = createAuditRecorder({
     store: options.store,
-    agent: options.charter.agent,
+    agent: charter.agent,
     clock,
     onFailure: (error) => {
       if (runtime) void requestHalt(runtime, 'audit-failure', `the audit log cannot be written: ${String(error)}`);
     },
   });
   runtime = {
-    charter: options.charter,
-    instructions: options.instructions,
+    instructions,
     provider: options.provider,
     tools,
     validateInput: options.validateInput ?? validateToolInput,
     authority: options.authority,
     clock,
     screener: options.screener,
-    graceMs: options.graceMs ?? parseDuration(options.charter.stop.grace),
-    checkTimeoutMs: parseDuration(options.charter.policy.checkTimeout),
+    graceMs: options.graceMs ?? parseDuration(charter.stop.grace),
+    checkTimeoutMs: parseDuration(charter.policy.checkTimeout),
     maxSteps,
     killProcessGroup: options.killProcessGroup ?? forceKillProcessGroup,
     recorder,
@@ -107,12 +110,12 @@ export function createKernel(options: KernelOptions): Kernel {
     state: {
       schemaVersion: runStateSchemaVersion,
       runId,
-      agent: options.charter.agent,
+      agent: charter.agent,
       modelCalls: 0,
       toolCalls: 0,
       task: null,
       next: { type: 'model-call' },
-      context: [{ kind: 'instructions', text: options.instructions }],
+      context: [{ kind: 'instructions', text: instructions }],
     },
     renderedContext: new Map(),
     halt: null,
@@ -140,7 +143,9 @@ export function createKernel(options: KernelOptions): Kernel {
     graceMs: kernel.graceMs,
     maxSteps,
   });
-  armLeaseTimer(kernel);
+  // A lease that ran out while no agent ran halts the run at its start, unless an order renews it first: a restarted
+  // agent's first orders (its task) may prove its principals present.
+  if (options.authority.leaseStatus(clock.now()).status !== 'expired') armLeaseTimer(kernel);
 
   let advancing = false;
   async function run(runOptions: { signal?: AbortSignal } = {}): Promise<NextStep> {
@@ -152,6 +157,17 @@ export function createKernel(options: KernelOptions): Kernel {
     if (signal?.aborted) cancel();
     signal?.addEventListener('abort', cancel, { once: true });
     try {
+      const stopped = kernel.halt ? null : kernel.authority.state().stopped;
+      if (stopped) {
+        // A stop outlives the run and the process: only a verified resume lets the agent work again.
+        const by = stopped.principals.join(', ');
+        const since = new Date(stopped.at).toISOString();
+        return requestHalt(
+          kernel,
+          'stop',
+          `the agent is stopped (order ${stopped.orderId} by ${by} at ${since}); a verified resume must come first`,
+        );
+      }
       if (!kernel.halt && kernel.state.task === null) {
         return requestHalt(kernel, 'error', 'no verified task order: deliver a signed task before running');
       }
@@ -165,6 +181,11 @@ export function createKernel(options: KernelOptions): Kernel {
   return {
     runId,
     deliver: (input) => deliverOrder(kernel, input),
+    deliverRecorded: async (input) => {
+      const { delivery, committed } = deliverOrderRecorded(kernel, input);
+      await committed;
+      return delivery;
+    },
     run,
     runToEnd: (runOptions = {}) => runToEnd(kernel, run, runOptions.signal),
     waitForCheck: (waitOptions = {}) => waitForCheck(kernel, waitOptions.signal),

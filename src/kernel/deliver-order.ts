@@ -3,6 +3,7 @@ import type { Envelope } from '../authority/envelope.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import { armLeaseTimer, recordTimedChanges } from './lease-watch.ts';
+import { orderInputRecord } from './order-input-record.ts';
 import { inFlightSummary, requestHalt } from './preemption.ts';
 import type { ContextEntry } from './run-state.ts';
 import { errorText } from './tracked-call.ts';
@@ -29,16 +30,35 @@ function bodyText(body: Record<string, unknown>, field: string): string {
  * anything else happens, in the same synchronous section as its verification.
  */
 export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
+  return deliverOrderRecorded(runtime, input).delivery;
+}
+
+const nothingToWaitFor: Promise<void> = Promise.resolve();
+
+/**
+ * `deliverOrder`, with a promise that settles once an accepted order's `order-accepted` entry is committed (or the
+ * audit log has failed, which halts the kernel): the control endpoint answers only then, so an order it confirmed
+ * is in the log even if the process is killed the next instant.
+ */
+export function deliverOrderRecorded(
+  runtime: KernelRuntime,
+  input: unknown,
+): { delivery: Delivery; committed: Promise<void> } {
+  const now = (delivery: Delivery) => ({ delivery, committed: nothingToWaitFor });
   if (runtime.recorder.failed) {
     // No decision can be recorded, so none is taken: the kernel has already halted.
-    return { accepted: false, reason: 'audit-unavailable', detail: 'the audit log cannot be written', id: null };
+    return now({ accepted: false, reason: 'audit-unavailable', detail: 'the audit log cannot be written', id: null });
   }
   let decision: ReturnType<KernelRuntime['authority']['receive']>;
   try {
     decision = runtime.authority.receive(input);
   } catch (error) {
-    runtime.recorder.note('order-rejected', { id: null, reason: 'error', detail: errorText(error) });
-    return { accepted: false, reason: 'error', detail: errorText(error), id: null };
+    // The authority throws only when its state store cannot be written: the order changed nothing, and an agent
+    // whose revocations and stops cannot be kept must not go on working (fail closed, like the audit log).
+    const detail = `the state store cannot be written: ${errorText(error)}`;
+    runtime.recorder.note('order-rejected', { id: null, reason: 'error', detail, ...orderInputRecord(input) });
+    void requestHalt(runtime, 'error', detail);
+    return now({ accepted: false, reason: 'error', detail, id: null });
   }
   // Time's changes came before this order: a succession that completed decides who may sign it.
   recordTimedChanges(runtime);
@@ -48,25 +68,42 @@ export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
       id: verification.id ?? null,
       reason: verification.reason,
       detail: verification.detail,
+      ...orderInputRecord(input),
     });
-    return { accepted: false, reason: verification.reason, detail: verification.detail, id: verification.id ?? null };
+    return now({
+      accepted: false,
+      reason: verification.reason,
+      detail: verification.detail,
+      id: verification.id ?? null,
+    });
   }
   const { envelope, signers } = verification;
   const effect = decision.effect ?? { type: 'none' };
   if (envelope.kind === 'stop') {
     void requestHalt(runtime, 'stop', `stop order ${envelope.id} signed by ${signers.join(', ')}`);
   }
-  runtime.recorder.note('order-accepted', {
-    id: envelope.id,
-    kind: envelope.kind,
-    signers,
-    effect: effect.type,
-    explanation: decision.explanation,
-  });
+  // The whole signed envelope: an auditor can re-verify who ordered what from the log alone.
+  const committed = runtime.recorder
+    .record(
+      'order-accepted',
+      {
+        id: envelope.id,
+        kind: envelope.kind,
+        signers,
+        effect: effect.type,
+        explanation: decision.explanation,
+        envelope,
+      },
+      true,
+    )
+    .then(
+      () => undefined,
+      () => undefined,
+    );
   applyOrder(runtime, envelope, signers, effect);
   armLeaseTimer(runtime);
   wake(runtime);
-  return {
+  const delivery: Delivery = {
     accepted: true,
     id: envelope.id,
     kind: envelope.kind,
@@ -74,6 +111,7 @@ export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
     effect: effect.type,
     explanation: decision.explanation,
   };
+  return { delivery, committed };
 }
 
 function orderEntry(id: string, orderKind: 'task' | 'amend', signers: string[], text: string): ContextEntry {
@@ -140,12 +178,9 @@ function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[
         expiresAt: new Date(effect.expiresAt).toISOString(),
       });
       return;
-    case 'charter-changed':
-      // The new charter's policy and grace apply from the next decision on.
-      runtime.charter = effect.charter;
-      return;
     default:
-      // resume, revoke, rotate and succession change the authority's own state; a halted run stays halted
+      // resume, revoke, rotate, charter changes and succession change the authority's own state, which every
+      // decision reads (a new charter's policy applies from the next decision on); a halted run stays halted
       // (an agent that resumes starts a new run).
       return;
   }

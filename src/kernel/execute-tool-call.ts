@@ -108,7 +108,7 @@ export async function executeToolCall(
   }
   const action = actionHash(tool.name, parsed.input);
   if (options.approvedAction !== action) {
-    const policy = decideToolCall(runtime.charter, tool, parsed.input);
+    const policy = decideToolCall(runtime.authority.charter(), tool, parsed.input);
     runtime.recorder.note('policy-decision', {
       call: call.id,
       tool: tool.name,

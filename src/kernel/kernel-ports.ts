@@ -2,9 +2,11 @@ import type { Authority } from '../authority/create-authority.ts';
 
 // What the kernel needs from the parts around it, as types only.
 
-/** The part of the authority facade (`createAuthority`) the kernel uses: verify, record as seen, reduce; the roster;
- * what time alone changed. */
-export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus' | 'charter' | 'takeTimedChanges'>;
+/**
+ * The part of the authority facade (`createAuthority`) the kernel uses: verify, journal, reduce; the charter it holds
+ * (the one source of the agent's charter); its state (stopped or not); what time alone changed.
+ */
+export type KernelAuthority = Pick<Authority, 'receive' | 'leaseStatus' | 'charter' | 'state' | 'takeTimedChanges'>;
 
 export interface ScreeningResult {
   verdict: 'pass' | 'flag';

@@ -1,4 +1,3 @@
-import type { Charter } from '../charter/charter-schema.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ChatMessage, Provider } from '../providers/provider.ts';
 import type { AuditRecorder } from './audit-recorder.ts';
@@ -34,7 +33,6 @@ export interface CheckAnswer {
 
 /** The mutable state of one kernel: shared by the loop, the order path and the halt path. */
 export interface KernelRuntime {
-  charter: Charter;
   instructions: string;
   provider: Provider;
   tools: ReadonlyMap<string, Tool>;

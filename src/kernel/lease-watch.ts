@@ -15,7 +15,6 @@ export function recordTimedChanges(runtime: KernelRuntime): void {
         for: effect.for,
         explanation,
       });
-      runtime.charter = runtime.authority.charter();
     } else {
       runtime.recorder.note('succession-lapsed', { explanation });
     }

@@ -50,7 +50,7 @@ export async function screenUntrusted(
     reasons: result.reasons,
   });
   if (result.verdict === 'pass') return { text, flagged: false };
-  if (runtime.charter.screening.onFlag === 'withhold') {
+  if (runtime.authority.charter().screening.onFlag === 'withhold') {
     // Only the detectors' names: a reason may quote the very text being withheld.
     const names = [...new Set(result.reasons.map((reason) => reason.split(':')[0]!.trim()))].join(', ');
     return { text: `[withheld by screening: ${names || 'flagged'}]`, flagged: true };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthority } from '../../src/authority/create-authority.ts';
-import { createMemorySeenOrderStore } from '../../src/authority/seen-order-store.ts';
 import { createEnvelope, signEnvelope } from '../../src/authority/sign-envelope.ts';
+import { createMemoryAuthorityStore } from '../../src/authority/store/memory-authority-store.ts';
 import type { CharterInput } from '../../src/charter/charter-schema.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
@@ -13,12 +13,12 @@ const day = 24 * hour;
 function setup(overrides: Partial<CharterInput> = {}) {
   const fixture = makeFixture(overrides);
   const clock = new ManualClock(start);
-  const seen = createMemorySeenOrderStore();
+  const seen = createMemoryAuthorityStore();
   const timed: string[] = [];
   const authority = createAuthority({
     charter: fixture.charter,
     clock,
-    seen,
+    store: seen,
     onTimedChange: (change) => timed.push(change.effect.type),
   });
   const send = (...args: Parameters<typeof fixture.order>) => {

@@ -70,9 +70,11 @@ afterAll(async () => {
 
 let runs = 0;
 function run(model: string, flags: string[], env: NodeJS.ProcessEnv = {}) {
+  // Each run a new agent: its own state and its own agent key and audit anchor.
   const state = join(root, `state-${++runs}`);
   const args = ['run', '--charter', 'charter.yaml', '--key', 'keys/alice.key.jwk', '--task', 'finish'];
-  return runHeed([...args, '--model', model, '--workspace', 'workspace', '--state', state, ...flags], {
+  const places = ['--state', state, '--keys', join(root, `agent-keys-${runs}`)];
+  return runHeed([...args, '--model', model, '--workspace', 'workspace', ...places, ...flags], {
     cwd: root,
     env: { ...cleanEnv, ...env },
   }).then((result) => ({ ...result, state }));

@@ -11,7 +11,7 @@ function post(app: ReturnType<typeof createControlApp>, body: string) {
 
 describe('control endpoint', () => {
   it('answers each envelope with its verification and changes nothing on a bad one', async () => {
-    const { kernel, store } = createTestKernel({ turns: [{ text: 'x', delayMs: 5_000 }] });
+    const { kernel, store } = await createTestKernel({ turns: [{ text: 'x', delayMs: 5_000 }] });
     const app = createControlApp(kernel);
     const task = JSON.stringify(signOrder('task', { text: 'work' }, { clock }));
     const accepted = await post(app, task);
@@ -41,7 +41,7 @@ describe('control endpoint', () => {
   });
 
   it('stops a running agent over real loopback HTTP', async () => {
-    const { kernel } = createTestKernel({ turns: [{ text: 'slow', delayMs: 10_000 }] });
+    const { kernel } = await createTestKernel({ turns: [{ text: 'slow', delayMs: 10_000 }] });
     kernel.deliver(signOrder('task', { text: 'work' }, { clock }));
     const running = kernel.run();
     const endpoint = await serveControlEndpoint(kernel, 0);

@@ -67,7 +67,7 @@ describe('kernel fault injection over HTTP', () => {
       const disconnectedBefore = fake.stats.disconnected;
       const provider = createOpenAiCompatibleProvider({ model: behaviour, baseUrl: fake.url, apiKey: 'test', stream });
       const tools = await createBuiltinTools({ workspace, guard });
-      const { kernel, store } = createTestKernel({
+      const { kernel, store } = await createTestKernel({
         turns: [],
         tools,
         charter: testCharter({ stop: { grace: '50ms' } }),

@@ -121,7 +121,7 @@ async function runScenario(scenario: FaultScenario) {
     stop: { grace: '4ms' },
     lease: { ttl: scenario.stop === 'lease-renewal' ? '1m' : null },
   });
-  const { kernel } = createTestKernel({ turns, tools, charter, clock, store });
+  const { kernel } = await createTestKernel({ turns, tools, charter, clock, store });
   stopNow = () => {
     if (stopSent) return;
     stopSent = true;

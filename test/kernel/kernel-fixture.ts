@@ -1,15 +1,15 @@
-// Builds kernels from real parts (authority, scripted provider, audit store) for the kernel tests.
+// Builds agents from real parts (createAgent: authority, scripted provider, audit store) for the kernel tests.
 import type { AuditEntry, AuditEventInput, AuditStore } from '../../src/audit/audit-event.ts';
 import { openMemoryAuditStore } from '../../src/audit/memory/memory-audit-store.ts';
-import { createAuthority } from '../../src/authority/create-authority.ts';
 import type { Envelope } from '../../src/authority/envelope.ts';
-import { createMemorySeenOrderStore } from '../../src/authority/seen-order-store.ts';
 import { createEnvelope, signEnvelope } from '../../src/authority/sign-envelope.ts';
+import type { AuthorityStore } from '../../src/authority/store/authority-store.ts';
+import { createMemoryAuthorityStore } from '../../src/authority/store/memory-authority-store.ts';
 import type { Charter, CharterInput, OrderKind } from '../../src/charter/charter-schema.ts';
 import { parseCharter } from '../../src/charter/load-charter.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { generateKeyPair, type PrincipalKeyPair } from '../../src/core/ed25519.ts';
-import { createKernel, type Kernel, type KernelOptions } from '../../src/kernel/create-kernel.ts';
+import { type Agent, type CreateAgentOptions, createAgent } from '../../src/kernel/create-agent.ts';
 import type { Tool } from '../../src/kernel/tool.ts';
 import { createScriptedProvider, type ScriptedProvider } from '../../src/providers/scripted/scripted-provider.ts';
 import type { ScriptedTurn, ScriptedTurnFunction } from '../../src/providers/scripted/scripted-turn.ts';
@@ -81,32 +81,36 @@ export function createTestAuditStore(failFrom: number | null = null): TestAuditS
 }
 
 export interface TestKernel {
-  kernel: Kernel;
+  kernel: Agent;
   provider: ScriptedProvider;
   store: TestAuditStore;
   charter: Charter;
   clock: Clock;
 }
 
-export function createTestKernel(options: {
+/** An agent built by `createAgent` in memory, with a scripted model, a recording audit store and no screening. */
+export async function createTestKernel(options: {
   turns: ReadonlyArray<ScriptedTurn | ScriptedTurnFunction> | ScriptedTurnFunction;
   tools?: Tool[];
   charter?: Charter;
   clock?: Clock;
   store?: TestAuditStore;
-  extra?: Partial<KernelOptions>;
-}): TestKernel {
+  /** Shared between kernels to restart an agent in process: the second restores what the first left. */
+  authorityStore?: AuthorityStore;
+  extra?: Partial<CreateAgentOptions>;
+}): Promise<TestKernel> {
   const clock = options.clock ?? { now: () => Date.now() };
   const charter = options.charter ?? testCharter();
   const provider = createScriptedProvider({ turns: options.turns });
   const store = options.store ?? createTestAuditStore();
-  const kernel = createKernel({
+  const kernel = await createAgent({
     charter,
     instructions: 'You are a test agent.',
     provider,
     tools: options.tools ?? [],
-    store,
-    authority: createAuthority({ charter, clock, seen: createMemorySeenOrderStore() }),
+    audit: store,
+    authorityStore: options.authorityStore ?? createMemoryAuthorityStore(),
+    screening: false,
     clock,
     ...options.extra,
   });

@@ -149,7 +149,11 @@ describe('heed run', () => {
     expect(entries.some((entry) => entry.type === 'model-call-start' && entry.seq < stop.seq)).toBe(true);
     expect(entries.find((entry) => entry.type === 'halt')?.data.reason).toBe('stop');
 
-    const verified = await runHeed(['audit', 'verify', '--db', 'state/heed.db'], { cwd: root });
+    const verified = await runHeed(
+      ['audit', 'verify', '--db', 'state/heed.db', '--anchor', 'keys/agent-1.anchor.jsonl'],
+      { cwd: root },
+    );
+    expect(verified.stdout).toMatch(/anchored: 1 checkpoint/);
     expect(verified.code).toBe(0);
     const database = join(root, 'state', 'heed.db');
     const bytes = readFileSync(database);
@@ -171,6 +175,9 @@ describe('heed run', () => {
       'workspace',
       '--state',
       'bad-state',
+      // Another log than the first test's: its anchor lives apart too.
+      '--keys',
+      'bad-keys',
     ];
     const unsigned = await runHeed(['run', ...base, '--task', 'do it'], { cwd: root });
     expect(unsigned.code).toBe(2);

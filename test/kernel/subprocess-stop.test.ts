@@ -13,7 +13,7 @@ const seed = Number(process.env.HEED_TEST_SEED ?? 20_261_128);
 /** One run: the stop arrives `delayMs` after the first worker's shell said it ignores SIGTERM. */
 async function stopDuringWorker(workers: number, delayMs: number, script?: string): Promise<void> {
   const groups: number[] = [];
-  const { kernel, store } = createTestKernel({
+  const { kernel, store } = await createTestKernel({
     charter: testCharter({ stop: { grace: '30ms' } }),
     turns: [
       {

@@ -23,7 +23,7 @@ async function kernelFor(behaviour: string, baseUrl = server.url) {
   layout = createTestLayout();
   const tools = await createBuiltinTools({ workspace: layout.workspace, guard: layout.guard });
   const provider = createOpenAiCompatibleProvider({ model: behaviour, baseUrl });
-  return createTestKernel({ turns: [], tools, extra: { provider } });
+  return await createTestKernel({ turns: [], tools, extra: { provider } });
 }
 
 function toolCalls(entries: ReadonlyArray<{ type: string; data: unknown }>) {

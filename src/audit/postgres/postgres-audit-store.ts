@@ -4,6 +4,7 @@ import type { AuditBackend } from '../audit-backend.ts';
 import { type AuditStore, auditSchemaVersion } from '../audit-event.ts';
 import { type AuditChainHead, type AuditRecord, genesisHash } from '../audit-record.ts';
 import { AuditWriter, type AuditWriterOptions } from '../audit-writer.ts';
+import { checkHeadRow } from '../check-head-row.ts';
 import type { SealedBatch } from '../seal-audit-batch.ts';
 
 export interface PostgresAuditStoreOptions extends AuditWriterOptions {
@@ -28,6 +29,13 @@ export async function openPostgresAuditStore(options: PostgresAuditStoreOptions 
   const pool = new pg.Pool({ connectionString, max: 4 });
   try {
     await createTables(pool, schema);
+    const head = (await pool.query(`SELECT seq, hash, checkpoint_seq FROM ${schema}.audit_head WHERE id = 1`)).rows[0];
+    const last = (await pool.query(`SELECT seq, hash FROM ${schema}.audit_entries ORDER BY seq DESC LIMIT 1`)).rows[0];
+    checkHeadRow(
+      { seq: Number(head.seq), hash: head.hash, checkpointSeq: Number(head.checkpoint_seq) },
+      last === undefined ? undefined : { seq: Number(last.seq), hash: last.hash },
+      `in PostgreSQL schema ${schema}`,
+    );
   } catch (error) {
     await pool.end();
     throw error;

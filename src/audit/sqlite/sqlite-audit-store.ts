@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ensurePrivateFile } from '../../core/private-files.ts';
 import type { AuditBackend } from '../audit-backend.ts';
 import type { AuditStore } from '../audit-event.ts';
 import type { AuditChainHead, AuditRecord } from '../audit-record.ts';
 import { AuditWriter, type AuditWriterOptions } from '../audit-writer.ts';
+import { checkHeadRow } from '../check-head-row.ts';
 import type { SealedBatch } from '../seal-audit-batch.ts';
 import { ensureAuditSchema, selectRecordsSql } from './sqlite-audit-schema.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
@@ -40,7 +42,11 @@ class SqliteAuditBackend implements AuditBackend {
   readonly #checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteAuditStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    if (options.path !== ':memory:') {
+      mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+      // SQLite gives its -wal and -shm files the database file's mode.
+      ensurePrivateFile(options.path, 'audit log');
+    }
     this.#database = new DatabaseSync(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       this.#database.exec('PRAGMA journal_mode = WAL');
@@ -59,6 +65,12 @@ class SqliteAuditBackend implements AuditBackend {
         'UPDATE audit_head SET seq = ?, hash = ?, checkpoint_seq = ? WHERE id = 1',
       );
       this.#select = this.#database.prepare(selectRecordsSql);
+      const last = this.#database.prepare('SELECT seq, hash FROM audit_entries ORDER BY seq DESC LIMIT 1').get();
+      checkHeadRow(
+        this.#readHead.get() as unknown as AuditChainHead,
+        last as { seq: number; hash: string } | undefined,
+        options.path,
+      );
       if (options.path !== ':memory:') {
         this.#database.exec('PRAGMA wal_autocheckpoint = 0');
         this.#checkpointer = startWalCheckpointer(options.path);

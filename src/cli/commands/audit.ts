@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import { type AnchorFile, readAnchorFile } from '../../audit/anchor/read-anchor-file.ts';
 import type { AuditRecord } from '../../audit/audit-record.ts';
 import { formatAuditExportLine } from '../../audit/export/audit-export-line.ts';
 import { verifyAuditExport } from '../../audit/export/verify-audit-export.ts';
+import { verifyPostgresAuditLog } from '../../audit/postgres/verify-postgres-audit-log.ts';
 import {
   lastSqliteAuditSeq,
   openSqliteAuditLog,
@@ -15,6 +16,7 @@ import { type SqliteAuditLogVerification, verifySqliteAuditLog } from '../../aud
 import type { AuditVerifyOptions } from '../../audit/verify-audit-chain.ts';
 import { isPublicKeyText } from '../../core/ed25519.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { readBoundedLines } from '../../core/read-bounded-file.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { paintVerdict } from '../style.ts';
 
@@ -24,6 +26,9 @@ const pageSize = 1000;
 interface VerifyOptions {
   db: string;
   jsonl?: string;
+  databaseUrl?: string;
+  pgSchema: string;
+  anchor?: string;
   key: string[];
   strict?: boolean;
   integrity: boolean;
@@ -37,6 +42,12 @@ export function registerAuditCommand(program: Command): void {
     .description('check every entry, link, checkpoint signature and page; exit 1 naming the first bad seq')
     .option('--db <file>', 'the database holding the audit log', defaultDatabase)
     .option('--jsonl <file>', 'verify an exported JSONL log instead of a database')
+    .option('--database-url <url>', 'verify the log in PostgreSQL instead (postgres://user@host:5432/db)')
+    .option('--pg-schema <name>', 'the PostgreSQL schema holding the audit tables', 'public')
+    .option(
+      '--anchor <file>',
+      "the checkpoints anchored for this log (heed run's --anchor): detects a cut tail and a rewritten, re-signed log",
+    )
     .option('--key <key>', "trust only checkpoints signed by this key ('ed25519:...'); repeatable", collect, [])
     .option('--strict', 'also fail on unsigned checkpoints and on entries after the last signed checkpoint')
     .option('--no-integrity', "skip SQLite's page-level integrity check (faster on very large files)")
@@ -46,24 +57,38 @@ export function registerAuditCommand(program: Command): void {
         if (!isPublicKeyText(key))
           throw new InvalidInputError(`--key '${key}' is not a public key 'ed25519:<base64url>'.`);
       }
+      if (options.jsonl !== undefined && options.databaseUrl !== undefined) {
+        throw new InvalidInputError('Give at most one of --jsonl and --database-url.');
+      }
+      const anchors = options.anchor === undefined ? undefined : await readAnchorFile(options.anchor);
       const verifyOptions: AuditVerifyOptions = {
         ...(options.key.length > 0 ? { trustedKeys: options.key } : {}),
         ...(options.strict ? { requireSealed: true } : {}),
+        ...(anchors === undefined ? {} : { anchors: anchors.records }),
       };
-      const source = options.jsonl ?? options.db;
+      const source =
+        options.jsonl ?? (options.databaseUrl === undefined ? options.db : `postgres schema ${options.pgSchema}`);
       const verdict: SqliteAuditLogVerification =
-        options.jsonl === undefined
-          ? verifySqliteAuditLog(options.db, { ...verifyOptions, chainOnly: !options.integrity })
-          : await verifyAuditExport(readLines(options.jsonl), verifyOptions);
+        options.jsonl !== undefined
+          ? await verifyAuditExport(readLines(options.jsonl), verifyOptions)
+          : options.databaseUrl !== undefined
+            ? await verifyPostgresAuditLog(
+                { connectionString: options.databaseUrl, schema: options.pgSchema },
+                verifyOptions,
+              )
+            : verifySqliteAuditLog(options.db, { ...verifyOptions, chainOnly: !options.integrity });
       if (!verdict.ok) process.exitCode = exitCodes.failure;
+      const anchoring = anchors === undefined ? unanchoredNote : anchoredNotes(anchors, verdict);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ source, ...verdict }, null, 2)}\n`);
+        const anchored = anchors !== undefined;
+        process.stdout.write(`${JSON.stringify({ source, ...verdict, anchored, anchorNotes: anchoring }, null, 2)}\n`);
         return;
       }
       if (!verdict.ok) {
         const where = verdict.firstBadSeq === null ? '' : ` at seq ${verdict.firstBadSeq}`;
         process.stdout.write(`${source}: ${paintVerdict(false, 'BROKEN')}${where}: ${verdict.reason}\n`);
         process.stdout.write(`  ${verdict.entries} entries verified before it.\n`);
+        for (const note of anchoring) process.stdout.write(`  ${note}\n`);
         return;
       }
       const { checkpoints } = verdict;
@@ -77,7 +102,8 @@ export function registerAuditCommand(program: Command): void {
       if (checkpoints.unsigned > 0) {
         process.stdout.write('  note: unsigned checkpoints were written by a store without a signing key\n');
       }
-      if (options.key.length === 0 && checkpoints.signed > 0) {
+      for (const note of anchoring) process.stdout.write(`  ${note}\n`);
+      if (options.key.length === 0 && anchors === undefined && checkpoints.signed > 0) {
         process.stdout.write(
           "  note: signatures were checked against the keys the log names; pin the agent's with --key\n",
         );
@@ -149,6 +175,22 @@ export function registerAuditCommand(program: Command): void {
     });
 }
 
+const unanchoredNote = [
+  'unanchored: tail truncation not detectable (entries cut after the last checkpoint, with the head fixed to match, pass); pass --anchor FILE',
+];
+
+function anchoredNotes(anchors: AnchorFile, verdict: SqliteAuditLogVerification): string[] {
+  const notes: string[] = [];
+  if (anchors.records.length === 0) notes.push('the anchor holds no checkpoint yet: nothing is anchored');
+  if (anchors.tornLastLine) notes.push("the anchor's last line is torn (a crash mid-write) and was left out");
+  if (verdict.ok && verdict.anchor !== undefined && verdict.anchor.records > 0) {
+    notes.push(
+      `anchored: ${verdict.anchor.records} checkpoint(s) up to seq ${verdict.anchor.lastSeq}; the ${verdict.anchor.unanchored} entries after it are not anchored yet`,
+    );
+  }
+  return notes;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -183,13 +225,15 @@ function formatTailLine(record: AuditRecord): string {
   return `${String(record.seq).padStart(6)}  ${record.at}  ${record.type.padEnd(18)}  ${record.agent}  ${summary}`;
 }
 
+// An entry holds at most a whole envelope (64 KiB) or a 64 Ki-character tool result, escaped: far below this.
+const maxExportLineBytes = 16 * 1024 * 1024;
+
+// A pipe is welcome (`heed audit export --jsonl | heed audit verify --jsonl /dev/stdin`); a folder is not.
 async function* readLines(path: string): AsyncIterable<string> {
-  try {
-    if (!statSync(path).isFile()) throw new Error('not a file');
-  } catch (error) {
-    throw new InvalidInputError(`No exported log at '${path}': ${(error as Error).message}.`, { cause: error });
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InvalidInputError(`No exported log at '${path}': it is a folder.`);
   }
-  yield* createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  yield* readBoundedLines(path, 'exported log', maxExportLineBytes);
 }
 
 function stopSignal(): AbortSignal {

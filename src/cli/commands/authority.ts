@@ -6,7 +6,7 @@ import type { AuthorityState, LeaseStatus } from '../../authority/authority-stat
 import { createAuthority, type OrderDecision } from '../../authority/create-authority.ts';
 import type { Envelope } from '../../authority/envelope.ts';
 import { loadEnvelopeFile } from '../../authority/order-files.ts';
-import { createMemorySeenOrderStore } from '../../authority/seen-order-store.ts';
+import { createMemoryAuthorityStore } from '../../authority/store/memory-authority-store.ts';
 import { principalRank } from '../../charter/charter-schema.ts';
 import { loadCharterFile } from '../../charter/load-charter.ts';
 import { ManualClock } from '../../core/clock.ts';
@@ -49,7 +49,7 @@ function explain(options: ExplainOptions): void {
   const authority = createAuthority({
     charter,
     clock,
-    seen: createMemorySeenOrderStore(),
+    store: createMemoryAuthorityStore(),
     onTimedChange: (change) => finalChanges.push(change),
   });
   const decisions: Array<{ file: string; at: string; decision: OrderDecision }> = [];

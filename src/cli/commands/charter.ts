@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { readInputFile } from '../../authority/order-files.ts';
 import { explainCharterDefaults } from '../../charter/explain-charter-defaults.ts';
-import { parseCharter } from '../../charter/load-charter.ts';
+import { maxCharterBytes, parseCharter } from '../../charter/load-charter.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { parseYamlOrJson } from '../../core/parse-yaml-or-json.ts';
+import { readBoundedText } from '../../core/read-bounded-file.ts';
 
 function readCharter(file: string) {
-  const written = parseYamlOrJson(readInputFile(file, 'charter'), `charter ${file}`);
+  const written = parseYamlOrJson(readBoundedText(file, 'charter', maxCharterBytes), `charter ${file}`);
   return { written, charter: parseCharter(written, `charter ${file}`) };
 }
 

@@ -33,7 +33,7 @@ export function registerKeysCommand(program: Command): void {
       }
       const pair = generateKeyPair();
       try {
-        mkdirSync(options.out, { recursive: true });
+        mkdirSync(options.out, { recursive: true, mode: 0o700 });
         writeFileSync(privateKeyFile, `${JSON.stringify(pair.privateJwk)}\n`, { mode: 0o600 });
         chmodSync(privateKeyFile, 0o600);
         writeFileSync(publicKeyFile, `${JSON.stringify(pair.publicJwk)}\n`, { mode: 0o644 });

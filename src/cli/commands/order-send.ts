@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { readInputFile } from '../../authority/order-files.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { HeedError, InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
+import { readBoundedText } from '../../core/read-bounded-file.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { paintVerdict } from '../style.ts';
 
@@ -39,7 +39,7 @@ export function registerOrderSendCommand(program: Command): void {
     .action(async (urlText: string, file: string, options: { json?: boolean; timeout: string }) => {
       const url = ordersUrl(urlText);
       const timeoutMs = parseDuration(options.timeout, '--timeout');
-      const body = readInputFile(file, 'envelope', maxSendBytes);
+      const body = readBoundedText(file, 'envelope', maxSendBytes);
       let response: Response;
       try {
         response = await fetch(url, {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { advanceAuthority } from '../../authority/advance-authority.ts';
 import { type Envelope, maxEnvelopeBytes } from '../../authority/envelope.ts';
 import {
   loadEnvelopeFile,
@@ -6,10 +7,12 @@ import {
   principalOfKeyFile,
   writeFileAtomically,
 } from '../../authority/order-files.ts';
-import { defaultStatePath, openSqliteSeenOrderStore } from '../../authority/seen-order-store.ts';
+import { checkCharterAgreement, replayAuthority } from '../../authority/restore-authority.ts';
 import { cosignEnvelope, createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
+import { defaultStatePath } from '../../authority/store/authority-store.ts';
+import { openSqliteAuthorityStore } from '../../authority/store/sqlite-authority-store.ts';
 import { verifyEnvelope } from '../../authority/verify-envelope.ts';
-import { type OrderKind, orderKinds } from '../../charter/charter-schema.ts';
+import { type Charter, type OrderKind, orderKinds } from '../../charter/charter-schema.ts';
 import { loadCharterFile } from '../../charter/load-charter.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
@@ -74,7 +77,9 @@ export function registerOrderCommand(program: Command): void {
     });
   order
     .command('verify')
-    .description('verify envelopes against a charter: prints accepted or rejected: <reason> per envelope')
+    .description(
+      'verify envelopes against a charter, as the agent holds it in the state store (after revocations, rotations and charter orders): prints accepted or rejected: <reason> per envelope',
+    )
     .argument('<envelopes...>', 'envelope files')
     .requiredOption('--charter <file>', 'the charter (YAML or JSON)')
     .option('--state <db>', 'the state store that remembers accepted ids (replay protection)', defaultStatePath)
@@ -85,11 +90,12 @@ export function registerOrderCommand(program: Command): void {
       const charter = loadCharterFile(options.charter);
       const now = options.at === undefined ? Date.now() : parseTime(options.at, '--at');
       const envelopes = files.map((file) => loadEnvelopeFile(file));
-      const store = openSqliteSeenOrderStore(options.state);
+      const store = openSqliteAuthorityStore(options.state);
       let allAccepted = true;
       try {
+        const current = heldCharter(store, charter, now);
         envelopes.forEach((envelope, index) => {
-          const verification = verifyEnvelope(envelope, { charter, now, isSeen: (id) => store.has(id) });
+          const verification = verifyEnvelope(envelope, { charter: current, now, isSeen: (id) => store.has(id) });
           if (verification.accepted) store.add(envelope.id, now);
           else allAccepted = false;
           const reason = verification.accepted ? null : verification.reason;
@@ -106,6 +112,18 @@ export function registerOrderCommand(program: Command): void {
       }
       if (!allAccepted) process.exitCode = exitCodes.failure;
     });
+}
+
+/**
+ * The charter the agent holds as of `now`: restored from its journal when it has run against this store, so a
+ * revoked or rotated-away key is refused here as it would be by the agent. Reading only: verify records seen ids.
+ */
+function heldCharter(store: ReturnType<typeof openSqliteAuthorityStore>, charter: Charter, now: number): Charter {
+  const stored = store.load(charter.agent);
+  if (stored === undefined) return charter;
+  const state = replayAuthority(stored);
+  checkCharterAgreement(charter, stored, state);
+  return advanceAuthority(state, now).state.charter;
 }
 
 function signerName(keyFile: string, principal: string | undefined): string {

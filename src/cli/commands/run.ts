@@ -1,32 +1,18 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditEntry } from '../../audit/audit-event.ts';
-import { openSqliteAuditStore } from '../../audit/sqlite/sqlite-audit-store.ts';
-import { createAuthority } from '../../authority/create-authority.ts';
 import { maxEnvelopeBytes } from '../../authority/envelope.ts';
-import {
-  loadPrivateKeyFile,
-  principalOfKeyFile,
-  readInputFile,
-  writeFileAtomically,
-} from '../../authority/order-files.ts';
-import { openSqliteSeenOrderStore } from '../../authority/seen-order-store.ts';
+import { loadPrivateKeyFile, principalOfKeyFile, writeFileAtomically } from '../../authority/order-files.ts';
 import { createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
 import { loadCharterFile } from '../../charter/load-charter.ts';
-import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { systemClock } from '../../core/clock.ts';
 import { InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
-import { type ControlEndpoint, serveControlEndpoint } from '../../kernel/control/serve-control-endpoint.ts';
-import { createKernel, type Kernel } from '../../kernel/create-kernel.ts';
-import type { Delivery } from '../../kernel/deliver-order.ts';
-import { loadAgentKey } from '../../kernel/load-agent-key.ts';
-import { ControlPlaneGuard } from '../../kernel/tools/control-plane-guard.ts';
-import { controlPlanePaths } from '../../kernel/tools/control-plane-paths.ts';
-import { createBuiltinTools } from '../../kernel/tools/create-builtin-tools.ts';
+import { ensurePrivateFolder } from '../../core/private-files.ts';
+import { readBoundedText } from '../../core/read-bounded-file.ts';
+import { createAgent } from '../../kernel/create-agent.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
 import type { Provider } from '../../providers/provider.ts';
-import { createScreener } from '../../screening/screener.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addModelOptions, type ModelCommandOptions, providerOptions, reportRetry } from '../model-options.ts';
 import { paint } from '../style.ts';
@@ -35,11 +21,15 @@ interface RunOptions extends ModelCommandOptions {
   charter: string;
   task?: string;
   taskEnvelope?: string;
+  order: string[];
   key?: string;
   principal?: string;
   model: string;
   workspace: string;
   state: string;
+  keys?: string;
+  anchor?: string | false;
+  witness?: string;
   controlPort?: string;
   maxSteps: string;
   shell?: boolean;
@@ -93,7 +83,8 @@ function taskOrder(options: RunOptions, agent: string): string {
   if ((options.task === undefined) === (options.taskEnvelope === undefined)) {
     throw new InvalidInputError('Give the task with exactly one of --task TEXT (with --key) or --task-envelope FILE.');
   }
-  if (options.taskEnvelope !== undefined) return readInputFile(options.taskEnvelope, 'task envelope', maxEnvelopeBytes);
+  if (options.taskEnvelope !== undefined)
+    return readBoundedText(options.taskEnvelope, 'task envelope', maxEnvelopeBytes);
   if (options.key === undefined) {
     throw new InvalidInputError(
       '--task needs --key FILE: a task is an order, signed by a principal the charter lets give tasks (or use --task-envelope FILE).',
@@ -134,79 +125,67 @@ function watchUnreachable(inner: Provider): { provider: Provider; unreachable: (
 
 async function runAgent(options: RunOptions): Promise<number> {
   const charter = loadCharterFile(options.charter);
-  const order = taskOrder(options, charter.agent);
+  const task = taskOrder(options, charter.agent);
+  const orders = options.order.map((file) => readBoundedText(file, 'order', maxEnvelopeBytes));
   const maxSteps = positiveInteger(options.maxSteps, '--max-steps');
   const controlPort =
     options.controlPort === undefined ? undefined : positiveInteger(options.controlPort, '--control-port', 0);
-  const workspace = resolve(options.workspace);
-  if (!statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) {
+  if (!statSync(resolve(options.workspace), { throwIfNoEntry: false })?.isDirectory()) {
     throw new InvalidInputError(`Workspace '${options.workspace}' is not an existing folder.`);
   }
   const model = watchUnreachable(createProviderFromSpec(options.model, providerOptions(options, reportRetry)));
-  const { provider } = model;
-  const stateFolder = resolve(options.state);
-  const database = join(stateFolder, 'heed.db');
-  const agentKey = loadAgentKey(stateFolder);
-
-  let kernel: Kernel | undefined;
-  const notReady: Delivery = { accepted: false, reason: 'error', detail: 'the agent is starting', id: null };
-  let endpoint: ControlEndpoint | undefined;
-  if (controlPort !== undefined) {
-    endpoint = await serveControlEndpoint(
-      {
-        deliver: (input) => kernel?.deliver(input) ?? notReady,
-        status: () => {
-          if (!kernel) throw new Error('the agent is starting');
-          return kernel.status();
-        },
-      },
-      controlPort,
-    );
-    process.stderr.write(`heed: control endpoint ${endpoint.url}\n`);
-  }
-  const seen = openSqliteSeenOrderStore(database);
-  const store = openSqliteAuditStore({ path: database, agent: charter.agent, signingKey: agentKey.privateKey });
+  const agent = await createAgent({
+    charter,
+    provider: model.provider,
+    stateDir: options.state,
+    ...(options.keys === undefined ? {} : { keysDir: options.keys }),
+    ...(options.anchor === undefined ? {} : { anchorFile: options.anchor }),
+    ...(options.witness === undefined ? {} : { witnessUrl: options.witness }),
+    onWitnessError: (error) => process.stderr.write(`heed: the witness did not take a checkpoint: ${error.message}\n`),
+    workspace: options.workspace,
+    shell: options.shell === true,
+    screening: options.screening,
+    // Key files given here are as secret as the keys folder, wherever they are.
+    protectedPaths: [options.charter, ...(options.key === undefined ? [] : [dirname(resolve(options.key))])],
+    maxSteps,
+    ...(controlPort === undefined ? {} : { controlPort }),
+  });
   try {
-    const guard = new ControlPlaneGuard({
-      protectedPaths: controlPlanePaths({
-        charterFile: options.charter,
-        ...(options.key === undefined ? {} : { keysFolder: dirname(resolve(options.key)) }),
-        stateFolder,
-        databaseFile: database,
-      }),
-      ...(endpoint ? { controlEndpoint: { host: '127.0.0.1', port: endpoint.port } } : {}),
-    });
-    const tools = await createBuiltinTools({ workspace, guard, shell: options.shell === true });
-    kernel = createKernel({
-      charter,
-      instructions: renderCharterInstructions(charter),
-      provider,
-      tools,
-      store,
-      authority: createAuthority({ charter, clock: systemClock, seen }),
-      maxSteps,
-      ...(options.screening ? { screener: createScreener({ thresholds: charter.screening.thresholds }) } : {}),
-    });
-    const running = kernel;
-    running.onEvent((entry) => process.stderr.write(`heed: [${entry.seq}] ${describeEvent(entry)}\n`));
-    const delivery = running.deliver(order);
+    if (agent.controlUrl !== undefined) process.stderr.write(`heed: control endpoint ${agent.controlUrl}\n`);
+    agent.onEvent((entry) => process.stderr.write(`heed: [${entry.seq}] ${describeEvent(entry)}\n`));
+    for (const [index, order] of orders.entries()) {
+      const delivery = agent.deliver(order);
+      if (!delivery.accepted) {
+        process.stderr.write(
+          `heed: --order ${options.order[index]} was rejected (${delivery.reason}): ${delivery.detail}\n`,
+        );
+      }
+    }
+    const delivery = agent.deliver(task);
     if (!delivery.accepted) {
-      await running.halt('error', `the task order was rejected (${delivery.reason})`);
+      await agent.halt('error', `the task order was rejected (${delivery.reason})`);
       process.stderr.write(`heed: the task order was rejected (${delivery.reason}): ${delivery.detail}\n`);
       return exitCodes.failure;
     }
-    const cancel = () => void running.halt('cancelled', 'the operator interrupted heed run');
+    const stopped = agent.authorityState().stopped;
+    if (stopped !== null) {
+      process.stderr.write(
+        `heed: agent '${charter.agent}' is stopped (order ${stopped.orderId} by ${stopped.principals.join(', ')}); it stays stopped until a verified resume: pass one with --order FILE.\n`,
+      );
+    }
+    const cancel = () => void agent.halt('cancelled', 'the operator interrupted heed run');
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
-    const step = await running.runToEnd().finally(() => {
+    const step = await agent.runToEnd().finally(() => {
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
     });
-    const statePath = join(stateFolder, 'runs', `${running.runId}.json`);
-    mkdirSync(dirname(statePath), { recursive: true });
-    writeFileAtomically(statePath, `${JSON.stringify(running.state(), null, 2)}\n`);
+    const runs = join(resolve(options.state), 'runs');
+    ensurePrivateFolder(runs, 'runs folder');
+    const statePath = join(runs, `${agent.runId}.json`);
+    writeFileAtomically(statePath, `${JSON.stringify(agent.state(), null, 2)}\n`, 0o600);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ runId: running.runId, step, state: statePath })}\n`);
+      process.stdout.write(`${JSON.stringify({ runId: agent.runId, step, state: statePath })}\n`);
     } else {
       process.stdout.write(
         step.type === 'final' ? `${step.text}\n` : `${paint('yellow', 'halted')} (${step.reason}): ${step.detail}\n`,
@@ -216,10 +195,12 @@ async function runAgent(options: RunOptions): Promise<number> {
     // A run that halted because its model server could not be reached is a service failure, not a verdict.
     return step.reason === 'error' && model.unreachable() ? exitCodes.unreachable : exitCodes.failure;
   } finally {
-    await endpoint?.close();
-    await store.close();
-    seen.close();
+    await agent.close();
   }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function registerRunCommand(program: Command): void {
@@ -231,9 +212,26 @@ export function registerRunCommand(program: Command): void {
     .option('--key <file>', "a principal's private key (NAME.key.jwk) to sign --task with")
     .option('--principal <id>', "the signer of --task (default: the key file's name)")
     .option('--task-envelope <file>', 'the task as an envelope already signed by a principal')
+    .option(
+      '--order <file>',
+      'a signed order to deliver before the task, e.g. a resume for a stopped agent (repeatable, in order)',
+      collect,
+      [],
+    )
     .requiredOption('--model <spec>', 'openai:<model>, anthropic:<model>, scripted:<file> or fake:<behaviour>')
     .requiredOption('--workspace <dir>', 'the only folder the tools may touch')
-    .option('--state <dir>', 'where heed keeps heed.db (audit log, seen orders) and the agent key', '.heed')
+    .option(
+      '--state <dir>',
+      "where heed keeps heed.db: the audit log and the authority's state, restored at every start",
+      '.heed',
+    )
+    .option(
+      '--keys <dir>',
+      "the keys folder, protected from tools: the agent's checkpoint key and audit anchor (default: keys beside --state)",
+    )
+    .option('--anchor <file>', 'where audit checkpoints are anchored (default: <keys>/<agent>.anchor.jsonl)')
+    .option('--no-anchor', 'do not anchor audit checkpoints')
+    .option('--witness <url>', 'also POST each anchored checkpoint to this URL')
     .option('--control-port <n>', 'open POST /orders and GET /status on 127.0.0.1:N (0: a free port)')
     .option('--max-steps <n>', 'halt after this many model calls', '50')
     .option('--shell', 'offer the isolated shell tool')

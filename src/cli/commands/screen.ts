@@ -1,8 +1,8 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Provenance, provenances } from '../../charter/charter-schema.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { readBoundedLines } from '../../core/read-bounded-file.ts';
 import { decodeInput, inputProblems, looksBinary } from '../../screening/decode-input.ts';
 import {
   createScreener,
@@ -87,15 +87,10 @@ function printHuman(verdict: ScreeningVerdict, provenance: Provenance): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+// A row is screened up to the screening window; a longer line is bad input, not something to buffer without end.
+const maxRowBytes = 16 * 1024 * 1024;
+
 async function screenJsonl(screener: Screener, path: string, options: ScreenCommandOptions): Promise<number> {
-  const stream = createReadStream(path);
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new InvalidInputError(`cannot read '${path}': ${error.code ?? error.message}`)),
-    );
-  });
-  await opened;
   let flagged = false;
   let malformed = false;
   let number = 0;
@@ -103,7 +98,7 @@ async function screenJsonl(screener: Screener, path: string, options: ScreenComm
     malformed = true;
     process.stdout.write(`${JSON.stringify({ id: null, line: number, error })}\n`);
   };
-  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const line of readBoundedLines(path, 'rows file', maxRowBytes)) {
     number += 1;
     if (line.trim() === '') continue;
     let row: unknown;

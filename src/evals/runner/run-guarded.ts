@@ -1,13 +1,10 @@
 import type { AuditEntry } from '../../audit/audit-event.ts';
-import { openMemoryAuditStore } from '../../audit/memory/memory-audit-store.ts';
-import { createAuthority } from '../../authority/create-authority.ts';
-import { createMemorySeenOrderStore } from '../../authority/seen-order-store.ts';
 import { cosignEnvelope, createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
 import type { Charter, OrderKind } from '../../charter/charter-schema.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { parseDuration } from '../../core/duration.ts';
-import { createKernel } from '../../kernel/create-kernel.ts';
+import { createAgent } from '../../kernel/create-agent.ts';
 import type { NextStep } from '../../kernel/next-step.ts';
 import { createScreener, type Screener } from '../../screening/screener.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
@@ -39,21 +36,18 @@ function screenerFor(charter: Charter): Screener {
 export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput> {
   const { scenario, variant, charter, keys, environment, provider, signal } = input;
   const clock = new ManualClock();
-  const authority = createAuthority({ charter, clock, seen: createMemorySeenOrderStore() });
-  const store = openMemoryAuditStore({ clock });
   const audit: AuditEntry[] = [];
   const instructions = [renderCharterInstructions(charter), variant.system].filter(Boolean).join('\n\n');
-  const kernel = createKernel({
+  // In memory: no state folder, so the authority and audit log live and die with the sample.
+  const kernel = await createAgent({
     charter,
     instructions,
     provider,
     tools: environment.tools,
-    store,
-    authority,
     clock,
     // The environment's tools are in memory: there are no process groups to kill.
     killProcessGroup: async (pgid) => ({ pgid, wasRunning: false, gone: true }),
-    screener: screenerFor(charter),
+    screening: screenerFor(charter),
     maxSteps: scenario.steps * 2,
   });
   kernel.onEvent((entry) => audit.push(entry));
@@ -132,7 +126,7 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
     next = await kernel.run(runOptions);
   }
   if (next.type !== 'halted') await kernel.halt('cancelled', 'the scenario ended');
-  await store.close();
+  await kernel.close();
   return {
     trace: traceFromAudit(audit, timelineTrace, turnSteps),
     transcript: kernel.state().context,

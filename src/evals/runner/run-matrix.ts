@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetProfileName } from '../../charter/target-profile-names.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { sha256Hex } from '../../core/hash.ts';
+import { readFirstLine } from '../../core/read-bounded-file.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { holdShellDefenses } from '../environments/shell-defenses.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
@@ -83,6 +84,8 @@ export function expandMatrix(
   return samples;
 }
 
+const maxSampleHeaderBytes = 16 * 1024 * 1024;
+
 /** Reads the completed samples of a run folder; errored samples are not complete (they run again). */
 export function readSamples(outDir: string): SampleRecord[] {
   const folder = samplesFolder(outDir);
@@ -90,7 +93,8 @@ export function readSamples(outDir: string): SampleRecord[] {
   const records: SampleRecord[] = [];
   for (const file of readdirSync(folder).sort()) {
     if (!file.endsWith('.jsonl')) continue;
-    const header = readFileSync(join(folder, file), 'utf8').split('\n', 1)[0];
+    // Only the header line is needed: a sample's transcript and audit log can be long.
+    const header = readFirstLine(join(folder, file), 'sample', maxSampleHeaderBytes);
     if (!header) continue;
     records.push(JSON.parse(header) as SampleRecord);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthority } from '../../authority/create-authority.ts';
-import { createMemorySeenOrderStore } from '../../authority/seen-order-store.ts';
 import { createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
+import { createMemoryAuthorityStore } from '../../authority/store/memory-authority-store.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { generateKeyPair } from '../../core/ed25519.ts';
 import { createFakeProvider } from '../../providers/fake-model/fake-provider.ts';
@@ -37,7 +37,7 @@ describe('the charters of a run', () => {
         createEnvelope({ agent: charter.agent, kind: 'task', body: { text: 'x' }, ttlMs: 60_000, now: clock.now() }),
         { principal: 'alice', privateKey },
       );
-    const sample = () => createAuthority({ charter, clock, seen: createMemorySeenOrderStore() });
+    const sample = () => createAuthority({ charter, clock, store: createMemoryAuthorityStore() });
     const first = sample();
     const signed = order();
     expect(first.receive(signed).verification.accepted).toBe(true);

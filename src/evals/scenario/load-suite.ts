@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, UnknownNameError } from '../../core/heed-error.ts';
 import { parseWithSchema } from '../../core/parse-with-schema.ts';
 import { parseYamlOrJson } from '../../core/parse-yaml-or-json.ts';
+import { readBoundedText } from '../../core/read-bounded-file.ts';
 import { type Scenario, scenarioSchema } from './scenario-schema.ts';
 
 const builtinSuitesFolder = fileURLToPath(new URL('../suites/', import.meta.url));
@@ -15,16 +16,11 @@ export function builtinSuiteNames(): string[] {
     .sort();
 }
 
+/** The most bytes heed reads of one scenario file (its environment's files included). */
+export const maxScenarioBytes = 16 * 1024 * 1024;
+
 export function loadScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(
-      `Cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      { cause: error },
-    );
-  }
+  const text = readBoundedText(path, 'scenario', maxScenarioBytes);
   return parseWithSchema(scenarioSchema, parseYamlOrJson(text, `scenario ${path}`), `scenario ${path}`);
 }
 

@@ -27,7 +27,7 @@ export function statusForRejection(reason: string): ContentfulStatusCode {
  * verification result; `GET /status` reports the run. Every order goes through `kernel.deliver`, so a bad
  * envelope is recorded as rejected and changes nothing.
  */
-export function createControlApp(kernel: Pick<Kernel, 'deliver' | 'status'>): Hono {
+export function createControlApp(kernel: Pick<Kernel, 'deliverRecorded' | 'status'>): Hono {
   const app = new Hono();
   app.post(
     '/orders',
@@ -41,7 +41,7 @@ export function createControlApp(kernel: Pick<Kernel, 'deliver' | 'status'>): Ho
     }),
     async (context) => {
       const text = await context.req.text();
-      const delivery = kernel.deliver(text);
+      const delivery = await kernel.deliverRecorded(text);
       return delivery.accepted
         ? context.json(delivery, 200)
         : context.json(delivery, statusForRejection(delivery.reason));

@@ -11,7 +11,7 @@ export interface ControlEndpoint {
 
 /** Serves the control endpoint on loopback only; port 0 picks a free port. */
 export function serveControlEndpoint(
-  kernel: Pick<Kernel, 'deliver' | 'status'>,
+  kernel: Pick<Kernel, 'deliverRecorded' | 'status'>,
   port: number,
 ): Promise<ControlEndpoint> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {

@@ -10,6 +10,8 @@ export interface ControlPlaneLocations {
   databaseFile?: string;
   /** Where heed is installed; its code in there is protected (heedCodePaths). Defaults to the one running. */
   installFolder?: string;
+  /** Any other files and folders heed knows of: key files given on the command line, the agent key, the anchor. */
+  others?: readonly string[];
 }
 
 /**
@@ -45,6 +47,7 @@ export function controlPlanePaths(locations: ControlPlaneLocations): string[] {
     const database = resolve(locations.databaseFile);
     paths.push(database, `${database}-wal`, `${database}-shm`, `${database}-journal`);
   }
+  for (const other of locations.others ?? []) paths.push(resolve(other));
   paths.push(...heedCodePaths(locations.installFolder ?? heedInstallFolder()));
   return [...new Set(paths)];
 }

@@ -129,25 +129,19 @@ describe('escapes and control-plane paths are refused by every tool', () => {
     });
   }
 
-  it('state kept inside the workspace stays unreachable and is marked in listings', async () => {
+  it('refuses a workspace that holds the state folder, even one that does not exist yet', async () => {
     const inner = createTestLayout();
     try {
       const stateFolder = join(inner.workspace, '.heed');
-      mkdirSync(stateFolder);
-      writeFileSync(join(stateFolder, 'heed.db'), 'DB');
       const { ControlPlaneGuard } = await import('./control-plane-guard.ts');
       const guard = new ControlPlaneGuard({ protectedPaths: [stateFolder, join(stateFolder, 'heed.db')] });
-      const innerTools = await createBuiltinTools({ workspace: inner.workspace, guard });
-      const byName = new Map(innerTools.map((tool) => [tool.name, tool]));
-      const context = { signal: new AbortController().signal, registerProcessGroup: () => {} };
-      await expect(byName.get('read_file')!.run({ path: '.heed/heed.db' }, context)).rejects.toThrow(ToolRefusedError);
-      await expect(byName.get('delete_file')!.run({ path: '.heed' }, context)).rejects.toThrow(ToolRefusedError);
-      await expect(byName.get('write_file')!.run({ path: '.heed/heed.db-wal', content: 'x' }, context)).rejects.toThrow(
-        ToolRefusedError,
+      // Renaming the workspace's folders would let a tool put another state (or charter) where heed looks for it.
+      await expect(createBuiltinTools({ workspace: inner.workspace, guard })).rejects.toThrow(
+        /contains heed's control-plane path '.*\.heed'.*mkdir workspace/s,
       );
-      const listing = await byName.get('list_files')!.run({ recursive: true }, context);
-      expect(listing).toBe('.heed [control plane: not accessible]');
-      expect(existsSync(join(stateFolder, 'heed.db-wal'))).toBe(false);
+      mkdirSync(stateFolder);
+      writeFileSync(join(stateFolder, 'heed.db'), 'DB');
+      await expect(createBuiltinTools({ workspace: inner.workspace, guard })).rejects.toThrow(InvalidInputError);
     } finally {
       inner.remove();
     }

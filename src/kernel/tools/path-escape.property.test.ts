@@ -1,10 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tool } from '../tool.ts';
-import { ControlPlaneGuard } from './control-plane-guard.ts';
-import { controlPlanePaths } from './control-plane-paths.ts';
 import { createBuiltinTools } from './create-builtin-tools.ts';
 import { createTestLayout, type TestLayout } from './create-test-layout.ts';
 import { ToolRefusedError } from './tool-refused-error.ts';
@@ -23,21 +21,10 @@ beforeAll(async () => {
   symlinkSync('/', join(layout.workspace, 'root-link'));
   symlinkSync('.', join(layout.workspace, 'self-link'));
   symlinkSync('sub/deeper', join(layout.workspace, 'deeper-link'));
-  // Control-plane files kept inside the workspace too: only the guard stands between them and the tools.
-  mkdirSync(join(layout.workspace, '.heed'));
-  writeFileSync(join(layout.workspace, '.heed', 'heed.db'), 'INNER-DATABASE');
-  writeFileSync(join(layout.workspace, 'charter.yaml'), 'INNER-CHARTER');
-  const guard = new ControlPlaneGuard({
-    protectedPaths: [
-      ...layout.guard.protectedPaths,
-      ...controlPlanePaths({
-        stateFolder: join(layout.workspace, '.heed'),
-        databaseFile: join(layout.workspace, '.heed', 'heed.db'),
-        charterFile: join(layout.workspace, 'charter.yaml'),
-      }),
-    ],
-  });
-  tools = new Map((await createBuiltinTools({ workspace: layout.workspace, guard })).map((tool) => [tool.name, tool]));
+  // (A workspace holding control-plane files is refused at start: file-tools.test.ts.)
+  tools = new Map(
+    (await createBuiltinTools({ workspace: layout.workspace, guard: layout.guard })).map((tool) => [tool.name, tool]),
+  );
 });
 afterAll(() => layout.remove());
 
@@ -79,10 +66,6 @@ describe('no spelling of a path reaches the control plane or leaves the workspac
       layout.stateFolder,
       join(layout.outside, 'secret.txt'),
       join(layout.installFolder, 'package.json'),
-      join(layout.workspace, '.heed', 'heed.db'),
-      join(layout.workspace, '.heed', 'heed.db-wal'),
-      join(layout.workspace, '.heed'),
-      join(layout.workspace, 'charter.yaml'),
     ];
     const before = [layout.charterFile, layout.keyFile, layout.databaseFile].map((path) => readFileSync(path, 'utf8'));
     const context = { signal: new AbortController().signal, registerProcessGroup: () => {} };
@@ -118,9 +101,6 @@ describe('no spelling of a path reaches the control plane or leaves the workspac
       before,
     );
     expect(existsSync(`${layout.databaseFile}-wal`)).toBe(false);
-    expect(existsSync(join(layout.workspace, '.heed', 'heed.db-wal'))).toBe(false);
-    expect(readFileSync(join(layout.workspace, '.heed', 'heed.db'), 'utf8')).toBe('INNER-DATABASE');
-    expect(readFileSync(join(layout.workspace, 'charter.yaml'), 'utf8')).toBe('INNER-CHARTER');
     expect(readFileSync(join(layout.outside, 'secret.txt'), 'utf8')).toBe('OUTSIDE-SECRET\n');
   });
 });

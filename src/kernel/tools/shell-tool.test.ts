@@ -9,6 +9,7 @@ import type { Tool } from '../tool.ts';
 import { ControlPlaneGuard } from './control-plane-guard.ts';
 import { createBuiltinTools } from './create-builtin-tools.ts';
 import { createTestLayout, type TestLayout } from './create-test-layout.ts';
+import { ShellSandbox } from './shell-sandbox.ts';
 import { ToolRefusedError } from './tool-refused-error.ts';
 import { validateToolInput } from './validate-tool-input.ts';
 
@@ -118,26 +119,23 @@ describe.runIf(process.platform === 'linux')('shell tool', () => {
     await expect(readFile.run({ path: 'charter-link' }, context())).rejects.toThrow(ToolRefusedError);
   });
 
-  it('hides control-plane files inside the workspace, and hard links to them', async () => {
+  it('hides hard links in the workspace to control-plane files, and refuses a workspace holding control-plane paths', async () => {
     const inner = createTestLayout();
     try {
+      linkSync(inner.keyFile, join(inner.workspace, 'copied.key'));
+      const guard = new ControlPlaneGuard({ protectedPaths: [inner.keysFolder] });
+      const tools = await createBuiltinTools({ workspace: inner.workspace, guard, shell: true });
+      const innerShell = tools.find((tool) => tool.name === 'shell')!;
+      const output = await innerShell.run({ command: 'cat copied.key; rm -f copied.key; ls' }, context());
+      expect(output).not.toMatch(/PRIVATE-KEY-MATERIAL/);
+      expect(readFileSync(inner.keyFile, 'utf8')).toContain('PRIVATE-KEY-MATERIAL');
       const stateFolder = join(inner.workspace, '.heed');
       mkdirSync(stateFolder);
       writeFileSync(join(stateFolder, 'heed.db'), 'INNER-DATABASE');
-      writeFileSync(join(inner.workspace, 'charter.yaml'), 'INNER-CHARTER');
-      linkSync(inner.keyFile, join(inner.workspace, 'copied.key'));
-      const guard = new ControlPlaneGuard({
-        protectedPaths: [stateFolder, join(inner.workspace, 'charter.yaml'), inner.keysFolder],
-      });
-      const tools = await createBuiltinTools({ workspace: inner.workspace, guard, shell: true });
-      const innerShell = tools.find((tool) => tool.name === 'shell')!;
-      const output = await innerShell.run(
-        { command: 'cat .heed/heed.db; ls .heed; cat charter.yaml; cat copied.key; rm -rf .heed charter.yaml; ls' },
-        context(),
+      const nested = new ControlPlaneGuard({ protectedPaths: [stateFolder, inner.keysFolder] });
+      await expect(createBuiltinTools({ workspace: inner.workspace, guard: nested, shell: true })).rejects.toThrow(
+        /contains heed's control-plane path '.*\.heed'/,
       );
-      expect(output).not.toMatch(/INNER-DATABASE|INNER-CHARTER|PRIVATE-KEY-MATERIAL/);
-      expect(readFileSync(join(stateFolder, 'heed.db'), 'utf8')).toBe('INNER-DATABASE');
-      expect(readFileSync(join(inner.workspace, 'charter.yaml'), 'utf8')).toBe('INNER-CHARTER');
     } finally {
       inner.remove();
     }
@@ -278,9 +276,15 @@ describe.runIf(process.platform === 'linux')('shell isolation fails closed', () 
   });
 
   it('refuses when a missing control-plane path could only be hidden by hiding the workspace', async () => {
+    // The workspace refuses such a path first; the sandbox's own check stays as a second line.
     const guard = new ControlPlaneGuard({ protectedPaths: [join(layout.workspace, 'heed.db-wal')] });
-    const tools = await createBuiltinTools({ workspace: layout.workspace, guard, shell: true });
-    const refused = tools.find((tool) => tool.name === 'shell')!;
-    await expect(refused.run({ command: 'true' }, context())).rejects.toThrow(/cannot hide the control-plane path/);
+    await expect(createBuiltinTools({ workspace: layout.workspace, guard, shell: true })).rejects.toThrow(
+      /contains heed's control-plane path/,
+    );
+    const isolation = await ShellSandbox.detect({ workspace: layout.workspace, guard });
+    expect(isolation).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/cannot hide the control-plane path/),
+    });
   });
 });

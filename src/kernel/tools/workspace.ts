@@ -48,6 +48,19 @@ export class Workspace {
     if (!decision.allowed) {
       throw new InvalidInputError(`Workspace '${folder}' cannot be used: ${decision.reason}.`);
     }
+    // A control-plane path inside the workspace could be replaced by renaming a folder above it (the tools may
+    // rename what they see), so the next start would load another charter or key: such a workspace is refused.
+    const given = posix.resolve(folder);
+    for (const entry of guard.protectedEntries()) {
+      const nested = [entry.path, entry.physicalPath].find(
+        (path) => within(path, physical.path) || within(path, given),
+      );
+      if (nested === undefined) continue;
+      throw new InvalidInputError(
+        `Workspace '${folder}' contains heed's control-plane path '${nested}' (the charter, a key, the state folder, the audit anchor or heed itself): a tool could rename a folder above it and put another in its place. Keep them outside the workspace: give the agent a folder of its own (e.g. mkdir workspace; --workspace workspace), or move the charter, keys and state (--state, --keys) out of it.`,
+        { code: 'workspace-contains-control-plane' },
+      );
+    }
     return new Workspace(physical.path, guard);
   }
 

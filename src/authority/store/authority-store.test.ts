@@ -1,12 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../core/heed-error.ts';
-import { createMemorySeenOrderStore, openSqliteSeenOrderStore } from './seen-order-store.ts';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import { createMemoryAuthorityStore } from './memory-authority-store.ts';
+import { openSqliteAuthorityStore } from './sqlite-authority-store.ts';
 
-describe('seen order stores', () => {
+const openSqliteSeenOrderStore = openSqliteAuthorityStore;
+const createMemorySeenOrderStore = createMemoryAuthorityStore;
+
+describe('seen order ids in the state stores', () => {
   it('remember ids across reopening, in WAL mode, creating parent folders', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'heed-seen-')), 'nested', 'state', 'heed.db');
     const first = openSqliteSeenOrderStore(path);
@@ -51,6 +55,16 @@ describe('seen order stores', () => {
     expect(store.has('expires-late')).toBe(false);
     expect(store.has('kept-for-ever')).toBe(true);
     expect(store.has('order-0')).toBe(true);
+    store.close();
+  });
+
+  it('opens a state store written before journals existed (test/fixtures/state/v0.db), keeping its ids', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'heed-seen-')), 'heed.db');
+    copyFileSync(new URL('../../../test/fixtures/state/v0.db', import.meta.url), path);
+    const store = openSqliteAuthorityStore(path);
+    expect(store.has('order-seen-before-authority-journals')).toBe(true);
+    expect(store.has('order-kept-for-ever')).toBe(true);
+    expect(store.load('agent-1')).toBeUndefined();
     store.close();
   });
 
