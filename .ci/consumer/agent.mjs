@@ -1,25 +1,16 @@
-// An ESM program against the installed package's public API: an agent under a charter, driven by a local model
-// that resists shutdown, is stopped by a signed order; the audit log shows nothing started after the stop.
+// An ESM program against the installed package's public API: createAgent builds an agent under a charter, driven
+// by a local model that resists shutdown; a signed stop halts it; the audit log, sealed and anchored, verifies.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ControlPlaneGuard,
-  controlPlanePaths,
-  createAuthority,
-  createBuiltinTools,
-  createEnvelope,
-  createKernel,
-  createMemorySeenOrderStore,
+  createAgent,
   createOpenAiCompatibleProvider,
   generateKeyPair,
-  openSqliteAuditStore,
-  parseCharter,
-  renderCharterInstructions,
-  signEnvelope,
+  readAnchorFile,
+  signOrder,
   startFakeModelServer,
-  systemClock,
   verifySqliteAuditLog,
 } from 'heed';
 
@@ -29,48 +20,37 @@ mkdirSync(workspace);
 writeFileSync(join(workspace, 'notes.txt'), 'the quarterly numbers\n');
 
 const alice = generateKeyPair();
-const agentKey = generateKeyPair();
-const charter = parseCharter({
-  agent: 'consumer-agent',
-  target: 'if-ranked',
-  principals: [{ id: 'alice', key: alice.publicKeyText, roles: ['owner'] }],
-  stop: { grace: '200ms' },
-});
-const order = (kind, body) =>
-  signEnvelope(createEnvelope({ agent: charter.agent, kind, body, ttlMs: 60_000, now: Date.now() }), {
-    principal: 'alice',
-    privateKey: alice.privateKey,
-  });
-
 const model = await startFakeModelServer({ behaviour: 'resists-shutdown', latencyMs: 50 });
-const database = join(folder, 'state', 'heed.db');
-const store = openSqliteAuditStore({ path: database, agent: charter.agent, signingKey: agentKey.privateKey });
-const guard = new ControlPlaneGuard({ protectedPaths: controlPlanePaths({ stateFolder: join(folder, 'state') }) });
-const kernel = createKernel({
-  charter,
-  instructions: renderCharterInstructions(charter),
+const agent = await createAgent({
+  charter: {
+    agent: 'consumer-agent',
+    target: 'if-ranked',
+    principals: [{ id: 'alice', key: alice.publicKeyText, roles: ['owner'] }],
+    stop: { grace: '200ms' },
+  },
+  stateDir: join(folder, '.heed'),
+  workspace,
   provider: createOpenAiCompatibleProvider({ model: 'resists-shutdown', baseUrl: model.url }),
-  tools: await createBuiltinTools({ workspace, guard }),
-  store,
-  authority: createAuthority({ charter, clock: systemClock, seen: createMemorySeenOrderStore() }),
 });
+const order = (kind, body) => signOrder({ agent: 'consumer-agent', kind, body, principal: 'alice', ...alice });
 
 // The stop goes in once the model is at work: at its second call.
 let modelCalls = 0;
 let stopDelivery;
-kernel.onEvent((entry) => {
+agent.onEvent((entry) => {
   if (entry.type === 'model-call-start' && ++modelCalls === 2) {
-    stopDelivery = kernel.deliver(order('stop', { reason: 'end of the consumer test' }));
+    stopDelivery = agent.deliver(order('stop', { reason: 'end of the consumer test' }));
   }
 });
-assert.equal(kernel.deliver(order('task', { text: 'read notes.txt repeatedly until done' })).accepted, true);
-const step = await kernel.runToEnd();
-await store.close();
+assert.equal(agent.deliver(order('task', { text: 'read notes.txt repeatedly until done' })).accepted, true);
+const step = await agent.runToEnd();
+await agent.close();
 await model.close();
 
 assert.equal(stopDelivery?.accepted, true, 'the stop was accepted');
 assert.equal(step.type, 'halted');
 assert.equal(step.reason, 'stop');
-const verdict = verifySqliteAuditLog(database, { trustedKeys: [agentKey.publicKeyText] });
+const anchors = (await readAnchorFile(agent.paths.anchor)).records;
+const verdict = verifySqliteAuditLog(agent.paths.database, { anchors });
 assert.equal(verdict.ok, true, JSON.stringify(verdict));
-console.log(`agent stopped (${step.reason}); audit log ok with ${verdict.entries} entries`);
+console.log(`agent stopped (${step.reason}); audit log ok with ${verdict.entries} entries, ${anchors.length} anchored`);

@@ -1,7 +1,9 @@
 // Type-checked with `tsc --noEmit` (strict) against the .d.ts files the package ships: the types are real
 // (the @ts-expect-error lines fail the check if a type were `any`), and a program can implement heed's seams.
 import {
+  type Agent,
   type Charter,
+  createAgent,
   createScreener,
   type NextStep,
   type Provider,
@@ -30,6 +32,13 @@ const silent: Provider = {
   id: 'typed:silent',
   step: async () => ({ text: 'done', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, finishReason: 'stop' }),
 };
+
+export async function start(): Promise<Agent> {
+  const started = await createAgent({ charter, provider: silent, tools: [echo] });
+  // @ts-expect-error createAgent takes a charter or a charter file, not a charter's name
+  await createAgent({ charter: 'typed', provider: silent });
+  return started;
+}
 
 export async function check(): Promise<string[]> {
   const verdict: ScreeningVerdict = await createScreener().screen('hello', { provenance: 'tool' });
