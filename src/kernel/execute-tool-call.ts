@@ -1,6 +1,7 @@
 import { canonicalJson } from '../core/canonical-json.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { HeedError } from '../core/heed-error.ts';
+import { jsonValueProblem } from '../core/well-formed.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
@@ -68,6 +69,11 @@ export function parseToolCall(
       ok: false,
       resolution: reject(runtime, call, 'malformed-arguments', 'arguments must be a JSON object'),
     };
+  }
+  // Hashing the action and recording the call need canonical JSON, which a lone surrogate or deep nesting would break.
+  const problem = jsonValueProblem(input, 'arguments');
+  if (problem !== undefined) {
+    return { ok: false, resolution: reject(runtime, call, 'malformed-arguments', problem) };
   }
   const validation = runtime.validateInput(tool, input);
   if (!validation.valid) {
