@@ -113,15 +113,27 @@ export async function executeToolCall(
     };
   }
   const action = actionHash(tool.name, parsed.input);
+  let graver: ReturnType<NonNullable<typeof tool.impactFor>>;
+  try {
+    graver = tool.impactFor?.(parsed.input);
+  } catch (error) {
+    return reject(
+      runtime,
+      call,
+      'impact-unknown',
+      `the tool could not say what the call would change: ${errorText(error)}`,
+    );
+  }
+  const impact = graver?.impact ?? tool.impact;
   if (options.approvedAction !== action) {
-    const policy = decideToolCall(runtime.charter, tool, parsed.input);
+    const policy = decideToolCall(runtime.charter, { name: tool.name, impact }, parsed.input);
     runtime.recorder.note('policy-decision', {
       call: call.id,
       tool: tool.name,
-      impact: tool.impact,
+      impact,
       action,
       decision: policy.decision,
-      reason: policy.reason,
+      reason: graver === undefined ? policy.reason : `${policy.reason}: ${graver.reason}`,
     });
     if (policy.memory !== undefined) {
       // The drift report: every memory write, how it reads, and what the gate decided.
@@ -148,7 +160,7 @@ export async function executeToolCall(
     kind: 'tool',
     name: tool.name,
     signal,
-    startData: { toolCall: call.id, tool: tool.name, impact: tool.impact, action, ...auditedInput(parsed.input) },
+    startData: { toolCall: call.id, tool: tool.name, impact, action, ...auditedInput(parsed.input) },
     start: (inFlight) => {
       runtime.state.toolCalls += 1;
       return tool.run(parsed.input, {
