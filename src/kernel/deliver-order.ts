@@ -4,6 +4,7 @@ import type { KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import { armLeaseTimer, recordTimedChanges } from './lease-watch.ts';
 import { inFlightSummary, requestHalt } from './preemption.ts';
+import { recordRejection } from './record-rejection.ts';
 import type { ContextEntry } from './run-state.ts';
 import { errorText } from './tracked-call.ts';
 
@@ -37,14 +38,14 @@ export function deliverOrder(runtime: KernelRuntime, input: unknown): Delivery {
   try {
     decision = runtime.authority.receive(input);
   } catch (error) {
-    runtime.recorder.note('order-rejected', { id: null, reason: 'error', detail: errorText(error) });
+    recordRejection(runtime, input, { id: null, reason: 'error', detail: errorText(error) });
     return { accepted: false, reason: 'error', detail: errorText(error), id: null };
   }
   // Time's changes came before this order: a succession that completed decides who may sign it.
   recordTimedChanges(runtime);
   const verification = decision.verification;
   if (!verification.accepted) {
-    runtime.recorder.note('order-rejected', {
+    recordRejection(runtime, input, {
       id: verification.id ?? null,
       reason: verification.reason,
       detail: verification.detail,
