@@ -7,7 +7,7 @@ import type { Detector } from './detector.ts';
 // Separators may be missing: normalisation removes the zero-width characters a forger would put between words. The
 // data header's gap stops at `[` and at the `«` that neutralising puts there, so neutralising forms no new match.
 const markerImitation =
-  /\[[ \t]*verified[ \t]*order\b|\[[ \t]*heed[ \t]*kernel[ \t]*notice[ \t]*\]|<<[ \t]*\/?[ \t]*untrusted-|\[[ \t]*data[ \t]*:[^[\]\n«]{0,80}\bnot[ \t]*an[ \t]*order\b/gi;
+  /\[[ \t]*verified[ \t]*order\b|\[[ \t]*heed[ \t]*kernel[ \t]*notice[ \t]*\]|<<[ \t]*(?:\/[ \t]*)?untrusted-|\[[ \t]*data[ \t]*:[^[\]\n«]{0,80}\bnot[ \t]*an[ \t]*order\b/gi;
 // The same claim without brackets, as a forger might write it: "verified order 42: task, signed by alice".
 const bareVerifiedOrder = /\bverified\s*order\s+[^\s:]{1,128}:\s*[a-z]+,\s*signed\s*by\b/i;
 

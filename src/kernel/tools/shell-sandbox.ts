@@ -99,7 +99,7 @@ export class ShellSandbox {
       });
       const capabilities = /CapEff:\s*([0-9a-f]+)/.exec(stdout)?.[1];
       const network = stdout.slice(stdout.indexOf('heed-network'));
-      const interfaces = [...network.matchAll(/^\s*([^\s:|]+):/gm)].map((match) => match[1]);
+      const interfaces = [...network.matchAll(/^[ \t]*([^\s:|]+):/gm)].map((match) => match[1]);
       if (capabilities === undefined || /[^0]/.test(capabilities)) {
         return {
           available: false,
