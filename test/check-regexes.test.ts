@@ -24,12 +24,14 @@ describe('finding regular expressions', () => {
     const { found, unchecked } = findRegexes(
       [
         "const word = '(?:ai|bot)';",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a file under test
         'export const greeting = new RegExp(String.raw`\\bhello\\s+${word}\\b`, "i");',
         'const plain = /a+b/g;',
         'function f(name: string) {',
         '  // dynamic-regex: one escaped literal',
         '  return new RegExp(escape(name));',
         '}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a file under test
         'const bare = RegExp(`x${Math.random()}`);',
       ].join('\n'),
     );
