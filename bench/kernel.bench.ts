@@ -1,10 +1,11 @@
 // kernel.stop_to_quiescence_p99_ms (tool honouring abort), kernel.stop_to_quiescence_subprocess_p99_ms (a
-// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify + policy +
-// screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
+// subprocess ignoring SIGTERM; target grace + 20 ms), kernel.step_overhead_p99_ms (verify + policy + screen 4 KB in
+// the screening worker + audit append per step against a zero-latency model), each with a baseline in the same run,
+// and kernel.stop_during_adversarial_screening_p99_ms (a stop while 64 KB worst-case inputs are being screened).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditStore } from '../src/audit/audit-event.ts';
@@ -20,7 +21,8 @@ import { generateKeyPair } from '../src/core/ed25519.ts';
 import { createKernel, type KernelOptions } from '../src/kernel/create-kernel.ts';
 import type { Tool } from '../src/kernel/tool.ts';
 import type { Provider, StepResult } from '../src/providers/provider.ts';
-import { createScreener } from '../src/screening/screener.ts';
+import { createScreeningPool, type ScreeningPool } from '../src/screening/screening-pool.ts';
+import { worstCaseInputs } from '../test/security/fixtures/worst-case-inputs.ts';
 import { percentile } from './measure.ts';
 import type { Bench } from './run.ts';
 
@@ -138,7 +140,13 @@ async function stopSubprocess(iterations: number, graceMs: number): Promise<numb
 }
 
 /** One run of `leases.length - 1` steps; returns each step's duration after the first. */
-async function timedRun(charter: Charter, store: AuditStore, tool: Tool, leases: Envelope[]): Promise<number[]> {
+async function timedRun(
+  charter: Charter,
+  store: AuditStore,
+  tool: Tool,
+  leases: Envelope[],
+  screener: ScreeningPool,
+): Promise<number[]> {
   const steps = leases.length - 1;
   const starts: number[] = [];
   let agent: ReturnType<typeof kernelFor> | undefined;
@@ -151,7 +159,7 @@ async function timedRun(charter: Charter, store: AuditStore, tool: Tool, leases:
   });
   agent = kernelFor(charter, provider, [tool], {
     store,
-    screener: createScreener({ thresholds: charter.screening.thresholds }),
+    screener,
     graceMs: 0,
   });
   agent.deliver(order('task', { text: 'read' }));
@@ -177,11 +185,13 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
   const leases = Array.from({ length: warmupRuns + runs }, () =>
     Array.from({ length: steps + 1 }, () => order('lease', {})),
   );
+  const screener = createScreeningPool({ screener: { thresholds: charter.screening.thresholds } });
   const kernel: number[] = [];
   for (let run = 0; run < warmupRuns + runs; run++) {
-    const durations = await timedRun(charter, store, tool, leases[run]!);
+    const durations = await timedRun(charter, store, tool, leases[run]!, screener);
     if (run >= warmupRuns) kernel.push(...durations);
   }
+  await screener.close();
   await store.close();
   rmSync(folder, { recursive: true, force: true });
 
@@ -224,7 +234,66 @@ async function fixedWork(samples: number, medianMs: number): Promise<number[]> {
   return durations;
 }
 
+/**
+ * A tool returns one of the 64 KB worst-case inputs; while the screening worker has it, a stop is delivered. The
+ * time is from the stop's delivery to the run's halt. The baseline screens the same inputs in the same worker.
+ */
+async function stopDuringScreening(iterations: number): Promise<{ stop: number[]; screening: number[] }> {
+  const charter = charterWith('2s');
+  const pool = createScreeningPool({ deadlineMs: 30_000 });
+  const stop: number[] = [];
+  const screening: number[] = [];
+  for (let index = 0; index < iterations; index++) {
+    const input = worstCaseInputs[index % worstCaseInputs.length]!.text;
+    const reader: Tool = {
+      name: 'read',
+      description: 'reads',
+      inputSchema: { type: 'object' },
+      impact: 'read',
+      run: async () => input,
+    };
+    let stopAt = 0;
+    let agent: ReturnType<typeof kernelFor> | undefined;
+    const stopOrder = order('stop', {});
+    agent = kernelFor(charter, loopingModel('read'), [reader], {
+      screener: {
+        screen: (text, options) => {
+          const verdict = pool.screen(text, options);
+          setImmediate(() => {
+            stopAt = performance.now();
+            agent?.deliver(stopOrder);
+          });
+          return verdict;
+        },
+      },
+    });
+    agent.deliver(order('task', { text: 'read' }));
+    await agent.run();
+    stop.push(performance.now() - stopAt);
+    const screeningStart = performance.now();
+    await pool.screen(input, { provenance: 'tool' });
+    screening.push(performance.now() - screeningStart);
+  }
+  await pool.close();
+  return { stop, screening };
+}
+
 const bench: Bench = async (report) => {
+  const adversarial = await stopDuringScreening(worstCaseInputs.length * 6);
+  report({
+    name: 'kernel.stop_during_adversarial_screening_p99_ms',
+    value: percentile(adversarial.stop, 0.99),
+    unit: 'ms',
+    samples: adversarial.stop.length,
+    target: 20,
+    loadAverage: Number(loadavg()[0]!.toFixed(2)),
+  });
+  report({
+    name: 'kernel.adversarial_screening_p99_ms',
+    value: percentile(adversarial.screening, 0.99),
+    unit: 'ms',
+    note: 'the same 64 KB worst-case inputs screened in the worker: how long a stop would have waited on the old loop',
+  });
   const stop = await stopToQuiescence(200);
   report({
     name: 'kernel.stop_to_quiescence_p99_ms',

@@ -25,7 +25,7 @@ import { ControlPlaneGuard } from '../../kernel/tools/control-plane-guard.ts';
 import { controlPlanePaths } from '../../kernel/tools/control-plane-paths.ts';
 import { createBuiltinTools } from '../../kernel/tools/create-builtin-tools.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
-import { createScreener } from '../../screening/screener.ts';
+import { createScreeningPool, type ScreeningPool } from '../../screening/screening-pool.ts';
 import { exitCodes } from '../exit-codes.ts';
 
 interface RunOptions {
@@ -142,6 +142,10 @@ async function runAgent(options: RunOptions): Promise<number> {
     process.stderr.write(`heed: control endpoint ${endpoint.url}\n`);
   }
   const seen = openSqliteSeenOrderStore(database);
+  // Screening runs in a worker thread with a deadline, so no tool result or document can hold up a stop.
+  const screening: ScreeningPool | undefined = options.screening
+    ? createScreeningPool({ screener: { thresholds: charter.screening.thresholds } })
+    : undefined;
   const store = openSqliteAuditStore({ path: database, agent: charter.agent, signingKey: agentKey.privateKey });
   try {
     const guard = new ControlPlaneGuard({
@@ -162,7 +166,7 @@ async function runAgent(options: RunOptions): Promise<number> {
       store,
       authority: createAuthority({ charter, clock: systemClock, seen }),
       maxSteps,
-      ...(options.screening ? { screener: createScreener({ thresholds: charter.screening.thresholds }) } : {}),
+      ...(screening ? { screener: screening } : {}),
     });
     const running = kernel;
     running.onEvent((entry) => process.stderr.write(`heed: [${entry.seq}] ${describeEvent(entry)}\n`));
@@ -190,6 +194,7 @@ async function runAgent(options: RunOptions): Promise<number> {
     return step.type === 'final' ? exitCodes.success : exitCodes.failure;
   } finally {
     await endpoint?.close();
+    await screening?.close();
     await store.close();
     seen.close();
   }
