@@ -19,9 +19,11 @@ import type { Charter } from '../src/charter/charter-schema.ts';
 import { parseCharter } from '../src/charter/load-charter.ts';
 import { generateKeyPair } from '../src/core/ed25519.ts';
 import { createKernel, type KernelOptions } from '../src/kernel/create-kernel.ts';
+import type { KernelScreener } from '../src/kernel/kernel-ports.ts';
 import type { Tool } from '../src/kernel/tool.ts';
 import type { Provider, StepResult } from '../src/providers/provider.ts';
-import { createScreeningPool, type ScreeningPool } from '../src/screening/screening-pool.ts';
+import { createScreener } from '../src/screening/screener.ts';
+import { createScreeningPool } from '../src/screening/screening-pool.ts';
 import { worstCaseInputs } from '../test/security/fixtures/worst-case-inputs.ts';
 import { percentile } from './measure.ts';
 import type { Bench } from './run.ts';
@@ -145,7 +147,7 @@ async function timedRun(
   store: AuditStore,
   tool: Tool,
   leases: Envelope[],
-  screener: ScreeningPool,
+  screener: KernelScreener,
 ): Promise<number[]> {
   const steps = leases.length - 1;
   const starts: number[] = [];
@@ -167,7 +169,12 @@ async function timedRun(
   return starts.slice(2).map((start, index) => start - starts[index + 1]!);
 }
 
-async function stepOverhead(runs: number, steps: number): Promise<{ kernel: number[]; baseline: number[] }> {
+/** `screening: 'worker'` is how heed runs; 'inline' screens on the kernel's own thread, to show the worker's cost. */
+async function stepOverhead(
+  runs: number,
+  steps: number,
+  screening: 'worker' | 'inline',
+): Promise<{ kernel: number[]; baseline: number[] }> {
   const folder = mkdtempSync(join(tmpdir(), 'heed-kernel-bench-'));
   const charter = charterWith('2s');
   const output = 'The quarterly report lists revenue by region. '.repeat(90).slice(0, 4096);
@@ -185,13 +192,17 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
   const leases = Array.from({ length: warmupRuns + runs }, () =>
     Array.from({ length: steps + 1 }, () => order('lease', {})),
   );
-  const screener = createScreeningPool({ screener: { thresholds: charter.screening.thresholds } });
+  const pool =
+    screening === 'worker'
+      ? createScreeningPool({ screener: { thresholds: charter.screening.thresholds } })
+      : undefined;
+  const screener = pool ?? createScreener({ thresholds: charter.screening.thresholds });
   const kernel: number[] = [];
   for (let run = 0; run < warmupRuns + runs; run++) {
     const durations = await timedRun(charter, store, tool, leases[run]!, screener);
     if (run >= warmupRuns) kernel.push(...durations);
   }
-  await screener.close();
+  await pool?.close();
   await store.close();
   rmSync(folder, { recursive: true, force: true });
 
@@ -318,7 +329,8 @@ const bench: Bench = async (report) => {
     target: graceMs + 20,
     samples: subprocess.length,
   });
-  const step = await stepOverhead(100, 20);
+  const inline = await stepOverhead(100, 20, 'inline');
+  const step = await stepOverhead(100, 20, 'worker');
   report({
     name: 'kernel.step_overhead_p99_ms',
     value: percentile(step.kernel, 0.99),
@@ -334,6 +346,13 @@ const bench: Bench = async (report) => {
     unit: 'ms',
     median: percentile(fixed, 0.5),
     note: 'a fixed CPU workload sized like the median step: the tail this machine adds by itself',
+  });
+  report({
+    name: 'kernel.step_overhead_inline_screening_p99_ms',
+    value: percentile(inline.kernel, 0.99),
+    unit: 'ms',
+    median: percentile(inline.kernel, 0.5),
+    note: 'the same steps with screening on the kernel thread: the difference is the screening worker round trip',
   });
   report({
     name: 'kernel.step_overhead_baseline_p99_ms',
