@@ -18,7 +18,7 @@ describe('heed screen', () => {
     expect(passed.code).toBe(0);
     const verdict = JSON.parse(passed.stdout);
     expect(verdict).toMatchObject({ provenance: 'principal', verdict: 'pass', threshold: 0.9 });
-    expect(Object.keys(verdict.detectors).sort()).toEqual(['classifier', 'rules']);
+    expect(Object.keys(verdict.detectors).sort()).toEqual(['classifier', 'heed-markers', 'rules']);
   });
 
   it('reads --file and standard input', async () => {

@@ -3,6 +3,7 @@ import { type Provenance, screeningPolicySchema } from '../charter/charter-schem
 import { type Calibration, combineScores } from './combine-scores.ts';
 import { defaultCalibration, defaultDetectors } from './default-model.ts';
 import type { Detector, DetectorContext, DetectorResult } from './detector.ts';
+import { createMarkerDetector } from './heed-markers.ts';
 import { normalizeText } from './normalize-text.ts';
 
 export type ScreeningThresholds = Record<Provenance, number>;
@@ -64,7 +65,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       throw new RangeError(`screening threshold for '${provenance}' must be in [0, 1], got ${threshold}`);
     }
   }
-  const detectors = options.detectors ?? defaultDetectors();
+  // Imitations of heed's own markers are flagged whatever detectors are configured.
+  const detectors = [...(options.detectors ?? defaultDetectors()), createMarkerDetector()];
   const judges = options.judges ?? [];
   const calibration = options.calibration === undefined ? defaultCalibration() : options.calibration;
   const maxCharacters = options.maxCharacters ?? defaultMaxScreenedCharacters;

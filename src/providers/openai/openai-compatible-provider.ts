@@ -40,7 +40,7 @@ export interface OpenAiCompatibleOptions {
 export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions): Provider {
   if (options.model.trim() === '') throw new InvalidInputError('The model name must not be empty.');
   const env = options.env ?? process.env;
-  const baseUrl = (options.baseUrl ?? env.HEED_BASE_URL ?? defaultBaseUrl).replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(options.baseUrl ?? env.HEED_BASE_URL ?? defaultBaseUrl);
   if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
     throw new InvalidInputError(`Base URL '${baseUrl}' is not an http(s) URL, e.g. http://127.0.0.1:8000/v1.`);
   }
@@ -243,4 +243,11 @@ function describeConnectionError(error: unknown): string {
 function quote(text: string): string {
   const trimmed = text.trim();
   return JSON.stringify(trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed);
+}
+
+// A loop, not /\/+$/: that pattern tries every run of slashes to the end, quadratic on a long one.
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 47) end -= 1;
+  return url.slice(0, end);
 }
