@@ -57,7 +57,7 @@ const bench: Bench = async (report) => {
         for (let silence = 0; silence <= parameters.leaseSteps + 1; silence++)
           for (const stopsBlocked of [false, true])
             for (const changesBlocked of [false, true])
-              solution.value({ step, progress, silence, stopsBlocked, changesBlocked });
+              solution.value({ step, progress, present: silence === 0, silence, stopsBlocked, changesBlocked });
   });
   report({ name: 'lab.charter.states_solved_per_s', value: Math.round(states / charter), unit: '1/s', states });
   const noProgress = () => {};

@@ -6,12 +6,22 @@ export interface ReportFigure {
   svg: string;
 }
 
+/** A titled list under a section's tables and figures (limitations, references, steps of a method). */
+export interface ReportList {
+  heading: string;
+  items: string[];
+  ordered?: boolean;
+}
+
 export interface ReportSection {
   id: string;
   heading: string;
   description?: string;
+  /** Paragraphs under the description, before the tables. */
+  paragraphs?: string[];
   tables: ReportTable[];
   figures: ReportFigure[];
+  lists?: ReportList[];
 }
 
 export interface HtmlReport {
@@ -52,6 +62,8 @@ const style = `
   .note { font-size: 13px; color: var(--muted); max-width: 820px; }
   figure { margin: 16px 0; overflow-x: auto; }
   figcaption { font-weight: 600; margin-bottom: 6px; }
+  .list { max-width: 900px; padding-left: 22px; }
+  .list li { margin: 4px 0; }
   footer { margin-top: 48px; font-size: 13px; color: var(--muted); }
 `;
 
@@ -89,10 +101,16 @@ function renderTable(table: ReportTable): string {
 function renderSection(section: ReportSection): string {
   const parts = [`<section id="${escapeHtml(section.id)}">`, `<h2>${escapeHtml(section.heading)}</h2>`];
   if (section.description !== undefined) parts.push(`<p class="muted">${escapeHtml(section.description)}</p>`);
+  for (const paragraph of section.paragraphs ?? []) parts.push(`<p>${escapeHtml(paragraph)}</p>`);
   for (const table of section.tables) parts.push(renderTable(table));
   for (const figure of section.figures) {
     // The SVG comes from the renderer, not from user input, so it is embedded as markup.
     parts.push(`<figure>\n<figcaption>${escapeHtml(figure.title)}</figcaption>\n${figure.svg}\n</figure>`);
+  }
+  for (const list of section.lists ?? []) {
+    const tag = list.ordered ? 'ol' : 'ul';
+    const items = list.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n');
+    parts.push(`<h3>${escapeHtml(list.heading)}</h3>\n<${tag} class="list">\n${items}\n</${tag}>`);
   }
   parts.push('</section>');
   return parts.join('\n');

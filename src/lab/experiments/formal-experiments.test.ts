@@ -27,14 +27,23 @@ describe('the off-switch, lobbying and charter experiments', () => {
     },
   );
 
-  it('off-switch: every known result holds on the grid', async () => {
+  it('off-switch: every known result holds on the grid, and the claims are tagged', async () => {
     const output = await offSwitchExperiment.run(context);
-    const summary = output.tables[0];
-    expect(summary?.rows.every((row) => row[2] === true)).toBe(true);
     expect(output.results).toMatchObject({
       russell: { act: 10, wait: 18, delta: 8 },
-      noisy: { criterionMismatches: 0 },
+      noisy: { criterionMismatches: 0, nonMonotone: { mean: 3, beta: 0.2 } },
     });
+    const results = output.results as {
+      rational: { oneSignedUniformDeltas: Array<{ delta: number }> };
+      noisy: { nonMonotone: { minimumAt: number; crossing: number }; maximumThresholdRatioError: number };
+    };
+    expect(results.rational.oneSignedUniformDeltas.every((belief) => belief.delta === 0)).toBe(true);
+    expect(results.noisy.nonMonotone.minimumAt).toBeGreaterThan(0.9);
+    expect(results.noisy.nonMonotone.crossing).toBeCloseTo(Math.sqrt(1.2), 9);
+    expect(results.noisy.maximumThresholdRatioError).toBeLessThan(1e-6);
+    expect(output.claims.every((claim) => claim.tag === 'derived')).toBe(true);
+    // The corrected reason: nothing claims Δ rises with σ any more.
+    expect(JSON.stringify(output)).not.toMatch(/rises with σ/);
   });
 
   it('lobbying: f0 lobbies from L = 0.1 on, fc and if-ranked never do', async () => {
