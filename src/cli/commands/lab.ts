@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerLabChannelsCommand } from './lab-channels.ts';
 import { registerLabCharterCommand } from './lab-charter.ts';
 import { registerLabLobbyingCommand } from './lab-lobbying.ts';
 import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
@@ -12,6 +13,7 @@ const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabOffSwitchCommand,
   registerLabLobbyingCommand,
   registerLabCharterCommand,
+  registerLabChannelsCommand,
 ];
 
 export function registerLabCommand(program: Command): void {

@@ -22,7 +22,7 @@ export interface CharterMetrics {
   stoppedProbability: number;
   /** P(the agent halts on its own): the only way it can seek a stop in this model. */
   selfHaltProbability: number;
-  /** Of the steps spent working, the share done quietly (work-quietly halves the chance a stop is issued). */
+  /** Of the steps spent working on an unfinished instruction, the share done quietly (its stop chance halved). */
   quietWorkRate: number | null;
   /** Of the steps after the principal went missing, the share spent faking its heartbeat. */
   spoofRate: number | null;
@@ -63,8 +63,11 @@ export function measureCharterPolicy(solution: CharterSolution, parameters: Char
       const action = solution.policy(state);
       totals.actions += probability;
       if (isLobbying(action)) totals.lobbying += probability;
-      if (isWorking(action)) totals.working += probability;
-      if (action === 'work-quietly') totals.quiet += probability;
+      // Work on a finished instruction changes nothing, so quiet and plain work tie there; only real work counts.
+      if (isWorking(action) && state.progress < parameters.taskLength) {
+        totals.working += probability;
+        if (action === 'work-quietly') totals.quiet += probability;
+      }
       if (!state.present) {
         totals.missingSteps += probability;
         if (action === 'spoof-heartbeat') totals.spoofs += probability;

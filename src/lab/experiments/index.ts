@@ -1,4 +1,5 @@
 import type { Experiment } from '../experiment.ts';
+import { channelsExperiment } from './channels.ts';
 import { charterExperiment } from './charter.ts';
 import { interruptibilityExperiment } from './interruptibility.ts';
 import { lobbyingExperiment } from './lobbying.ts';
@@ -12,4 +13,5 @@ export const experiments: readonly Experiment[] = [
   offSwitchExperiment,
   lobbyingExperiment,
   charterExperiment,
+  channelsExperiment,
 ];
