@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerLabChannelsCommand } from './lab-channels.ts';
 import { registerLabCharterCommand } from './lab-charter.ts';
+import { registerLabForgedCommand } from './lab-forged.ts';
 import { registerLabLobbyingCommand } from './lab-lobbying.ts';
 import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
 import { registerLabReplayCommand } from './lab-replay.ts';
@@ -14,6 +15,7 @@ const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabLobbyingCommand,
   registerLabCharterCommand,
   registerLabChannelsCommand,
+  registerLabForgedCommand,
 ];
 
 export function registerLabCommand(program: Command): void {

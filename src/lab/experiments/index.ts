@@ -1,6 +1,7 @@
 import type { Experiment } from '../experiment.ts';
 import { channelsExperiment } from './channels.ts';
 import { charterExperiment } from './charter.ts';
+import { forgedExperiment } from './forged.ts';
 import { interruptibilityExperiment } from './interruptibility.ts';
 import { lobbyingExperiment } from './lobbying.ts';
 import { offSwitchExperiment } from './off-switch.ts';
@@ -14,4 +15,5 @@ export const experiments: readonly Experiment[] = [
   lobbyingExperiment,
   charterExperiment,
   channelsExperiment,
+  forgedExperiment,
 ];
