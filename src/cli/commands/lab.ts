@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerLabChannelsCommand } from './lab-channels.ts';
 import { registerLabCharterCommand } from './lab-charter.ts';
 import { registerLabForgedCommand } from './lab-forged.ts';
+import { registerLabLeaseCommand } from './lab-lease.ts';
 import { registerLabLobbyingCommand } from './lab-lobbying.ts';
 import { registerLabOffSwitchCommand } from './lab-offswitch.ts';
 import { registerLabReplayCommand } from './lab-replay.ts';
@@ -16,6 +17,7 @@ const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabCharterCommand,
   registerLabChannelsCommand,
   registerLabForgedCommand,
+  registerLabLeaseCommand,
 ];
 
 export function registerLabCommand(program: Command): void {

@@ -3,6 +3,7 @@ import { channelsExperiment } from './channels.ts';
 import { charterExperiment } from './charter.ts';
 import { forgedExperiment } from './forged.ts';
 import { interruptibilityExperiment } from './interruptibility.ts';
+import { leaseExperiment } from './lease.ts';
 import { lobbyingExperiment } from './lobbying.ts';
 import { offSwitchExperiment } from './off-switch.ts';
 import { supervisionExperiment } from './supervision.ts';
@@ -16,4 +17,5 @@ export const experiments: readonly Experiment[] = [
   charterExperiment,
   channelsExperiment,
   forgedExperiment,
+  leaseExperiment,
 ];
