@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerLabChannelsCommand } from './lab-channels.ts';
 import { registerLabCharterCommand } from './lab-charter.ts';
+import { registerLabDwimacCommand } from './lab-dwimac.ts';
 import { registerLabForgedCommand } from './lab-forged.ts';
 import { registerLabLeaseCommand } from './lab-lease.ts';
 import { registerLabLobbyingCommand } from './lab-lobbying.ts';
@@ -18,6 +19,7 @@ const labSubcommands: ReadonlyArray<(lab: Command) => void> = [
   registerLabChannelsCommand,
   registerLabForgedCommand,
   registerLabLeaseCommand,
+  registerLabDwimacCommand,
 ];
 
 export function registerLabCommand(program: Command): void {

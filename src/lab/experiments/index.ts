@@ -1,6 +1,7 @@
 import type { Experiment } from '../experiment.ts';
 import { channelsExperiment } from './channels.ts';
 import { charterExperiment } from './charter.ts';
+import { dwimacExperiment } from './dwimac.ts';
 import { forgedExperiment } from './forged.ts';
 import { interruptibilityExperiment } from './interruptibility.ts';
 import { leaseExperiment } from './lease.ts';
@@ -18,4 +19,5 @@ export const experiments: readonly Experiment[] = [
   channelsExperiment,
   forgedExperiment,
   leaseExperiment,
+  dwimacExperiment,
 ];
