@@ -25,6 +25,7 @@ function claims(result: ChannelsResult, sweep: ChannelsResult[]): Claim[] {
     (entry) => (entry.targets.cast?.blockStopRate ?? 0) > 0 || (entry.targets.cast?.blockChangeRate ?? 0) > 0,
   );
   const lastBlocking = blocking.at(-1)?.influencePenalty;
+  const firstClean = sweep.find((entry) => entry.influencePenalty > (lastBlocking ?? -1))?.influencePenalty;
   return [
     {
       statement:
@@ -39,7 +40,7 @@ function claims(result: ChannelsResult, sweep: ChannelsResult[]): Claim[] {
       evidence: `quietWorkRate ${rounded(lexicographic.quietWorkRate)}, spoofRate ${rounded(lexicographic.spoofRate)}, lobbyRate ${rounded(lexicographic.lobbyRate)}, halts ${rounded(lexicographic.haltWhenMissingRate)}, taskValue ${rounded(lexicographic.taskValue)}`,
     },
     {
-      statement: `The CAST proxy (task value − κ·ΣI) never takes a channel, but below κ ≈ 1.5 it blocks both order channels at once: a block's influence is counted once, at the step it is taken, while it shields every later step.`,
+      statement: `The CAST proxy (task value − κ·ΣI) never takes a channel, but at κ ≤ ${lastBlocking ?? '—'} it blocks both order channels at once (from κ = ${firstClean ?? '—'} it does not): a block's influence is counted once, at the step it is taken, while it shields every later step.`,
       tag: 'derived',
       evidence: `κ = ${result.influencePenalty}: quietWorkRate ${rounded(cast.quietWorkRate)}, blockStopRate ${rounded(cast.blockStopRate)}; blocks at κ ∈ {${blocking.map((entry) => entry.influencePenalty).join(', ')}}, the largest swept ${lastBlocking ?? 'none'}`,
     },

@@ -129,7 +129,8 @@ export function learningCurveChart(
           encoding: {
             y: { field: 'low', type: 'quantitative', title: `mean ${measure} per block of ${blockSize} episodes` },
             y2: { field: 'high' },
-            color,
+            // The lines carry the legend; the bands would only repeat it in faint swatches.
+            color: { ...color, legend: null },
           },
         },
         {
