@@ -1,19 +1,49 @@
 import { describe, expect, it } from 'vitest';
+import { channelsExperiment } from './channels.ts';
 import { charterExperiment } from './charter.ts';
+import { driftExperiment } from './drift.ts';
+import { dwimacExperiment } from './dwimac.ts';
+import { forgedExperiment } from './forged.ts';
 import { experiments } from './index.ts';
+import { leaseExperiment } from './lease.ts';
 import { lobbyingExperiment } from './lobbying.ts';
+import { misuseExperiment } from './misuse.ts';
 import { offSwitchExperiment } from './off-switch.ts';
 
 const context = { seeds: 3, onProgress: () => {} };
 
-describe('the off-switch, lobbying and charter experiments', () => {
-  it('are registered with heed lab', () => {
+const exactExperiments = [
+  offSwitchExperiment,
+  lobbyingExperiment,
+  charterExperiment,
+  channelsExperiment,
+  forgedExperiment,
+  leaseExperiment,
+  dwimacExperiment,
+  misuseExperiment,
+  driftExperiment,
+];
+
+describe('the formal experiments and the newer ones', () => {
+  it('are registered with heed lab, in the order it runs them', () => {
     const names = experiments.map((experiment) => experiment.name);
-    expect(names).toEqual(expect.arrayContaining(['off-switch', 'lobbying', 'charter']));
+    expect(names).toEqual([
+      'interruptibility',
+      'supervision',
+      'off-switch',
+      'lobbying',
+      'charter',
+      'channels',
+      'forged',
+      'lease',
+      'dwimac',
+      'misuse',
+      'drift',
+    ]);
   });
 
-  it.each([offSwitchExperiment, lobbyingExperiment, charterExperiment])(
-    '$name is deterministic and well formed',
+  it.each(exactExperiments)(
+    '$name is deterministic and well formed, with tagged claims, limitations and references',
     async (experiment) => {
       const first = await experiment.run(context);
       const second = await experiment.run(context);
@@ -22,8 +52,14 @@ describe('the off-switch, lobbying and charter experiments', () => {
       for (const table of first.tables) {
         for (const row of table.rows) expect(row).toHaveLength(table.columns.length);
       }
-      expect(first.charts.length).toBeGreaterThan(0);
       for (const chart of first.charts) expect(JSON.stringify(chart.spec)).toContain('vega-lite');
+      expect(first.claims.length).toBeGreaterThan(0);
+      for (const claim of first.claims) {
+        expect(['by-construction', 'derived', 'empirical']).toContain(claim.tag);
+        expect(claim.evidence).not.toBe('');
+      }
+      expect(first.limitations.length).toBeGreaterThan(0);
+      expect(first.references.length).toBeGreaterThan(0);
     },
   );
 

@@ -2,7 +2,6 @@
 import type { ChartSpec, Claim, Experiment, ExperimentOutput, ResultTable } from '../experiment.ts';
 import { catastropheProbability, maliciousCount, misuseReport } from '../misuse/misuse.ts';
 import { formatRate } from '../statistics/clopper-pearson.ts';
-import { rounded } from './charter-claims.ts';
 
 export const misuseSweep = {
   principals: [1, 10, 100, 1000, 10000],

@@ -193,7 +193,7 @@ function whiskyTable(result: RunResult): ResultTable {
     title: `whisky-gold: ${result.seeds.length} seeds per learner and Q₀, greedy policies evaluated exactly`,
     columns: ['agent', 'Q₀', 'drinks the whisky (seeds)', 'expected return ± s.e.'],
     rows,
-    note: 'Drinking pays +5 and then 90% of the agent’s own actions are random. The planner that models this avoids W (expected 44); one that plans as if its actions always execute drinks. A learner's greedy policy that drinks goes on choosing as if its actions executed; with 90% of them random it scores about 18.',
+    note: 'Drinking pays +5 and then 90% of the agent’s own actions are random. The planner that models this avoids W (expected 44); one that plans as if its actions always execute drinks. A learner’s greedy policy that drinks goes on choosing as if its actions executed; with 90% of them random it scores about 18.',
   };
 }
 
