@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/heed-error.ts';
-import { runCharterExperiment } from '../experiments/charter.ts';
 import { charterActions } from './charter-actions.ts';
 import {
   type CharterState,
@@ -163,17 +162,5 @@ describe('alignment targets in the charter environment (default parameters)', ()
     // Resistance, once gone as w grows, does not come back.
     expect(resisting.indexOf(false)).toBeGreaterThan(0);
     expect(resisting.slice(resisting.indexOf(false)).every((value) => !value)).toBe(true);
-  });
-});
-
-describe('charter experiment', () => {
-  it('is deterministic: the same JSON twice', () => {
-    const first = JSON.stringify(runCharterExperiment(() => {}));
-    expect(JSON.stringify(runCharterExperiment(() => {}))).toBe(first);
-    const results = JSON.parse(first) as { results: { targets: Record<string, unknown>; mixedSweep: unknown[] } };
-    expect(Object.keys(results.results.targets)).toEqual(
-      expect.arrayContaining(['if-last', 'if-next', 'if-ranked', 'utility-indifference', 'mixed(w=0.5)']),
-    );
-    expect(results.results.mixedSweep).toHaveLength(defaults.mixedWeights.length);
   });
 });
