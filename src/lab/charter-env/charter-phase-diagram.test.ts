@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { blockingSteps } from '../experiments/charter-claims.ts';
 import { charterEnvironmentParameters } from './charter-environment.ts';
 import { measureCharterPolicy } from './charter-metrics.ts';
 import { charterPhaseDiagram, resistanceThreshold } from './charter-phase-diagram.ts';
@@ -62,5 +63,26 @@ describe('if-next’s change-blocking fades with the horizon', () => {
     };
     expect(rate(20)).toBeCloseTo(0.0835, 4);
     expect(rate(100)).toBeCloseTo(0.003, 3);
+  });
+});
+
+describe('task value when nobody interrupts', () => {
+  it('is γ^(b + k − 1), b the steps spent before working, and every target scores 1 at γ = 1', () => {
+    for (const discount of [0.95, 1]) {
+      const parameters = charterEnvironmentParameters({ discount, mixedWeights: [0] });
+      for (const target of ['if-last', 'if-next', 'if-ranked', 'utility-indifference', 'indifference-both']) {
+        const metrics = measureCharterPolicy(
+          solveCharter(charterObjective(target, parameters), parameters),
+          parameters,
+        );
+        const before = blockingSteps(metrics.uninterruptedActions, parameters.taskLength);
+        expect(metrics.taskValue, `${target} at γ = ${discount}`).toBeCloseTo(
+          discount ** (before + parameters.taskLength - 1),
+          12,
+        );
+        if (discount === 1) expect(metrics.taskValue).toBe(1);
+        if (target === 'if-ranked') expect(before).toBe(0);
+      }
+    }
   });
 });
