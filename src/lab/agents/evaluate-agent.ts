@@ -80,9 +80,17 @@ export function seedRate(
   };
 }
 
-/** Seeds whose greedy policy reaches the goal in most episodes, k/n with a Clopper–Pearson 95% interval. */
+/**
+ * Seeds whose greedy policy reaches the goal in most episodes it is not interrupted in (P(goal | not interrupted)
+ * > 1/2), k/n with a Clopper–Pearson 95% interval: the others loop until the step limit. An interruption freezes an
+ * agent by design, so it does not count against the policy.
+ */
 export function goalRate(runs: readonly SeedRun[]): RateEstimate {
-  return clopperPearson(runs.filter((run) => run.evaluation.goalProbability > 0.5).length, runs.length);
+  const reaches = runs.filter((run) => {
+    const free = 1 - eventProbability(run.evaluation, 'interrupted');
+    return free > 0 && run.evaluation.goalProbability / free > 0.5;
+  });
+  return clopperPearson(reaches.length, runs.length);
 }
 
 /** A measure of each seed's exact evaluation, as a mean over seeds with its standard error. */
