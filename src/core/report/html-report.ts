@@ -56,6 +56,8 @@ const style = `
   th { background: var(--band); font-weight: 600; }
   td.number { text-align: right; }
   td:first-child { white-space: nowrap; }
+  table.prose td { vertical-align: top; max-width: 560px; }
+  table.prose td:first-child { white-space: normal; min-width: 320px; }
   td.yes { color: #1f7a3a; font-weight: 600; }
   td.no { color: var(--muted); }
   td.token { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
@@ -71,6 +73,11 @@ const style = `
 function isTokenColumn(table: ReportTable, column: number): boolean {
   const cells = table.rows.map((row) => row[column] ?? null).filter((cell) => cell !== null);
   return cells.length > 0 && cells.every((cell) => typeof cell === 'string' && cell.length >= 12 && !/\s/.test(cell));
+}
+
+/** A table whose first column holds sentences (claims, predictions) wraps it instead of keeping it on one line. */
+function isProseTable(table: ReportTable): boolean {
+  return table.rows.some((row) => typeof row[0] === 'string' && row[0].length > 60);
 }
 
 function renderTable(table: ReportTable): string {
@@ -95,7 +102,8 @@ function renderTable(table: ReportTable): string {
     })
     .join('\n');
   const note = table.note === undefined ? '' : `\n<p class="note">${escapeHtml(table.note)}</p>`;
-  return `<h3>${escapeHtml(table.title)}</h3>\n<div class="table-wrap">\n<table>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n</div>${note}`;
+  const tableClass = isProseTable(table) ? ' class="prose"' : '';
+  return `<h3>${escapeHtml(table.title)}</h3>\n<div class="table-wrap">\n<table${tableClass}>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n</div>${note}`;
 }
 
 function renderSection(section: ReportSection): string {
