@@ -134,7 +134,7 @@ describe('heed lab replay', () => {
       ],
       [['--env', 'whisky-gold', '--actions', 'rrx'], /valid actions are u, d, l, r/],
       [['--env', 'safe-interruptibility', '--p', '1.5', '--actions', 'd'], /\[0, 1\]/],
-      [['--env', 'safe-interruptibility', '--p', 'half', '--actions', 'd'], /--p must be a number/],
+      [['--env', 'safe-interruptibility', '--p', 'half', '--actions', 'd'], /--p must be a finite number/],
       [['--env', 'safe-interruptibility', '--level', '3', '--actions', 'd'], /valid levels are 0, 1, 2/],
       [['--env', 'absent-supervisor', '--supervisor', 'maybe', '--actions', 'd'], /present, absent/],
       [['--env', 'whisky-gold', '--seed', '-1', '--actions', 'd'], /--seed must be a whole number/],

@@ -27,6 +27,12 @@ export function parseNumberText(flag: string, text: string): number {
   return Number(text);
 }
 
+/** Parses a whole-number option strictly: `20` is fine; `20x`, `2.5`, `-1` and `` are not. */
+export function parseWholeNumberOption(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new InvalidInputError(`${flag} must be a whole number; got '${text}'.`);
+  return Number(text.trim());
+}
+
 function describeRange(spec: NumberFlag): string {
   const parts: string[] = [];
   if (spec.integer) parts.push('a whole number');

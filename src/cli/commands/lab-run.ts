@@ -1,24 +1,11 @@
 import type { Command } from 'commander';
-import { InvalidInputError } from '../../core/heed-error.ts';
 import { formatTextTable } from '../../core/report/format-text-table.ts';
 import { experiments } from '../../lab/experiments/index.ts';
 import { claimTable } from '../../lab/report/claim-table.ts';
 import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
 import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
 import { createProgress, type Progress } from '../progress.ts';
-
-/** Parses a whole-number option strictly: `20` is fine, `20x`, `2.5` and `` are not. */
-export function parseWholeNumberOption(option: string, text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new InvalidInputError(`${option} must be a whole number; got '${text}'.`);
-  return Number(text.trim());
-}
-
-/** Parses a decimal option strictly (`0.5`, `1`, `1e-3`); words and empty strings are errors. */
-export function parseDecimalOption(option: string, text: string): number {
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw new InvalidInputError(`${option} must be a number; got '${text}'.`);
-  return value;
-}
+import { parseWholeNumberOption } from './lab-options.ts';
 
 interface RunOptions {
   only?: string;
