@@ -35,7 +35,7 @@ function createProgressDisplay(): { update: (progress: LabProgress) => void; sto
 export function registerLabRunCommand(lab: Command): void {
   lab
     .command('run', { isDefault: true })
-    .description('(default) run every registered experiment, print its result tables, write lab.json and lab.html')
+    .description('(default) run every registered experiment, print its claims and tables, write lab.json and lab.html')
     .option(
       '--only <names>',
       `run only these experiments, comma-separated (${experiments.map((experiment) => experiment.name).join(', ')})`,
