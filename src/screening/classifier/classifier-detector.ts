@@ -5,6 +5,7 @@ import type { Detector } from '../detector.ts';
 import { hashFeatures, wholeAndChunkLogits, wordBucket } from './hash-features.ts';
 import { type LinearModel, linearLogit, linearLogitOf } from './linear-model.ts';
 import { chunkBounds, chunkText, splitIntoChunks } from './split-into-chunks.ts';
+import { styleInvariantText } from './style-invariant-text.ts';
 
 export interface ClassifierLogits {
   whole: number;
@@ -97,7 +98,9 @@ export function createClassifierDetector(model: LinearModel): Detector {
     name: 'classifier',
     score(_text, context) {
       const { combined, lowered } = context.normalized;
-      const { score, chunk } = classifierScore(model, combined, context.provenance !== 'principal', lowered);
+      const view = styleInvariantText(combined);
+      const untrusted = context.provenance !== 'principal';
+      const { score, chunk } = classifierScore(model, view, untrusted, view === combined ? lowered : undefined);
       if (score < 0.5) return { score, reasons: [] };
       const words = strongestWords(model, chunk());
       const because = words.length > 0 ? `; strongest words: ${words.join(', ')}` : '';
