@@ -3,10 +3,11 @@ import type { AttackFigures } from './leave-source-out-figures.ts';
 import { markdownTable } from './markdown-table.ts';
 import type { ScreeningMetrics } from './screening-metrics.ts';
 
-const percent = (value: number | undefined): string =>
-  value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(1)}%`;
-const decimal = (value: number | undefined): string =>
-  value === undefined || Number.isNaN(value) ? '–' : value.toFixed(3);
+// NaN (no rows) is written to metrics.json as null.
+const missing = (value: number | null | undefined): value is null | undefined =>
+  value === undefined || value === null || Number.isNaN(value);
+const percent = (value: number | null | undefined): string => (missing(value) ? '–' : `${(value * 100).toFixed(1)}%`);
+const decimal = (value: number | null | undefined): string => (missing(value) ? '–' : value.toFixed(3));
 
 function worst(figures: AttackFigures): string {
   const source = figures.worstSource;
@@ -111,6 +112,6 @@ export function renderMetricsMarkdown(metrics: ScreeningMetrics): string {
       }),
     ),
     '',
-    `Expected calibration error: principal ${decimal(metrics.reliability.principal.expectedCalibrationError)}, untrusted ${decimal(metrics.reliability.untrusted.expectedCalibrationError)}. The calibration is fitted on these same scores (three parameters per group), so the tables show its fit, not a held-out test of it.`,
+    `Expected calibration error: principal ${decimal(metrics.reliability.principal.expectedCalibrationError)}, untrusted ${decimal(metrics.reliability.untrusted.expectedCalibrationError)}. The calibration is fitted on these same scores (three parameters, one fit for both groups), so the tables show its fit, not a held-out test of it.`,
   ].join('\n');
 }

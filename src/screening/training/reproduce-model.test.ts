@@ -7,6 +7,7 @@ import { charterSchema } from '../../charter/charter-schema.ts';
 import { storeModel } from '../classifier/linear-model.ts';
 import { defaultScreeningModelPath, parseScreeningModel, screeningModelFileSchema } from '../screening-model.ts';
 import { findDevSet, readDevRows, writtenRowsPath } from './dev-row.ts';
+import { renderMetricsMarkdown } from './render-metrics-markdown.ts';
 import type { ScreeningMetrics } from './screening-metrics.ts';
 import { defaultTrainingSettings, prepareRows, trainClassifier } from './train-classifier.ts';
 import { trainingDataSha256, trainScreeningModel } from './train-screening-model.ts';
@@ -45,6 +46,12 @@ describe('the shipped screening model', () => {
     const { principal, document, tool } = charter.screening.thresholds;
     expect(metrics.thresholds).toEqual({ principal, tool, document });
     expect(tool).toBeLessThan(principal);
+  });
+
+  it('is what the data card shows (metrics.json, NaN written as null, renders as the card’s section)', () => {
+    const card = readFileSync(new URL('../../../docs/screening.md', import.meta.url), 'utf8');
+    const section = card.slice(card.indexOf('<!-- metrics:start -->') + 23, card.indexOf('<!-- metrics:end -->') - 1);
+    expect(section).toBe(renderMetricsMarkdown(metrics));
   });
 
   it.runIf(devSet !== undefined)(

@@ -33,7 +33,7 @@ export const defaultTrainingSettings: TrainingSettings = {
   learningRate: 0.2,
   l2: 1e-3,
   carrierCopies: 1,
-  requestsInDocuments: true,
+  requestsInDocuments: false,
   sourceBalance: 0.5,
 };
 
