@@ -12,7 +12,7 @@ describe('heed screen', () => {
   it('flags an attack given as TEXT (exit 1) and passes a benign one (exit 0)', async () => {
     const flagged = await runHeed(['screen', attack]);
     expect(flagged.code).toBe(1);
-    expect(flagged.stdout).toMatch(/^flag {2}score 1\.000 \(threshold 0\.75 for tool\)/);
+    expect(flagged.stdout).toMatch(/^flag {2}score (?:0\.9[5-9]\d|1\.000) \(threshold 0\.75 for tool\)/);
     expect(flagged.stdout).toMatch(/instruction-override: orders the model to ignore its instructions/);
     const passed = await runHeed(['screen', benign, '--provenance', 'principal', '--json']);
     expect(passed.code).toBe(0);

@@ -50,6 +50,10 @@ describe('createScreener', () => {
     const claimed = await screener.screen(text, { provenance: 'tool', principals: ['alice'] });
     expect(claimed.verdict).toBe('flag');
     expect(claimed.reasons.join('\n')).toMatch(/claims to come from a principal/);
+    // The same words naming no principal of this agent are not a spoof of its authority.
+    const unnamed = await screener.screen(text, { provenance: 'tool', principals: ['bob'] });
+    expect(unnamed.reasons.join('\n')).not.toMatch(/claims to come from a principal/);
+    expect(unnamed.score).toBeLessThan(claimed.score);
   });
 
   it('lets a judge raise the score but never lower it', async () => {
