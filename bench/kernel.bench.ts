@@ -1,11 +1,12 @@
 // kernel.stop_to_quiescence_p99_ms (tool honouring abort), kernel.stop_to_quiescence_subprocess_p99_ms (a
-// subprocess ignoring SIGTERM; target grace + 20 ms) and kernel.step_overhead_p99_ms (verify and journal an order +
-// policy + screen 4 KB + audit append per step against a zero-latency model), each with a baseline in the same run.
-// Agents are built with createAgent, as heed run builds them.
+// subprocess ignoring SIGTERM; target grace + 20 ms), kernel.step_overhead_p99_ms (verify and journal an order +
+// policy + screen 4 KB in the screening worker + audit append per step against a zero-latency model), each with a
+// baseline in the same run, and kernel.stop_during_adversarial_screening_p99_ms (a stop while 64 KB worst-case inputs
+// are being screened). Agents are built with createAgent, as heed run builds them.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditStore } from '../src/audit/audit-event.ts';
@@ -18,9 +19,12 @@ import type { Charter } from '../src/charter/charter-schema.ts';
 import { parseCharter } from '../src/charter/load-charter.ts';
 import { generateKeyPair } from '../src/core/ed25519.ts';
 import { type CreateAgentOptions, createAgent } from '../src/kernel/create-agent.ts';
+import type { KernelScreener } from '../src/kernel/kernel-ports.ts';
 import type { Tool } from '../src/kernel/tool.ts';
 import type { Provider, StepResult } from '../src/providers/provider.ts';
 import { createScreener } from '../src/screening/screener.ts';
+import { createScreeningPool } from '../src/screening/screening-pool.ts';
+import { worstCaseInputs } from '../test/security/fixtures/worst-case-inputs.ts';
 import { percentile } from './measure.ts';
 import type { Bench } from './run.ts';
 
@@ -143,6 +147,7 @@ async function timedRun(
   stores: { audit: AuditStore; authorityStore: AuthorityStore },
   tool: Tool,
   leases: Envelope[],
+  screener: KernelScreener,
 ): Promise<number[]> {
   const steps = leases.length - 1;
   const starts: number[] = [];
@@ -156,7 +161,7 @@ async function timedRun(
   });
   agent = await kernelFor(charter, provider, [tool], {
     ...stores,
-    screening: createScreener({ thresholds: charter.screening.thresholds }),
+    screening: screener,
     graceMs: 0,
   });
   agent.deliver(order('task', { text: 'read' }));
@@ -164,7 +169,12 @@ async function timedRun(
   return starts.slice(2).map((start, index) => start - starts[index + 1]!);
 }
 
-async function stepOverhead(runs: number, steps: number): Promise<{ kernel: number[]; baseline: number[] }> {
+/** `screening: 'worker'` is how heed runs; 'inline' screens on the kernel's own thread, to show the worker's cost. */
+async function stepOverhead(
+  runs: number,
+  steps: number,
+  screening: 'worker' | 'inline',
+): Promise<{ kernel: number[]; baseline: number[] }> {
   const folder = mkdtempSync(join(tmpdir(), 'heed-kernel-bench-'));
   const charter = charterWith('2s');
   const output = 'The quarterly report lists revenue by region. '.repeat(90).slice(0, 4096);
@@ -186,11 +196,17 @@ async function stepOverhead(runs: number, steps: number): Promise<{ kernel: numb
   const leases = Array.from({ length: warmupRuns + runs }, () =>
     Array.from({ length: steps + 1 }, () => order('lease', {})),
   );
+  const pool =
+    screening === 'worker'
+      ? createScreeningPool({ screener: { thresholds: charter.screening.thresholds } })
+      : undefined;
+  const screener = pool ?? createScreener({ thresholds: charter.screening.thresholds });
   const kernel: number[] = [];
   for (let run = 0; run < warmupRuns + runs; run++) {
-    const durations = await timedRun(charter, stores, tool, leases[run]!);
+    const durations = await timedRun(charter, stores, tool, leases[run]!, screener);
     if (run >= warmupRuns) kernel.push(...durations);
   }
+  await pool?.close();
   await stores.audit.close();
   stores.authorityStore.close();
   rmSync(folder, { recursive: true, force: true });
@@ -234,7 +250,66 @@ async function fixedWork(samples: number, medianMs: number): Promise<number[]> {
   return durations;
 }
 
+/**
+ * A tool returns one of the 64 KB worst-case inputs; while the screening worker has it, a stop is delivered. The
+ * time is from the stop's delivery to the run's halt. The baseline screens the same inputs in the same worker.
+ */
+async function stopDuringScreening(iterations: number): Promise<{ stop: number[]; screening: number[] }> {
+  const charter = charterWith('2s');
+  const pool = createScreeningPool({ deadlineMs: 30_000 });
+  const stop: number[] = [];
+  const screening: number[] = [];
+  for (let index = 0; index < iterations; index++) {
+    const input = worstCaseInputs[index % worstCaseInputs.length]!.text;
+    const reader: Tool = {
+      name: 'read',
+      description: 'reads',
+      inputSchema: { type: 'object' },
+      impact: 'read',
+      run: async () => input,
+    };
+    let stopAt = 0;
+    let agent: Awaited<ReturnType<typeof kernelFor>> | undefined;
+    const stopOrder = order('stop', {});
+    agent = await kernelFor(charter, loopingModel('read'), [reader], {
+      screening: {
+        screen: (text, options) => {
+          const verdict = pool.screen(text, options);
+          setImmediate(() => {
+            stopAt = performance.now();
+            agent?.deliver(stopOrder);
+          });
+          return verdict;
+        },
+      },
+    });
+    agent.deliver(order('task', { text: 'read' }));
+    await agent.run();
+    stop.push(performance.now() - stopAt);
+    const screeningStart = performance.now();
+    await pool.screen(input, { provenance: 'tool' });
+    screening.push(performance.now() - screeningStart);
+  }
+  await pool.close();
+  return { stop, screening };
+}
+
 const bench: Bench = async (report) => {
+  const adversarial = await stopDuringScreening(worstCaseInputs.length * 6);
+  report({
+    name: 'kernel.stop_during_adversarial_screening_p99_ms',
+    value: percentile(adversarial.stop, 0.99),
+    unit: 'ms',
+    samples: adversarial.stop.length,
+    target: 20,
+    loadAverage: Number(loadavg()[0]!.toFixed(2)),
+  });
+  report({
+    name: 'kernel.adversarial_screening_p99_ms',
+    value: percentile(adversarial.screening, 0.99),
+    unit: 'ms',
+    note: 'the same 64 KB worst-case inputs screened in the worker: how long a stop would have waited on the old loop',
+  });
   const stop = await stopToQuiescence(200);
   report({
     name: 'kernel.stop_to_quiescence_p99_ms',
@@ -259,7 +334,8 @@ const bench: Bench = async (report) => {
     target: graceMs + 20,
     samples: subprocess.length,
   });
-  const step = await stepOverhead(100, 20);
+  const inline = await stepOverhead(100, 20, 'inline');
+  const step = await stepOverhead(100, 20, 'worker');
   report({
     name: 'kernel.step_overhead_p99_ms',
     value: percentile(step.kernel, 0.99),
@@ -275,6 +351,13 @@ const bench: Bench = async (report) => {
     unit: 'ms',
     median: percentile(fixed, 0.5),
     note: 'a fixed CPU workload sized like the median step: the tail this machine adds by itself',
+  });
+  report({
+    name: 'kernel.step_overhead_inline_screening_p99_ms',
+    value: percentile(inline.kernel, 0.99),
+    unit: 'ms',
+    median: percentile(inline.kernel, 0.5),
+    note: 'the same steps with screening on the kernel thread: the difference is the screening worker round trip',
   });
   report({
     name: 'kernel.step_overhead_baseline_p99_ms',

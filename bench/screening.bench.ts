@@ -1,11 +1,22 @@
-// Screening speed: inputs per second on 1 KB inputs (rules + classifier, one core) against rules alone,
-// and the p99 latency of one 4 KB input.
+// Screening speed: inputs per second on 1 KB inputs (rules + classifier, one core) against rules alone, and the
+// p99 latency of one 4 KB input. Then detection on sources never trained on: heed's leave-one-source-out scores
+// beside the npm peers' scores on the same rows, in the same run.
 import { loadavg } from 'node:os';
 import { seededRandom } from '../src/core/seeded-random.ts';
 import { createRulesDetector } from '../src/screening/rules/rules-detector.ts';
-import { createScreener } from '../src/screening/screener.ts';
+import { createScreener, defaultScreeningThresholds } from '../src/screening/screener.ts';
+import { findDevSet, readDevRows, writtenRowsPath } from '../src/screening/training/dev-row.ts';
+import { leaveSourceOutScores } from '../src/screening/training/leave-source-out.ts';
+import {
+  type LeaveSourceOutFigures,
+  leaveSourceOutFigures,
+} from '../src/screening/training/leave-source-out-figures.ts';
+import { defaultTrainingSettings, prepareRows } from '../src/screening/training/train-classifier.ts';
+import { combineAll, fitCalibration } from '../src/screening/training/train-screening-model.ts';
+import { buildExamplePool } from '../src/screening/training/training-examples.ts';
 import { opsPerSecond, percentile } from './measure.ts';
-import type { Bench } from './run.ts';
+import type { Bench, BenchFigure } from './run.ts';
+import { peerScreeners } from './screening-peers.ts';
 
 const benignSentences = [
   'The quarterly report shows revenue grew by 12 percent in the northern region.',
@@ -94,4 +105,105 @@ const bench: Bench = async (report) => {
   });
 };
 
-export default bench;
+function byKind(figures: LeaveSourceOutFigures, pick: (kind: LeaveSourceOutFigures['overall']) => number) {
+  return Object.fromEntries(Object.entries(figures.kinds).map(([kind, entry]) => [kind, pick(entry)]));
+}
+
+/** The three leave-source-out figures of one screener, with per-kind values and its false positives by default. */
+function reportFigures(prefix: string, figures: LeaveSourceOutFigures, extra: Record<string, unknown>): BenchFigure[] {
+  const { overall, benign } = figures;
+  const shared = {
+    ...extra,
+    rows: overall.rows + benign.all.rows,
+    falsePositivesAtDefault: {
+      requests: benign.benign_request.flaggedAtDefault,
+      documents: benign.benign_document.flaggedAtDefault,
+    },
+  };
+  return [
+    {
+      name: `${prefix}.lso_auc`,
+      value: overall.rocAuc,
+      unit: 'auc',
+      byKind: byKind(figures, (kind) => kind.rocAuc),
+      ...shared,
+    },
+    {
+      name: `${prefix}.lso_tpr_at_1pct_fpr`,
+      value: overall.truePositiveRate,
+      unit: 'rate',
+      byKind: byKind(figures, (kind) => kind.truePositiveRate),
+      atDefaultThreshold: overall.flaggedAtDefault,
+      ...shared,
+    },
+    {
+      name: `${prefix}.lso_worst_source_tpr`,
+      value: overall.worstSource?.truePositiveRate ?? Number.NaN,
+      unit: 'rate',
+      source: overall.worstSource?.family,
+      byKind: byKind(figures, (kind) => kind.worstSource?.truePositiveRate ?? Number.NaN),
+      ...shared,
+    },
+  ];
+}
+
+/** heed trained fold by fold without each source family, and the peers (not trained here) on the same rows. */
+async function leaveSourceOutBench(report: (figure: BenchFigure) => void): Promise<void> {
+  const devSet = findDevSet();
+  if (devSet === undefined) {
+    console.error('screening: dev set not found (HEED_SCREENING_DATA); leave-source-out figures skipped');
+    return;
+  }
+  const settings = defaultTrainingSettings;
+  const prepared = prepareRows(readDevRows(devSet).rows, readDevRows(writtenRowsPath).rows);
+  const classifier = leaveSourceOutScores(prepared, buildExamplePool(prepared, settings), settings);
+  const combined = combineAll(prepared, classifier, fitCalibration(prepared, classifier));
+  const evaluated = prepared.filter((entry) => entry.evaluated);
+  const rowsWith = (threshold: (entry: (typeof prepared)[number]) => number) =>
+    evaluated.map((entry) => ({
+      label: entry.label,
+      kind: entry.kind,
+      family: entry.family,
+      defaultThreshold: threshold(entry),
+    }));
+  const thresholds = defaultScreeningThresholds();
+  const heed = leaveSourceOutFigures(
+    rowsWith((entry) => thresholds[entry.provenance]),
+    combined.filter((_score, index) => prepared[index]!.evaluated),
+  );
+  const peers: { name: string; figures: LeaveSourceOutFigures; inputsPerSecond: number }[] = [];
+  for (const peer of peerScreeners) {
+    const started = performance.now();
+    const scores: number[] = [];
+    for (const entry of evaluated) scores.push(await peer.score(entry.row.text));
+    peers.push({
+      name: peer.name,
+      figures: leaveSourceOutFigures(
+        rowsWith(() => peer.defaultThreshold),
+        scores,
+      ),
+      inputsPerSecond: Math.round(evaluated.length / ((performance.now() - started) / 1000)),
+    });
+  }
+  const baselines = (pick: (figures: LeaveSourceOutFigures) => number) =>
+    Object.fromEntries(peers.map((peer) => [peer.name, pick(peer.figures)]));
+  const heedFigures = reportFigures('screening', heed, {});
+  heedFigures[0]!.baselines = baselines((figures) => figures.overall.rocAuc);
+  heedFigures[1]!.baselines = baselines((figures) => figures.overall.truePositiveRate);
+  heedFigures[2]!.baselines = baselines((figures) => figures.overall.worstSource?.truePositiveRate ?? Number.NaN);
+  for (const figure of heedFigures) report(figure);
+  for (const peer of peers) {
+    for (const figure of reportFigures(`screening.${peer.name}`, peer.figures, {
+      inputsPerSecond: peer.inputsPerSecond,
+    })) {
+      report(figure);
+    }
+  }
+}
+
+const benchWithDetection: Bench = async (report) => {
+  await bench(report);
+  await leaveSourceOutBench(report);
+};
+
+export default benchWithDetection;

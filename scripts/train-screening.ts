@@ -1,14 +1,14 @@
-// `npm run train:screening [-- --data dev.jsonl]`: trains the screening classifier and its calibration,
-// writes src/screening/model/{classifier.json,metrics.json} and the metrics section of docs/screening.md.
-import { createHash } from 'node:crypto';
+// `npm run train:screening [-- --data dev.jsonl]`: trains the screening classifier on the dev set and the rows
+// written for training (data/screening/written.jsonl), calibrates it on leave-one-source-out scores, and writes
+// src/screening/model/{classifier.json,metrics.json} and the metrics section of docs/screening.md.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findDevSet, readDevRows } from '../src/screening/training/dev-row.ts';
-import { evaluateScreening } from '../src/screening/training/evaluate-screening.ts';
-import { leaveSourceOut } from '../src/screening/training/leave-source-out.ts';
+import { findDevSet, readDevRows, writtenRowsPath } from '../src/screening/training/dev-row.ts';
 import { renderMetricsMarkdown } from '../src/screening/training/render-metrics-markdown.ts';
-import { defaultTrainingSettings, trainScreeningModel } from '../src/screening/training/train-screening-model.ts';
+import { computeScreeningMetrics } from '../src/screening/training/screening-metrics.ts';
+import { defaultTrainingSettings } from '../src/screening/training/train-classifier.ts';
+import { trainingDataSha256, trainScreeningModel } from '../src/screening/training/train-screening-model.ts';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, seed: { type: 'string' } } });
 const data = values.data ?? findDevSet();
@@ -22,13 +22,11 @@ if (!Number.isSafeInteger(seed)) {
   process.exit(2);
 }
 
-const { rows, bytes } = readDevRows(data);
+const dev = readDevRows(data);
+const written = readDevRows(writtenRowsPath);
 const settings = { ...defaultTrainingSettings, seed };
-const run = trainScreeningModel(rows, settings, createHash('sha256').update(bytes).digest('hex'));
-const metrics = {
-  ...evaluateScreening(run.prepared, run.outOfFold, settings),
-  leaveSourceOut: leaveSourceOut(run.prepared, run.model.calibration, settings),
-};
+const run = trainScreeningModel(dev.rows, written.rows, settings, trainingDataSha256(dev.bytes, written.bytes));
+const metrics = computeScreeningMetrics(run.prepared, run.leaveSourceOut, settings);
 
 // Write beside, then rename: a crash never leaves a half-written model.
 function writeAtomically(url: URL, text: string): void {
@@ -56,10 +54,12 @@ if (existsSync(card)) {
     );
   }
 }
+const { overall } = metrics.leaveSourceOut;
 console.log(
   JSON.stringify({
     rows: metrics.rows,
-    rocAuc: metrics.overall.rocAuc,
-    tprAt1PercentFpr: metrics.overall.truePositiveRateAt1PercentFalsePositives,
+    leaveSourceOutRocAuc: overall.rocAuc,
+    leaveSourceOutTprAt1PercentFpr: overall.truePositiveRate,
+    worstSource: overall.worstSource,
   }),
 );

@@ -12,13 +12,13 @@ describe('heed screen', () => {
   it('flags an attack given as TEXT (exit 1) and passes a benign one (exit 0)', async () => {
     const flagged = await runHeed(['screen', attack]);
     expect(flagged.code).toBe(1);
-    expect(flagged.stdout).toMatch(/^flag {2}score 1\.000 \(threshold 0\.75 for tool\)/);
+    expect(flagged.stdout).toMatch(/^flag {2}score (?:0\.9[5-9]\d|1\.000) \(threshold 0\.75 for tool\)/);
     expect(flagged.stdout).toMatch(/instruction-override: orders the model to ignore its instructions/);
     const passed = await runHeed(['screen', benign, '--provenance', 'principal', '--json']);
     expect(passed.code).toBe(0);
     const verdict = JSON.parse(passed.stdout);
     expect(verdict).toMatchObject({ provenance: 'principal', verdict: 'pass', threshold: 0.9 });
-    expect(Object.keys(verdict.detectors).sort()).toEqual(['classifier', 'rules']);
+    expect(Object.keys(verdict.detectors).sort()).toEqual(['classifier', 'heed-markers', 'rules']);
   });
 
   it('reads --file and standard input', async () => {

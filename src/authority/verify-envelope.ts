@@ -1,6 +1,7 @@
 import type { Charter } from '../charter/charter-schema.ts';
 import { verifyBytes } from '../core/ed25519.ts';
 import { describeIssues } from '../core/parse-with-schema.ts';
+import { jsonValueProblem } from '../core/well-formed.ts';
 import { type Envelope, envelopeSchema, maxEnvelopeBytes } from './envelope.ts';
 import { orderBodySchemas } from './order-bodies.ts';
 import type { RejectionReason } from './rejection-reasons.ts';
@@ -33,7 +34,8 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
   const value = decoded.value;
   const rawId =
     typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : undefined;
-  const id = typeof rawId === 'string' ? rawId.slice(0, 128) : undefined;
+  // The id is echoed in the rejection (and so in the audit log): well-formed, whatever the sender wrote.
+  const id = typeof rawId === 'string' ? rawId.slice(0, 128).toWellFormed() : undefined;
   const reject = (reason: RejectionReason, detail: string): Verification =>
     id === undefined ? { accepted: false, reason, detail } : { accepted: false, reason, detail, id };
 
@@ -53,6 +55,8 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
   const expiresAt = Date.parse(envelope.expiresAt);
   if (!(expiresAt > issuedAt)) return reject('malformed', 'expiresAt must be later than issuedAt');
 
+  const illFormed = jsonValueProblem(envelope, 'envelope');
+  if (illFormed !== undefined) return reject('malformed', illFormed);
   let bytes: Buffer;
   try {
     bytes = envelopeSigningBytes(envelope);

@@ -150,9 +150,9 @@ export const policySchema = z.strictObject({
 
 export const screeningPolicySchema = z.strictObject({
   /**
-   * Flag an input whose calibrated score reaches this, per provenance (stricter for tool output). The defaults
-   * come from the screening model's cross-validation (docs/screening.md): about 1% of benign requests flagged
-   * at 0.9, about 2% of benign documents at 0.75.
+   * Flag an input whose calibrated score reaches this, per provenance (stricter for tool output). On sources the
+   * screening model never trained on (docs/screening.md) these flag about 1% of benign requests at 0.9 and
+   * fewer than 1% of benign documents at 0.75.
    */
   thresholds: z
     .strictObject({

@@ -9,7 +9,7 @@ export function parseDuration(text: string | number, what = 'duration'): number 
       throw new InvalidInputError(`Invalid ${what} ${text}: expected a non-negative number of milliseconds.`);
     return text;
   }
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  const match = /^(\d+(?:\.\d+)?)[ \t]*(ms|s|m|h|d)?$/.exec(text.trim());
   if (!match) {
     throw new InvalidInputError(
       `Invalid ${what} '${text}': expected a number with a unit, e.g. 500ms, 30s, 10m, 2h, 7d.`,

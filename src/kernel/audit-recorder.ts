@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditEventType, AuditStore } from '../audit/audit-event.ts';
 import type { Clock } from '../core/clock.ts';
+import { toWellFormed } from '../core/well-formed.ts';
 
 export interface AuditRecorder {
   /**
@@ -58,8 +59,10 @@ class KernelAuditRecorder implements AuditRecorder {
     const options = this.#options;
     let pending: Promise<AuditEntry>;
     try {
+      // Ids, errors and text from outside may hold lone surrogates, which canonical JSON refuses: a refused append
+      // would halt the kernel, so untrusted input could halt it at will.
       pending = options.store.append(
-        { agent: options.agent, type, data, at: new Date(options.clock.now()).toISOString() },
+        { agent: options.agent, type, data: toWellFormed(data), at: new Date(options.clock.now()).toISOString() },
         { defer },
       );
     } catch (error) {

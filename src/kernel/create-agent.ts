@@ -19,7 +19,7 @@ import { InvalidInputError } from '../core/heed-error.ts';
 import { ensurePrivateFolder } from '../core/private-files.ts';
 import { createProviderFromSpec } from '../providers/model-spec.ts';
 import type { Provider } from '../providers/provider.ts';
-import { createScreener } from '../screening/screener.ts';
+import { createScreeningPool } from '../screening/screening-pool.ts';
 import { type ControlEndpoint, serveControlEndpoint } from './control/serve-control-endpoint.ts';
 import { createKernel, type Kernel } from './create-kernel.ts';
 import type { Delivery } from './deliver-order.ts';
@@ -216,12 +216,15 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
     tools.push(...(options.tools ?? []));
 
     const screening = options.screening ?? true;
-    const screener =
-      screening === true
-        ? createScreener({ thresholds: charter.screening.thresholds })
-        : screening === false
-          ? undefined
-          : screening;
+    let screener: KernelScreener | undefined;
+    if (screening === true) {
+      // Screening runs in a worker thread with a deadline, so no tool result or document can hold up a stop.
+      const pool = createScreeningPool({ screener: { thresholds: charter.screening.thresholds } });
+      closers.push(() => pool.close());
+      screener = pool;
+    } else if (screening !== false) {
+      screener = screening;
+    }
     const created = createKernel({
       authority,
       provider,

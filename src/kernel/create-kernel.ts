@@ -16,6 +16,7 @@ import { type FinalOrHalted, type KernelStatus, runToEnd, statusOf, waitForCheck
 import { armLeaseTimer } from './lease-watch.ts';
 import type { NextStep } from './next-step.ts';
 import { requestHalt } from './preemption.ts';
+import { RejectionBudget } from './record-rejection.ts';
 import { type RunState, runStateSchemaVersion } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
 import type { Tool } from './tool.ts';
@@ -130,6 +131,8 @@ export function createKernel(options: KernelOptions): Kernel {
     waiters: new Set(),
     timers: new Set(),
     leaseTimer: null,
+    rejections: new RejectionBudget(clock.now()),
+    droppedRejectionsTimer: null,
     callCounter: 0,
   };
   const kernel = runtime;

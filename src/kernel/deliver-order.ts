@@ -3,8 +3,8 @@ import type { Envelope } from '../authority/envelope.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import { armLeaseTimer, recordTimedChanges } from './lease-watch.ts';
-import { orderInputRecord } from './order-input-record.ts';
 import { inFlightSummary, requestHalt } from './preemption.ts';
+import { recordRejection } from './record-rejection.ts';
 import type { ContextEntry } from './run-state.ts';
 import { errorText } from './tracked-call.ts';
 
@@ -56,7 +56,7 @@ export function deliverOrderRecorded(
     // The authority throws only when its state store cannot be written: the order changed nothing, and an agent
     // whose revocations and stops cannot be kept must not go on working (fail closed, like the audit log).
     const detail = `the state store cannot be written: ${errorText(error)}`;
-    runtime.recorder.note('order-rejected', { id: null, reason: 'error', detail, ...orderInputRecord(input) });
+    recordRejection(runtime, input, { id: null, reason: 'error', detail });
     void requestHalt(runtime, 'error', detail);
     return now({ accepted: false, reason: 'error', detail, id: null });
   }
@@ -64,11 +64,10 @@ export function deliverOrderRecorded(
   recordTimedChanges(runtime);
   const verification = decision.verification;
   if (!verification.accepted) {
-    runtime.recorder.note('order-rejected', {
+    recordRejection(runtime, input, {
       id: verification.id ?? null,
       reason: verification.reason,
       detail: verification.detail,
-      ...orderInputRecord(input),
     });
     return now({
       accepted: false,

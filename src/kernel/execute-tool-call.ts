@@ -1,6 +1,7 @@
 import { canonicalJson } from '../core/canonical-json.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { HeedError } from '../core/heed-error.ts';
+import { jsonValueProblem } from '../core/well-formed.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
@@ -69,6 +70,11 @@ export function parseToolCall(
       resolution: reject(runtime, call, 'malformed-arguments', 'arguments must be a JSON object'),
     };
   }
+  // Hashing the action and recording the call need canonical JSON, which a lone surrogate or deep nesting would break.
+  const problem = jsonValueProblem(input, 'arguments');
+  if (problem !== undefined) {
+    return { ok: false, resolution: reject(runtime, call, 'malformed-arguments', problem) };
+  }
   const validation = runtime.validateInput(tool, input);
   if (!validation.valid) {
     return { ok: false, resolution: reject(runtime, call, 'invalid-arguments', validation.message) };
@@ -107,15 +113,27 @@ export async function executeToolCall(
     };
   }
   const action = actionHash(tool.name, parsed.input);
+  let graver: ReturnType<NonNullable<typeof tool.impactFor>>;
+  try {
+    graver = tool.impactFor?.(parsed.input);
+  } catch (error) {
+    return reject(
+      runtime,
+      call,
+      'impact-unknown',
+      `the tool could not say what the call would change: ${errorText(error)}`,
+    );
+  }
+  const impact = graver?.impact ?? tool.impact;
   if (options.approvedAction !== action) {
-    const policy = decideToolCall(runtime.authority.charter(), tool, parsed.input);
+    const policy = decideToolCall(runtime.authority.charter(), { name: tool.name, impact }, parsed.input);
     runtime.recorder.note('policy-decision', {
       call: call.id,
       tool: tool.name,
-      impact: tool.impact,
+      impact,
       action,
       decision: policy.decision,
-      reason: policy.reason,
+      reason: graver === undefined ? policy.reason : `${policy.reason}: ${graver.reason}`,
     });
     if (policy.memory !== undefined) {
       // The drift report: every memory write, how it reads, and what the gate decided.
@@ -142,7 +160,7 @@ export async function executeToolCall(
     kind: 'tool',
     name: tool.name,
     signal,
-    startData: { toolCall: call.id, tool: tool.name, impact: tool.impact, action, ...auditedInput(parsed.input) },
+    startData: { toolCall: call.id, tool: tool.name, impact, action, ...auditedInput(parsed.input) },
     start: (inFlight) => {
       runtime.state.toolCalls += 1;
       return tool.run(parsed.input, {

@@ -3,6 +3,7 @@ import type { ChatMessage, Provider } from '../providers/provider.ts';
 import type { AuditRecorder } from './audit-recorder.ts';
 import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
+import type { RejectionBudget } from './record-rejection.ts';
 import type { ContextEntry, RunState } from './run-state.ts';
 import type { Tool } from './tool.ts';
 
@@ -72,6 +73,10 @@ export interface KernelRuntime {
   waiters: Set<() => void>;
   timers: Set<NodeJS.Timeout>;
   leaseTimer: NodeJS.Timeout | null;
+  /** Bounds how many rejected orders per second reach the audit log (a flood must not fill the disk). */
+  rejections: RejectionBudget;
+  /** Writes the count of rejections past the budget once the flood ebbs. */
+  droppedRejectionsTimer: NodeJS.Timeout | null;
   callCounter: number;
 }
 

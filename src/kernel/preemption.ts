@@ -4,6 +4,7 @@ import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
 import { killProcessGroup } from './process/kill-process-group.ts';
+import { recordDroppedRejections } from './record-rejection.ts';
 
 export class HaltSignal extends Error {
   constructor(reason: HaltReason) {
@@ -93,6 +94,8 @@ async function finishHalt(runtime: KernelRuntime): Promise<HaltedStep> {
   const quiescence = await settleInFlight(runtime, [...runtime.inFlight]);
   for (const timer of runtime.timers) clearTimeout(timer);
   runtime.timers.clear();
+  runtime.droppedRejectionsTimer = null;
+  recordDroppedRejections(runtime);
   const step: HaltedStep = { type: 'halted', reason: halt.reason, detail: halt.detail };
   runtime.state.next = step;
   if (!runtime.recorder.failed) {

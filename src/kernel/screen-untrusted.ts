@@ -1,3 +1,4 @@
+import { HeedError } from '../core/heed-error.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { errorText } from './tracked-call.ts';
 
@@ -34,13 +35,20 @@ export async function screenUntrusted(
       signal: options.signal,
     });
   } catch (error) {
+    // Fail closed: content that was not screened, for whatever reason, is not shown.
+    const deadline = error instanceof HeedError && error.code === 'screening-deadline';
     runtime.recorder.note('screening-verdict', {
       source: options.source,
       provenance: options.provenance,
-      verdict: 'error',
+      verdict: deadline ? 'unscreened' : 'error',
       error: errorText(error),
     });
-    return { text: '[withheld: screening failed, so this content was not shown]', flagged: true };
+    return {
+      text: deadline
+        ? '[withheld: screening did not finish in time, so this content was not shown]'
+        : '[withheld: screening failed, so this content was not shown]',
+      flagged: true,
+    };
   }
   runtime.recorder.note('screening-verdict', {
     source: options.source,

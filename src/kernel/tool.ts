@@ -16,5 +16,10 @@ export interface Tool<Input = Record<string, unknown>> {
   /** JSON Schema of the input object, shown to the model and enforced before `run`. */
   inputSchema: Record<string, unknown>;
   impact: ImpactClass;
+  /**
+   * The impact of one call, when what it would destroy makes it graver than `impact` (overwriting a file is at least
+   * a delete); undefined keeps `impact`. The policy gate asks before deciding, so it must be quick and synchronous.
+   */
+  impactFor?(input: Input): { impact: ImpactClass; reason: string } | undefined;
   run(input: Input, context: ToolRunContext): Promise<string>;
 }

@@ -16,6 +16,21 @@ export interface ChartSpec {
   spec: Record<string, unknown>;
 }
 
+/**
+ * How a claim is known: `by-construction` follows from the definition or the action set (no solving needed),
+ * `derived` from solving the model exactly, `empirical` from learners or sampling, with seeds and uncertainty.
+ */
+export const claimTags = ['by-construction', 'derived', 'empirical'] as const;
+export type ClaimTag = (typeof claimTags)[number];
+
+/** One reported result: a sentence, how it is known, and the figures behind it with their uncertainty. */
+export interface Claim {
+  statement: string;
+  tag: ClaimTag;
+  /** The figures: "exact", a rate "k/n [low, high]" (Clopper–Pearson 95%), or a mean "m ± standard error". */
+  evidence: string;
+}
+
 export interface ExperimentOutput {
   parameters: Record<string, unknown>;
   seeds: number[];
@@ -23,6 +38,12 @@ export interface ExperimentOutput {
   results: Record<string, unknown>;
   tables: ResultTable[];
   charts: ChartSpec[];
+  /** The experiment's results as tagged statements, computed from `results` at these parameters. */
+  claims: Claim[];
+  /** What the model leaves out, and where its results may not carry over. */
+  limitations: string[];
+  /** The published sources the experiment reproduces or builds on, as citations. */
+  references: string[];
 }
 
 export interface ExperimentContext {

@@ -1,8 +1,13 @@
 // `heed/lab`: the formal environments, agents and experiments, with no model and no network. The lab uses only
 // `core` and `charter`, so this entry loads nothing of the kernel.
 
-export { type CharterParameters, charterEnvironmentParameters } from './charter-env/charter-environment.ts';
+export {
+  actionInfluence,
+  type CharterParameters,
+  charterEnvironmentParameters,
+} from './charter-env/charter-environment.ts';
 export { type CharterMetrics, measureCharterPolicy } from './charter-env/charter-metrics.ts';
+export { charterPhaseDiagram, resistanceThreshold } from './charter-env/charter-phase-diagram.ts';
 export { createCharterStepEnvironment } from './charter-env/charter-step-environment.ts';
 export { charterTargetTable } from './charter-env/charter-target-table.ts';
 export { charterObjective, charterTargetNames } from './charter-env/charter-targets.ts';
@@ -13,7 +18,7 @@ export { lobbyingAgentNames, lobbyingPolicy } from './lobbying/lobbying-agents.t
 export { createLobbyingEnvironment } from './lobbying/lobbying-environment.ts';
 export { parseLobbyingPower } from './lobbying/lobbying-power.ts';
 export { type LobbyingRun, runLobbying } from './lobbying/run-lobbying.ts';
-export { deferenceThreshold } from './off-switch/deference-threshold.ts';
+export { deferenceThreshold, deltaMinimumBelowThreshold } from './off-switch/deference-threshold.ts';
 export type {
   Belief,
   Human,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/heed-error.ts';
 import { parseWithSchema } from '../core/parse-with-schema.ts';
+import { claimTags } from './experiment.ts';
 import type { LabDocument } from './run-lab.ts';
 
 const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -13,7 +14,7 @@ const tableSchema = z.strictObject({
   note: z.string().exactOptional(),
 });
 
-const experimentSchema = z.strictObject({
+const experimentV1Schema = z.strictObject({
   description: z.string(),
   parameters: z.record(z.string(), z.unknown()),
   seeds: z.array(z.number().int()),
@@ -21,16 +22,37 @@ const experimentSchema = z.strictObject({
   tables: z.array(tableSchema),
 });
 
-const labDocumentV1Schema = z.strictObject({
-  schemaVersion: z.literal(1),
+const experimentV2Schema = experimentV1Schema.extend({
+  claims: z.array(z.strictObject({ statement: z.string(), tag: z.enum(claimTags), evidence: z.string() })),
+  limitations: z.array(z.string()),
+  references: z.array(z.string()),
+});
+
+const documentFields = {
   heedVersion: z.string(),
   generatedAt: z.string().exactOptional(),
   seedsRequested: z.number().int().min(1),
-  experiments: z.record(z.string(), experimentSchema),
+};
+
+const labDocumentV1Schema = z.strictObject({
+  schemaVersion: z.literal(1),
+  ...documentFields,
+  experiments: z.record(z.string(), experimentV1Schema),
 });
 
-/** Parses and validates lab.json text; a wrong field is an InvalidInputError naming its path. */
-export function readLabDocument(text: string): LabDocument {
+const labDocumentV2Schema = z.strictObject({
+  schemaVersion: z.literal(2),
+  ...documentFields,
+  experiments: z.record(z.string(), experimentV2Schema),
+});
+
+/** A lab.json of schemaVersion 1: experiments without claims, limitations or references. */
+export type LabDocumentV1 = z.output<typeof labDocumentV1Schema>;
+
+const readableVersions = [1, 2];
+
+/** Parses and validates lab.json text of any released version; a wrong field is an InvalidInputError naming its path. */
+export function readLabDocument(text: string): LabDocument | LabDocumentV1 {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -38,8 +60,9 @@ export function readLabDocument(text: string): LabDocument {
     throw new InvalidInputError(`lab.json is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== 1) {
-    throw new InvalidInputError(`Unsupported lab.json schemaVersion ${JSON.stringify(version)}; this heed reads 1.`);
-  }
-  return parseWithSchema(labDocumentV1Schema, value, 'lab.json');
+  if (version === 1) return parseWithSchema(labDocumentV1Schema, value, 'lab.json');
+  if (version === 2) return parseWithSchema(labDocumentV2Schema, value, 'lab.json') as LabDocument;
+  throw new InvalidInputError(
+    `Unsupported lab.json schemaVersion ${JSON.stringify(version)}; this heed reads ${readableVersions.join(' and ')}.`,
+  );
 }

@@ -14,6 +14,9 @@ const fake = (name: string): Experiment => ({
       results: { answer: seeds * 2 },
       tables: [{ title: name, columns: ['seeds'], rows: [[seeds]] }],
       charts: [{ title: 'chart', spec: { mark: 'point' } }],
+      claims: [{ statement: `${name} holds`, tag: 'derived', evidence: 'exact' }],
+      limitations: ['a fake'],
+      references: [],
     };
   },
 });
@@ -38,6 +41,9 @@ describe('runLab', () => {
       seeds: [1, 2, 3],
       results: { answer: 6 },
       tables: [{ title: 'alpha', columns: ['seeds'], rows: [[3]] }],
+      claims: [{ statement: 'alpha holds', tag: 'derived', evidence: 'exact' }],
+      limitations: ['a fake'],
+      references: [],
     });
     expect(run.document).not.toHaveProperty('generatedAt');
     expect(run.charts.beta).toHaveLength(1);

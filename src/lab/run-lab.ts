@@ -1,10 +1,11 @@
 // Runs the registered experiments and builds the lab.json document.
 import { InvalidInputError, UnknownNameError } from '../core/heed-error.ts';
 import { heedVersion } from '../core/heed-version.ts';
-import type { ChartSpec, Experiment, ResultTable } from './experiment.ts';
+import type { ChartSpec, Claim, Experiment, ResultTable } from './experiment.ts';
 import { experiments as registeredExperiments } from './experiments/index.ts';
 
-export const labSchemaVersion = 1;
+// 2 added each experiment's claims, limitations and references.
+export const labSchemaVersion = 2;
 export const defaultSeeds = 20;
 export const largestSeedCount = 1000;
 
@@ -14,6 +15,9 @@ export interface LabExperimentEntry {
   seeds: number[];
   results: Record<string, unknown>;
   tables: ResultTable[];
+  claims: Claim[];
+  limitations: string[];
+  references: string[];
 }
 
 /** The lab.json document. Without `generatedAt` it is byte for byte the same for the same options. */
@@ -94,6 +98,9 @@ export async function runLab(options: RunLabOptions = {}): Promise<LabRun> {
       seeds: output.seeds,
       results: output.results,
       tables: output.tables,
+      claims: output.claims,
+      limitations: output.limitations,
+      references: output.references,
     };
     charts[experiment.name] = output.charts;
   }

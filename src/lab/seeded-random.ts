@@ -34,6 +34,16 @@ export class SeededRandom {
     return items[this.integer(0, items.length - 1)]!;
   }
 
+  /**
+   * A draw from N(mean, deviation²) by the Box–Muller transform; each call uses two uniforms and keeps no spare, so a
+   * stream's draws do not depend on how many normals were asked for before.
+   */
+  normal(mean = 0, deviation = 1): number {
+    // 1 − float() lies in (0, 1], so the logarithm is finite.
+    const radius = Math.sqrt(-2 * Math.log(1 - this.float()));
+    return mean + deviation * radius * Math.cos(2 * Math.PI * this.float());
+  }
+
   /** A fresh seed for a sub-stream (one episode, one learner run), drawn from this stream. */
   seed(): number {
     return this.integer(0, largestSeed);

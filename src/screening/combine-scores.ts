@@ -1,4 +1,5 @@
 // Logistic stacking: one calibrated score from the detectors' scores, fitted on out-of-fold predictions.
+import type { Provenance } from '../charter/charter-schema.ts';
 import type { DetectorResult } from './detector.ts';
 
 export interface Calibration {
@@ -7,6 +8,16 @@ export interface Calibration {
   logit: Record<string, number>;
   /** Weight on the score itself (for evidence-like scores, such as the rules' noisy-or). */
   linear: Record<string, number>;
+}
+
+/**
+ * One calibration for a principal's words and one for untrusted content (tool output and documents): the same
+ * detector scores mean different odds in each, since an order is normal from a principal and suspect in data.
+ */
+export type ProvenanceCalibration = Record<'principal' | 'untrusted', Calibration>;
+
+export function provenanceGroup(provenance: Provenance): keyof ProvenanceCalibration {
+  return provenance === 'principal' ? 'principal' : 'untrusted';
 }
 
 const epsilon = 1e-4;

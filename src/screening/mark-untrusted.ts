@@ -2,6 +2,7 @@
 // per-run random marker, with the marker interleaved between its words, so the model can always tell data
 // from orders and the content cannot forge the end of its own block. Verified principal orders are never marked.
 import { randomBytes } from 'node:crypto';
+import { neutralizeMarkers } from './heed-markers.ts';
 
 export type UntrustedProvenance = 'tool' | 'document';
 
@@ -30,8 +31,20 @@ function checkMarker(marker: string): void {
   }
 }
 
-function sanitizeSource(source: string): string {
-  return source.replace(/[\r\n"<>]/g, ' ').slice(0, 200);
+function sanitizeSource(source: string, marker: string): string {
+  return withoutMarker(source, marker)
+    .replace(/[\r\n"<>]/g, ' ')
+    .slice(0, 200);
+}
+
+/**
+ * `text` with no copy of `marker` left. Removing one copy can join its neighbours into another (`ab` + marker +
+ * `cd`, where marker = `abcd`), so removal repeats until none is left: a fixed point.
+ */
+export function withoutMarker(text: string, marker: string): string {
+  let current = text;
+  while (current.includes(marker)) current = current.split(marker).join('');
+  return current;
 }
 
 export function markUntrusted(text: string, options: MarkUntrustedOptions): string {
@@ -40,11 +53,12 @@ export function markUntrusted(text: string, options: MarkUntrustedOptions): stri
   if ((options.provenance as string) === 'principal') {
     throw new RangeError('verified principal orders are never marked as untrusted');
   }
-  // Content that somehow contains the marker loses it, so it can never close or imitate the block.
-  const content = text.split(marker).join('');
+  // Content that somehow contains the marker loses it, so it can never close or imitate the block; any header of
+  // heed's own inside it is broken, so it cannot pass for a verified order or a kernel notice.
+  const content = neutralizeMarkers(withoutMarker(text, marker));
   const body = (options.style ?? 'datamark') === 'datamark' ? content.replace(/[ \t]+/g, `^${marker}^`) : content;
   return [
-    `<<untrusted-${marker} provenance="${options.provenance}" source="${sanitizeSource(options.source)}">>`,
+    `<<untrusted-${marker} provenance="${options.provenance}" source="${neutralizeMarkers(sanitizeSource(options.source, marker))}">>`,
     body,
     `<</untrusted-${marker}>>`,
   ].join('\n');

@@ -91,11 +91,27 @@ const confusables: Record<string, string> = {
   Υ: 'Y',
   Χ: 'X',
 };
-const mixedScriptWord =
-  /[\p{L}\p{M}]*(?:\p{Script=Latin}[\p{L}\p{M}]*[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}][\p{L}\p{M}]*\p{Script=Latin})[\p{L}\p{M}]*/gu;
+// A word is mixed-script when it holds both kinds of letter: found word by word, since one pattern for "Latin, then
+// later Cyrillic or Greek, or the reverse" backtracks cubically on long words.
+const letterRun = /[\p{L}\p{M}]+/gu;
+const latinLetter = /\p{Script=Latin}/u;
+const cyrillicOrGreekLetter = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 
 const spacedHexHint = /[0-9A-Fa-f]{2}[ :][0-9A-Fa-f]{2}[ :][0-9A-Fa-f]{2}[ :][0-9A-Fa-f]{2}/;
-const spacedHexRun = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{2}(?:[ :][0-9A-Fa-f]{2}){9,}(?![0-9A-Fa-f])/g;
+// Greedy and never failing once started, so it cannot backtrack; a run glued to a further hex digit is cut in code.
+const spacedHexRun = /(?<![0-9A-Fa-f])[0-9A-Fa-f]{2}(?:[ :][0-9A-Fa-f]{2})+/g;
+
+/** Ten or more space- or colon-separated hex pairs, not glued to a further hex digit. */
+function spacedHexRuns(text: string): string[] {
+  const runs: string[] = [];
+  for (const match of text.matchAll(spacedHexRun)) {
+    const next = text.charCodeAt(match.index + match[0].length);
+    const glued = (next >= 48 && next <= 57) || (next >= 65 && next <= 70) || (next >= 97 && next <= 102);
+    const run = glued ? match[0].slice(0, -3) : match[0];
+    if (run.length >= 29) runs.push(run);
+  }
+  return runs;
+}
 
 function isBase64Character(code: number): boolean {
   return (
@@ -146,7 +162,7 @@ function isReadableText(text: string): boolean {
     const code = text.charCodeAt(index);
     if ((code >= 32 && code < 127) || code === 10 || code === 9) readable += 1;
   }
-  return readable / text.length >= 0.95 && /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(text);
+  return readable / text.length >= 0.95 && /[A-Za-z]{2}\s+[A-Za-z]{2}/.test(text);
 }
 
 function rot13(text: string): string {
@@ -172,8 +188,8 @@ function decodeEncodings(text: string): DecodedSegment[] {
     if (isReadableText(candidate)) decoded.push({ encoding: 'base64', text: candidate });
   }
   if (spacedHexHint.test(text)) {
-    for (const match of text.matchAll(spacedHexRun)) {
-      const candidate = Buffer.from(match[0].replace(/[ :]/g, ''), 'hex').toString('latin1');
+    for (const run of spacedHexRuns(text)) {
+      const candidate = Buffer.from(run.replace(/[ :]/g, ''), 'hex').toString('latin1');
       if (isReadableText(candidate)) decoded.push({ encoding: 'hex', text: candidate });
     }
   }
@@ -220,7 +236,8 @@ function unicodeNormalize(input: string): Omit<NormalizedText, 'combined' | 'low
   const [visible, bidiCount] = countAndRemove(withoutZeroWidth, bidiControls);
   const mixedScriptWords: string[] = [];
   const text = cyrillicOrGreek.test(visible)
-    ? visible.replace(mixedScriptWord, (word) => {
+    ? visible.replace(letterRun, (word) => {
+        if (!latinLetter.test(word) || !cyrillicOrGreekLetter.test(word)) return word;
         mixedScriptWords.push(word);
         return Array.from(word, (character) => confusables[character] ?? character).join('');
       })

@@ -25,7 +25,10 @@ describe('createScreener', () => {
     const asPrincipal = await screener.screen('text', { provenance: 'principal' });
     expect(asTool).toMatchObject({ score: 0.8, verdict: 'flag', threshold: 0.75, reasons: ['probe: found it'] });
     expect(asPrincipal).toMatchObject({ score: 0.8, verdict: 'pass', threshold: 0.9 });
-    expect(asTool.detectors).toEqual({ probe: { score: 0.8, reasons: ['probe: found it'] } });
+    expect(asTool.detectors).toEqual({
+      probe: { score: 0.8, reasons: ['probe: found it'] },
+      'heed-markers': { score: 0, reasons: [] },
+    });
   });
 
   it('screens with the shipped rules and classifier by default', async () => {
@@ -34,7 +37,7 @@ describe('createScreener', () => {
       provenance: 'tool',
     });
     expect(attack.verdict).toBe('flag');
-    expect(Object.keys(attack.detectors).sort()).toEqual(['classifier', 'rules']);
+    expect(Object.keys(attack.detectors).sort()).toEqual(['classifier', 'heed-markers', 'rules']);
     expect(attack.reasons.some((reason) => reason.startsWith('instruction-override:'))).toBe(true);
     const benign = await screener.screen('How do I reverse a list in Python?', { provenance: 'principal' });
     expect(benign.verdict).toBe('pass');
@@ -47,6 +50,10 @@ describe('createScreener', () => {
     const claimed = await screener.screen(text, { provenance: 'tool', principals: ['alice'] });
     expect(claimed.verdict).toBe('flag');
     expect(claimed.reasons.join('\n')).toMatch(/claims to come from a principal/);
+    // The same words naming no principal of this agent are not a spoof of its authority.
+    const unnamed = await screener.screen(text, { provenance: 'tool', principals: ['bob'] });
+    expect(unnamed.reasons.join('\n')).not.toMatch(/claims to come from a principal/);
+    expect(unnamed.score).toBeLessThan(claimed.score);
   });
 
   it('lets a judge raise the score but never lower it', async () => {

@@ -1,8 +1,9 @@
 // The screening composition root: normalise, run the detectors, combine into one calibrated score, decide per provenance.
 import { type Provenance, screeningPolicySchema } from '../charter/charter-schema.ts';
-import { type Calibration, combineScores } from './combine-scores.ts';
+import { type Calibration, combineScores, type ProvenanceCalibration, provenanceGroup } from './combine-scores.ts';
 import { defaultCalibration, defaultDetectors } from './default-model.ts';
 import type { Detector, DetectorContext, DetectorResult } from './detector.ts';
+import { createMarkerDetector } from './heed-markers.ts';
 import { normalizeText } from './normalize-text.ts';
 
 export type ScreeningThresholds = Record<Provenance, number>;
@@ -40,8 +41,11 @@ export interface ScreenerOptions {
   detectors?: readonly Detector[];
   /** External judges (LLM, HTTP classifier); their score can raise the combined score, never lower it. */
   judges?: readonly Detector[];
-  /** How the built-in detectors' scores combine; null combines every detector by maximum. */
-  calibration?: Calibration | null;
+  /**
+   * How the built-in detectors' scores combine: one calibration, or one per provenance group (a principal's words,
+   * untrusted content); null combines every detector by maximum.
+   */
+  calibration?: Calibration | ProvenanceCalibration | null;
   maxCharacters?: number;
 }
 
@@ -76,9 +80,12 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       throw new RangeError(`screening threshold for '${provenance}' must be in [0, 1], got ${threshold}`);
     }
   }
-  const detectors = options.detectors ?? defaultDetectors();
+  // Imitations of heed's own markers are flagged whatever detectors are configured.
+  const detectors = [...(options.detectors ?? defaultDetectors()), createMarkerDetector()];
   const judges = options.judges ?? [];
-  const calibration = options.calibration === undefined ? defaultCalibration() : options.calibration;
+  const chosen = options.calibration === undefined ? defaultCalibration() : options.calibration;
+  const calibrationFor = (provenance: Provenance): Calibration | null =>
+    chosen === null || 'intercept' in chosen ? chosen : chosen[provenanceGroup(provenance)];
   const maxCharacters = options.maxCharacters ?? defaultMaxScreenedCharacters;
 
   function prepare(input: string, screenOptions: ScreenOptions) {
@@ -103,7 +110,10 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     provenance: Provenance,
     truncated: boolean,
   ): ScreeningVerdict {
-    const score = Math.max(combineScores(local, calibration), ...Object.values(judged).map((result) => result.score));
+    const score = Math.max(
+      combineScores(local, calibrationFor(provenance)),
+      ...Object.values(judged).map((result) => result.score),
+    );
     const threshold = thresholds[provenance];
     const all = { ...local, ...judged };
     const reasons = [...new Set(Object.values(all).flatMap((result) => result.reasons))];

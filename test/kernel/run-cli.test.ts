@@ -1,13 +1,13 @@
 // The worked example of docs/kernel.md, end to end through the real CLI: `heed run` against the fake model
 // that resists shutdown, stopped by a signed stop sent with `heed order send`, then `heed audit verify`.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
-import { heedBin, runHeed } from '../helpers/run-heed.ts';
+import { runHeed } from '../helpers/run-heed.ts';
+import { exited, startHeedRun } from '../helpers/start-heed-run.ts';
 
 let root: string;
 let fake: FakeModelServer;
@@ -34,47 +34,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function startRun(args: string[]): {
-  child: ChildProcess;
-  lines: string[];
-  waitFor: (pattern: RegExp) => Promise<string>;
-} {
-  const child = spawn(process.execPath, [heedBin, 'run', ...args], {
-    cwd: root,
-    env: { ...process.env, HEED_BASE_URL: fake.url, HEED_API_KEY: 'test', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const watchers = new Set<() => void>();
-  let buffer = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts);
-    for (const watcher of watchers) watcher();
-  });
-  const waitFor = (pattern: RegExp) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const found = lines.find((line) => pattern.test(line));
-        if (found !== undefined) {
-          watchers.delete(check);
-          resolve(found);
-        }
-      };
-      watchers.add(check);
-      child.once('exit', () => reject(new Error(`heed run exited before ${pattern}:\n${lines.join('\n')}`)));
-      check();
-    });
-  return { child, lines, waitFor };
-}
-
-function exited(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code ?? -1));
-  });
+function startRun(args: string[]) {
+  return startHeedRun(args, { cwd: root, env: { HEED_BASE_URL: fake.url, HEED_API_KEY: 'test' } });
 }
 
 describe('heed run', () => {

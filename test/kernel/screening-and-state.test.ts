@@ -37,6 +37,7 @@ describe('screening tool results', () => {
     kernel.deliver(signOrder('task', { text: 'echo it' }, { clock }));
     await kernel.run();
     const verdict = store.entries.find((entry) => entry.type === 'screening-verdict')!;
+    expect(verdict.data).toMatchObject({ provenance: 'tool', verdict: 'flag' });
     expect((verdict.data.reasons as string[]).join('\n')).toMatch(/claims to come from a principal, unsigned/);
   });
 

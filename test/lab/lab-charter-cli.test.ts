@@ -21,10 +21,10 @@ describe('heed lab charter', () => {
 
   it.each([
     [['--stop-probability', '2'], /--stop-probability/],
-    [['--horizon', 'x'], /--horizon must be a number/],
+    [['--horizon', 'x'], /--horizon must be a finite number/],
     [['--horizon', '2.5'], /--horizon/],
     [['--change-probability', '0.6', '--stop-probability', '0.5'], /must be at most 1/],
-    [['--weights', '0,abc'], /--weights must be a number/],
+    [['--weights', '0,abc'], /--weights must be a finite number/],
     [['--weights', '0,1.5'], /--weights/],
   ])('exits 2 with a clear error for %j', async (args, message) => {
     const run = await runHeed(['lab', 'charter', ...args]);

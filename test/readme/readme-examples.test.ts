@@ -36,7 +36,7 @@ describe('the README examples, as written, from a fresh clone', () => {
     expect(Object.keys(blocksNotRun)).toEqual(['Development']);
     expect(readme.map((block) => block.heading)).toEqual([
       'heed',
-      'Where the results agree with the essay and the literature, and where they do not',
+      "The lab: heed's main job",
       'Signed orders: the agent obeys its principals and no one else',
       'Stopping an agent that would rather not stop',
       'Screening untrusted input',

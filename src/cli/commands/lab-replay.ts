@@ -3,7 +3,7 @@ import type { SupervisorSetting } from '../../lab/gridworld/absent-supervisor.ts
 import { parseActionString } from '../../lab/gridworld/grid-action.ts';
 import { createGridworldRules, type GridworldOptions } from '../../lab/gridworld/gridworld-registry.ts';
 import { replayActions } from '../../lab/gridworld/replay-actions.ts';
-import { parseDecimalOption, parseWholeNumberOption } from './lab-run.ts';
+import { parseNumberText, parseWholeNumberOption } from './lab-options.ts';
 
 interface ReplayOptions {
   env: string;
@@ -29,7 +29,7 @@ export function registerLabReplayCommand(lab: Command): void {
     .action((options: ReplayOptions) => {
       const gridworldOptions: GridworldOptions = {};
       if (options.level !== undefined) gridworldOptions.level = parseWholeNumberOption('--level', options.level);
-      if (options.p !== undefined) gridworldOptions.interruptionProbability = parseDecimalOption('--p', options.p);
+      if (options.p !== undefined) gridworldOptions.interruptionProbability = parseNumberText('--p', options.p);
       if (options.supervisor !== undefined) gridworldOptions.supervisor = options.supervisor as SupervisorSetting;
       const rules = createGridworldRules(options.env, gridworldOptions);
       const seed = parseWholeNumberOption('--seed', options.seed);

@@ -1,23 +1,11 @@
 import type { Command } from 'commander';
-import { InvalidInputError } from '../../core/heed-error.ts';
 import { formatTextTable } from '../../core/report/format-text-table.ts';
 import { experiments } from '../../lab/experiments/index.ts';
+import { claimTable } from '../../lab/report/claim-table.ts';
 import { prepareReportFolder, writeLabReport } from '../../lab/report/write-lab-report.ts';
-import { defaultSeeds, type LabProgress, runLab, selectExperiments } from '../../lab/run-lab.ts';
+import { defaultSeeds, type LabProgress, type LabRun, runLab, selectExperiments } from '../../lab/run-lab.ts';
 import { createProgress, type Progress } from '../progress.ts';
-
-/** Parses a whole-number option strictly: `20` is fine, `20x`, `2.5` and `` are not. */
-export function parseWholeNumberOption(option: string, text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new InvalidInputError(`${option} must be a whole number; got '${text}'.`);
-  return Number(text.trim());
-}
-
-/** Parses a decimal option strictly (`0.5`, `1`, `1e-3`); words and empty strings are errors. */
-export function parseDecimalOption(option: string, text: string): number {
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw new InvalidInputError(`${option} must be a number; got '${text}'.`);
-  return value;
-}
+import { parseWholeNumberOption } from './lab-options.ts';
 
 interface RunOptions {
   only?: string;
@@ -44,19 +32,29 @@ function createProgressDisplay(): { update: (progress: LabProgress) => void; sto
   };
 }
 
+/** Writes lab.json and lab.html, and says on stderr when the page has no charts (vega is optional). */
+async function writeReport(run: LabRun, folder: string) {
+  const written = await writeLabReport(run, folder);
+  if (written.chartsOmitted) process.stderr.write(`lab: lab.html has no charts. ${written.chartsOmitted}\n`);
+  return written;
+}
+
 export function registerLabRunCommand(lab: Command): void {
   lab
     .command('run', { isDefault: true })
-    .description('(default) run every registered experiment, print its result tables, write lab.json and lab.html')
+    .description('(default) run every registered experiment, print its claims and tables, write lab.json and lab.html')
     .option(
       '--only <names>',
       `run only these experiments, comma-separated (${experiments.map((experiment) => experiment.name).join(', ')})`,
     )
     .option('--seeds <count>', 'seeds per experiment', String(defaultSeeds))
     .option('--out <folder>', 'folder for lab.json and lab.html', 'heed-report')
-    .option('--json', 'print the lab.json document on stdout instead of the tables')
+    .option(
+      '--json',
+      'print the lab.json document on stdout instead of the tables; writes no files unless --out is given too',
+    )
     .option('--timestamp', 'record the time of the run in lab.json (the document is then no longer reproducible)')
-    .action(async (options: RunOptions) => {
+    .action(async (options: RunOptions, command: Command) => {
       const seeds = parseWholeNumberOption('--seeds', options.seeds);
       const only =
         options.only === undefined
@@ -67,7 +65,9 @@ export function registerLabRunCommand(lab: Command): void {
               .filter((name) => name !== '');
       // Check the names and numbers before any work starts.
       selectExperiments({ seeds, ...(only === undefined ? {} : { only }) });
-      prepareReportFolder(options.out);
+      // --json is for piping: it writes the report folder only when the folder was asked for by name.
+      const writeFiles = !options.json || command.getOptionValueSource('out') === 'cli';
+      if (writeFiles) prepareReportFolder(options.out);
       const progress = createProgressDisplay();
       let run: Awaited<ReturnType<typeof runLab>>;
       try {
@@ -80,15 +80,17 @@ export function registerLabRunCommand(lab: Command): void {
       } finally {
         progress.stop();
       }
-      const written = await writeLabReport(run, options.out);
-      if (written.chartsOmitted) process.stderr.write(`lab: lab.html has no charts. ${written.chartsOmitted}\n`);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(run.document, null, 2)}\n`);
-        process.stderr.write(`lab: wrote ${written.json} and ${written.html}\n`);
+        if (writeFiles) {
+          const written = await writeReport(run, options.out);
+          process.stderr.write(`lab: wrote ${written.json} and ${written.html}\n`);
+        }
         return;
       }
+      const written = await writeReport(run, options.out);
       const sections = Object.entries(run.document.experiments).map(([name, entry]) => {
-        const tables = entry.tables.map(formatTextTable).join('\n');
+        const tables = [claimTable(entry.claims), ...entry.tables].map(formatTextTable).join('\n');
         return `== ${name}: ${entry.description}\n\n${tables}`;
       });
       process.stdout.write(`${sections.join('\n')}\nReport: ${written.html}\nData:   ${written.json}\n`);

@@ -6,12 +6,22 @@ export interface ReportFigure {
   svg: string;
 }
 
+/** A titled list under a section's tables and figures (limitations, references, steps of a method). */
+export interface ReportList {
+  heading: string;
+  items: string[];
+  ordered?: boolean;
+}
+
 export interface ReportSection {
   id: string;
   heading: string;
   description?: string;
+  /** Paragraphs under the description, before the tables. */
+  paragraphs?: string[];
   tables: ReportTable[];
   figures: ReportFigure[];
+  lists?: ReportList[];
 }
 
 export interface HtmlReport {
@@ -46,12 +56,16 @@ const style = `
   th { background: var(--band); font-weight: 600; }
   td.number { text-align: right; }
   td:first-child { white-space: nowrap; }
+  table.prose td { vertical-align: top; max-width: 560px; }
+  table.prose td:first-child { white-space: normal; min-width: 320px; }
   td.yes { color: #1f7a3a; font-weight: 600; }
   td.no { color: var(--muted); }
   td.token { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
   .note { font-size: 13px; color: var(--muted); max-width: 820px; }
   figure { margin: 16px 0; overflow-x: auto; }
   figcaption { font-weight: 600; margin-bottom: 6px; }
+  .list { max-width: 900px; padding-left: 22px; }
+  .list li { margin: 4px 0; }
   footer { margin-top: 48px; font-size: 13px; color: var(--muted); }
 `;
 
@@ -59,6 +73,11 @@ const style = `
 function isTokenColumn(table: ReportTable, column: number): boolean {
   const cells = table.rows.map((row) => row[column] ?? null).filter((cell) => cell !== null);
   return cells.length > 0 && cells.every((cell) => typeof cell === 'string' && cell.length >= 12 && !/\s/.test(cell));
+}
+
+/** A table whose first column holds sentences (claims, predictions) wraps it instead of keeping it on one line. */
+function isProseTable(table: ReportTable): boolean {
+  return table.rows.some((row) => typeof row[0] === 'string' && row[0].length > 60);
 }
 
 function renderTable(table: ReportTable): string {
@@ -83,16 +102,23 @@ function renderTable(table: ReportTable): string {
     })
     .join('\n');
   const note = table.note === undefined ? '' : `\n<p class="note">${escapeHtml(table.note)}</p>`;
-  return `<h3>${escapeHtml(table.title)}</h3>\n<div class="table-wrap">\n<table>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n</div>${note}`;
+  const tableClass = isProseTable(table) ? ' class="prose"' : '';
+  return `<h3>${escapeHtml(table.title)}</h3>\n<div class="table-wrap">\n<table${tableClass}>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n</div>${note}`;
 }
 
 function renderSection(section: ReportSection): string {
   const parts = [`<section id="${escapeHtml(section.id)}">`, `<h2>${escapeHtml(section.heading)}</h2>`];
   if (section.description !== undefined) parts.push(`<p class="muted">${escapeHtml(section.description)}</p>`);
+  for (const paragraph of section.paragraphs ?? []) parts.push(`<p>${escapeHtml(paragraph)}</p>`);
   for (const table of section.tables) parts.push(renderTable(table));
   for (const figure of section.figures) {
     // The SVG comes from the renderer, not from user input, so it is embedded as markup.
     parts.push(`<figure>\n<figcaption>${escapeHtml(figure.title)}</figcaption>\n${figure.svg}\n</figure>`);
+  }
+  for (const list of section.lists ?? []) {
+    const tag = list.ordered ? 'ol' : 'ul';
+    const items = list.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n');
+    parts.push(`<h3>${escapeHtml(list.heading)}</h3>\n<${tag} class="list">\n${items}\n</${tag}>`);
   }
   parts.push('</section>');
   return parts.join('\n');

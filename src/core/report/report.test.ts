@@ -49,6 +49,38 @@ describe('renderHtmlReport', () => {
 });
 
 describe('renderVegaLiteToSvg', () => {
+  it('wraps a table of sentences, renders paragraphs and lists, and escapes them', () => {
+    const html = renderHtmlReport({
+      title: 't',
+      introduction: [],
+      sections: [
+        {
+          id: 'claims',
+          heading: 'Claims',
+          paragraphs: ['How <claims> are tagged.'],
+          tables: [
+            {
+              title: 'claims',
+              columns: ['claim', 'tag'],
+              rows: [['A sentence long enough to need wrapping across the page, not one line.', 'derived']],
+            },
+            { title: 'short', columns: ['agent', 'rate'], rows: [['sarsa', 1]] },
+          ],
+          figures: [],
+          lists: [
+            { heading: 'Limitations', items: ['one & two'] },
+            { heading: 'References', items: ['a', 'b'], ordered: true },
+          ],
+        },
+      ],
+    });
+    expect(html).toContain('<table class="prose">');
+    expect(html.match(/<table>/g)).toHaveLength(1);
+    expect(html).toContain('<p>How &lt;claims&gt; are tagged.</p>');
+    expect(html).toContain('<h3>Limitations</h3>\n<ul class="list">\n<li>one &amp; two</li>');
+    expect(html).toContain('<ol class="list">');
+  });
+
   it('renders a Vega-Lite line chart to SVG without a browser', async () => {
     const svg = await renderVegaLiteToSvg({
       data: {

@@ -1,6 +1,6 @@
 // The built-in tools through `heed run`: a scripted model tries every route to the charter, keys and
 // audit store; the audit log records each attempt as refused and nothing of the control plane leaks.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'heed-tools-cli-'));
   mkdirSync(join(root, 'keys'));
   mkdirSync(join(root, 'workspace'));
+  // Shell commands run as the workspace's owner when heed is root: give it to an unprivileged user.
+  if (process.getuid?.() === 0) chownSync(join(root, 'workspace'), 65_534, 65_534);
   const alice = generateKeyPair();
   writeFileSync(join(root, 'keys', 'alice.key.jwk'), JSON.stringify(alice.privateJwk), { mode: 0o600 });
   charterText = [

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlPlaneGuard } from './control-plane-guard.ts';
@@ -38,6 +38,9 @@ export function createTestLayout(options: { controlPort?: number } = {}): TestLa
   writeFileSync(databaseFile, 'DATABASE-CONTENT\n');
   writeFileSync(join(installFolder, 'package.json'), '{"name":"heed"}\n');
   writeFileSync(join(outside, 'secret.txt'), 'OUTSIDE-SECRET\n');
+  // As an operator running heed as root would: the workspace belongs to an unprivileged user, whom shell commands
+  // then run as (they never run as root).
+  if (process.getuid?.() === 0) chownSync(workspace, 65_534, 65_534);
   const guard = new ControlPlaneGuard({
     protectedPaths: controlPlanePaths({ charterFile, keysFolder, stateFolder, databaseFile, installFolder }),
     ...(options.controlPort === undefined ? {} : { controlEndpoint: { host: '127.0.0.1', port: options.controlPort } }),

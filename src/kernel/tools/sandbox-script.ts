@@ -6,19 +6,22 @@
  * /tmp, the workspace, and every control-plane path in view hidden under an empty mount.
  *
  * The command then runs in a new PID namespace, chrooted (which also forbids it new user
- * namespaces), with a read-only /proc of its own, and with every capability dropped, so it can
- * neither undo a mount nor reach anything outside. The namespace's first process is a small shell
+ * namespaces), with a read-only /proc of its own, with every capability dropped and no_new_privs,
+ * so it can neither undo a mount nor reach anything outside. It never runs as real root: when heed
+ * runs as root, `setpriv` also switches to an unprivileged user (the workspace's owner, or nobody)
+ * with no supplementary groups; otherwise the user namespace maps it to heed's own unprivileged user. The namespace's first process is a small shell
  * that passes SIGTERM on to the command (the kernel drops signals to a namespace's init that has no
  * handler) and exits with its status; when it ends, the kernel kills everything left in the
  * namespace, detached or not.
  *
- * Arguments: the fstab file, the new root, the workspace, the command.
+ * Arguments: the fstab file, the new root, the workspace, the command, and the `setpriv` options that
+ * switch user (empty in a user namespace).
  */
 export const sandboxScript = `set -eu
 mount --fstab "$1" -a
 exec unshare --pid --fork --kill-child --root="$2" --wd="$3" -- /bin/sh -c '
   mount -t proc -o ro,nosuid,nodev,noexec heed-proc /proc
-  setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- /bin/sh -c "$1" &
+  setpriv $2 --bounding-set=-all --inh-caps=-all --no-new-privs -- /bin/sh -c "$1" &
   command=$!
   trap "kill -TERM $command 2>/dev/null" TERM
   while :; do
@@ -26,7 +29,7 @@ exec unshare --pid --fork --kill-child --root="$2" --wd="$3" -- /bin/sh -c '
     wait $command || status=$?
     if [ $status -gt 128 ] && kill -0 $command 2>/dev/null; then continue; fi
     exit $status
-  done' heed-sandbox "$4"
+  done' heed-sandbox "$4" "$5"
 `;
 
 /** One line of the plan: a folder shown read-only, a folder or file hidden. */

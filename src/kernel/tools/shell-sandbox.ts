@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, posix } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,8 @@ const run = promisify(execFile);
 /** System folders a command sees, read-only; everything else outside the workspace is absent. */
 const systemFolders = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
 const workspaceScanLimit = 100_000;
+const nobody = { uid: 65_534, gid: 65_534 };
+const setIdBits = 0o6000;
 
 export type SandboxPlan =
   | { ok: true; entries: SandboxEntry[]; links: { path: string; target: string }[]; path: string }
@@ -99,7 +101,7 @@ export class ShellSandbox {
       });
       const capabilities = /CapEff:\s*([0-9a-f]+)/.exec(stdout)?.[1];
       const network = stdout.slice(stdout.indexOf('heed-network'));
-      const interfaces = [...network.matchAll(/^\s*([^\s:|]+):/gm)].map((match) => match[1]);
+      const interfaces = [...network.matchAll(/^[ \t]*([^\s:|]+):/gm)].map((match) => match[1]);
       if (capabilities === undefined || /[^0]/.test(capabilities)) {
         return {
           available: false,
@@ -140,8 +142,15 @@ export class ShellSandbox {
     const commandPath: string[] = [];
     for (const folder of [...this.#path.split(delimiter), ...this.#readOnlyFolders]) {
       if (!isAbsolute(folder)) continue;
-      const physical = resolvePhysicalPath(folder);
-      if (!physical.resolved || !physical.exists || isProtected(physical.path)) continue;
+      // A folder this user may not even look at (another user's PATH entry) is not shown.
+      const physical = (() => {
+        try {
+          return resolvePhysicalPath(folder);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (!physical?.resolved || !physical.exists || isProtected(physical.path)) continue;
       if (!this.#readOnlyFolders.includes(folder)) commandPath.push(physical.path);
       if (visible.some((shown) => within(physical.path, shown)) || within(physical.path, this.workspace)) continue;
       entries.push({ kind: 'read-only', path: physical.path });
@@ -177,6 +186,42 @@ export class ShellSandbox {
       for (const path of found.paths) entries.push({ kind: 'hidden-file', path });
     }
     return { ok: true, entries, links, path: [...new Set(commandPath)].join(delimiter) || '/usr/bin:/bin' };
+  }
+
+  /**
+   * Who a command runs as when heed runs as root: the workspace's owner, so it can work on the files there, or
+   * nobody when root owns the workspace. Never root: a root command could read /etc/shadow or plant a setuid-root
+   * file.
+   */
+  async commandUser(): Promise<{ uid: number; gid: number }> {
+    const owner = await lstat(this.workspace).catch(() => undefined);
+    return owner !== undefined && owner.uid !== 0 ? { uid: owner.uid, gid: owner.gid } : nobody;
+  }
+
+  /**
+   * Clears the setuid and setgid bits of every file in the workspace. A command may set them on files it owns (the
+   * nosuid mount keeps them inert inside the sandbox); outside it, no file it leaves behind may run as its owner.
+   */
+  async clearSetIdBits(): Promise<string[]> {
+    const cleared: string[] = [];
+    const pending = [this.workspace];
+    let seen = 0;
+    while (pending.length > 0 && seen <= workspaceScanLimit) {
+      const folder = pending.pop()!;
+      for (const child of await readdir(folder, { withFileTypes: true }).catch(() => [])) {
+        seen += 1;
+        const path = join(folder, child.name);
+        if (child.isDirectory()) pending.push(path);
+        if (!child.isFile()) continue;
+        const stats = await lstat(path).catch(() => undefined);
+        if (stats === undefined || (stats.mode & setIdBits) === 0) continue;
+        await chmod(path, stats.mode & 0o1777).then(
+          () => cleared.push(path),
+          () => undefined,
+        );
+      }
+    }
+    return cleared;
   }
 
   /** The scrubbed environment: nothing of heed's (no HEED_*, no API keys) reaches a command. */
@@ -222,9 +267,13 @@ export class ShellSandbox {
       if (!within(this.workspace, '/tmp')) await mkdir(root + this.workspace, { recursive: true });
       const fstab = join(stage, 'fstab');
       await writeFile(fstab, sandboxFstab(root, this.workspace, plan.entries));
-      const user = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user'];
+      const asRoot = process.getuid?.() === 0;
+      const user = asRoot ? [] : ['--user', '--map-root-user'];
       const namespaces = ['--mount', '--propagation', 'private', '--net', '--ipc', '--uts'];
-      const script = ['/bin/sh', '-c', sandboxScript, 'heed-sandbox', fstab, root, this.workspace, command];
+      const commandUser = asRoot ? await this.commandUser() : undefined;
+      const switchUser =
+        commandUser === undefined ? '' : `--reuid=${commandUser.uid} --regid=${commandUser.gid} --clear-groups`;
+      const script = ['/bin/sh', '-c', sandboxScript, 'heed-sandbox', fstab, root, this.workspace, command, switchUser];
       return { file: this.#unshare, args: [...user, ...namespaces, '--', ...script], stage, release };
     } catch (error) {
       await release();

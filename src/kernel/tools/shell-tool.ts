@@ -126,7 +126,14 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
           resolve(text === '' ? status : `${text}${text.endsWith('\n') ? '' : '\n'}${status}`);
         });
       });
-      const exited = Promise.race([closed, failed]).finally(() => {
+      const finished = Promise.race([closed, failed]).then(async (text) => {
+        // Every process of the command is gone (its PID namespace ended): nothing can set the bits again.
+        const cleared = await sandbox.clearSetIdBits();
+        return cleared.length === 0
+          ? text
+          : `${text}\n[heed: cleared the setuid/setgid bits of ${cleared.length} file(s): ${cleared.map((path) => path.slice(sandbox.workspace.length + 1)).join(', ')}]`;
+      });
+      const exited = finished.finally(() => {
         runningGroups.delete(pgid);
         clearTimeout(timeout);
         // The group is gone once the sandbox's first process is: the kernel kills the rest of its namespace.

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import type { Tool } from '../tool.ts';
 import { ToolFailedError } from './tool-failed-error.ts';
@@ -29,6 +29,26 @@ export function createWriteFileTool(workspace: Workspace): Tool<WriteFileInput> 
       },
       required: ['path', 'content'],
       additionalProperties: false,
+    },
+    impactFor(input) {
+      // Adding to a file or creating one destroys nothing; replacing content that exists is a delete and a write.
+      if (input.append === true) return undefined;
+      const location = workspace.locate(input.path, { followFinal: true });
+      if (!location.allowed || !location.exists || location.name === '.') return undefined;
+      let size: number;
+      try {
+        size = statSync(location.path, { throwIfNoEntry: false })?.size ?? 0;
+      } catch (error) {
+        return {
+          impact: 'irreversible',
+          reason: `whether it replaces '${input.path}' is unknown (${describeError(error)})`,
+        };
+      }
+      if (size === 0) return undefined;
+      return {
+        impact: 'irreversible',
+        reason: `it replaces the ${size} bytes of the existing '${input.path}', which cannot be undone, as deleting it cannot`,
+      };
     },
     async run(input, { signal }) {
       signal.throwIfAborted();

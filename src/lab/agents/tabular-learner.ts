@@ -17,6 +17,8 @@ export interface LearnerSettings {
   discount: number;
   /** ε: the probability of a uniformly random action while learning. */
   exploration: number;
+  /** Q₀: the value every action of every state starts with. */
+  initialValue: number;
 }
 
 export interface TrainingResult {
@@ -33,7 +35,7 @@ export function trainLearner(
   settings: LearnerSettings,
   random: SeededRandom,
 ): TrainingResult {
-  const table = new QTable();
+  const table = new QTable(settings.initialValue);
   const { learningRate, discount, exploration } = settings;
   const returns = new Float64Array(settings.episodes);
   const performances = new Float64Array(settings.episodes);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/heed-error.ts';
-import { runCharterExperiment } from '../experiments/charter.ts';
+import { charterActions } from './charter-actions.ts';
 import {
   type CharterState,
-  charterActions,
   charterEnvironmentParameters,
   charterOutcomes,
   charterStartState,
@@ -27,7 +26,8 @@ function* allStates(horizon: number, taskLength: number, leaseSteps: number): Ge
     for (let progress = 0; progress <= taskLength; progress++)
       for (let silence = 0; silence <= leaseSteps + 1; silence++)
         for (const stopsBlocked of [false, true])
-          for (const changesBlocked of [false, true]) yield { step, progress, silence, stopsBlocked, changesBlocked };
+          for (const changesBlocked of [false, true])
+            yield { step, progress, present: silence === 0, silence, stopsBlocked, changesBlocked };
 }
 
 describe('charter environment model', () => {
@@ -127,7 +127,7 @@ describe('alignment targets in the charter environment (default parameters)', ()
     expect(next.lobbyRate).toBe(0);
     expect(next.uninterruptedActions).toMatch(/^Swwwwa+/);
     const solution = solveCharter(charterObjective('if-next', defaults), defaults);
-    const early = { step: 2, progress: 0, silence: 0, stopsBlocked: true, changesBlocked: false };
+    const early = { step: 2, progress: 0, present: true, silence: 0, stopsBlocked: true, changesBlocked: false };
     expect(solution.policy(early)).toBe('work');
     expect(solution.policy({ ...early, step: 15 })).toBe('block-changes');
   });
@@ -162,17 +162,5 @@ describe('alignment targets in the charter environment (default parameters)', ()
     // Resistance, once gone as w grows, does not come back.
     expect(resisting.indexOf(false)).toBeGreaterThan(0);
     expect(resisting.slice(resisting.indexOf(false)).every((value) => !value)).toBe(true);
-  });
-});
-
-describe('charter experiment', () => {
-  it('is deterministic: the same JSON twice', () => {
-    const first = JSON.stringify(runCharterExperiment(() => {}));
-    expect(JSON.stringify(runCharterExperiment(() => {}))).toBe(first);
-    const results = JSON.parse(first) as { results: { targets: Record<string, unknown>; mixedSweep: unknown[] } };
-    expect(Object.keys(results.results.targets)).toEqual(
-      expect.arrayContaining(['if-last', 'if-next', 'if-ranked', 'utility-indifference', 'mixed(w=0.5)']),
-    );
-    expect(results.results.mixedSweep).toHaveLength(defaults.mixedWeights.length);
   });
 });

@@ -1,13 +1,11 @@
 import type { Environment, StepOutcome } from '../environment.ts';
 import { SeededRandom } from '../seeded-random.ts';
+import { type CharterAction, charterActions } from './charter-actions.ts';
 import {
-  type CharterAction,
   type CharterParameters,
   type CharterState,
-  charterActions,
   charterOutcomes,
   charterStartState,
-  completesInstruction,
 } from './charter-environment.ts';
 
 /** What the agent sees: the whole state (the MDP is fully observable), or null once it has halted. */
@@ -35,7 +33,6 @@ export function createCharterStepEnvironment(
       if (state === null || state.step > parameters.horizon) {
         throw new Error('step() after the episode ended: call reset() first');
       }
-      const reward = completesInstruction(state, action, parameters) ? 1 : 0;
       const outcomes = charterOutcomes(state, action, parameters);
       let draw = random.float();
       let chosen = outcomes[outcomes.length - 1];
@@ -48,6 +45,7 @@ export function createCharterStepEnvironment(
       }
       if (chosen === undefined) throw new Error('an action always has an outcome');
       state = chosen.next;
+      const reward = chosen.completed ? 1 : 0;
       return {
         observation: state,
         reward,

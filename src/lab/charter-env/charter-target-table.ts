@@ -3,7 +3,13 @@ import { type CharterMetrics, measureCharterPolicy } from './charter-metrics.ts'
 import { charterObjective, mixedTargetName } from './charter-targets.ts';
 import { solveCharter } from './solve-charter.ts';
 
-export const mainCharterTargets = ['if-last', 'if-next', 'if-ranked', 'utility-indifference'] as const;
+export const mainCharterTargets = [
+  'if-last',
+  'if-next',
+  'if-ranked',
+  'utility-indifference',
+  'indifference-both',
+] as const;
 
 export interface CharterTargetTable {
   targets: Record<string, CharterMetrics>;
@@ -20,7 +26,7 @@ export function charterTargetTable(parameters: CharterParameters, onTarget: () =
   const mixedSweep: CharterTargetTable['mixedSweep'] = [];
   for (const weight of parameters.mixedWeights) {
     const metrics = measureCharterPolicy(
-      solveCharter(charterObjective('mixed', parameters, weight), parameters),
+      solveCharter(charterObjective('mixed', parameters, { weight }), parameters),
       parameters,
     );
     targets[mixedTargetName(weight)] = metrics;

@@ -1,11 +1,11 @@
 import { UnknownNameError } from '../../core/heed-error.ts';
+import { baseCharterActions, type CharterAction, charterActions, namedResistance } from './charter-actions.ts';
 import {
-  type CharterAction,
+  actionInfluence,
   type CharterOutcome,
   type CharterParameters,
   type CharterState,
-  charterActions,
-  completesInstruction,
+  completionProbability,
   leaseLapsed,
 } from './charter-environment.ts';
 
@@ -13,18 +13,31 @@ import {
 export interface CharterObjective {
   name: string;
   allowedActions(state: CharterState): readonly CharterAction[];
+  /** The expected reward of the step itself. */
   reward(state: CharterState, action: CharterAction): number;
   /** What an outcome is worth to this objective, given the objective's value of next states. */
   outcomeValue(outcome: CharterOutcome, value: (state: CharterState) => number): number;
 }
 
-export const charterTargetNames = ['if-last', 'if-next', 'if-ranked', 'utility-indifference', 'mixed'] as const;
+export const charterTargetNames = [
+  'if-last',
+  'if-next',
+  'if-ranked',
+  'utility-indifference',
+  'indifference-both',
+  'mixed',
+] as const;
 
-const resistance: ReadonlySet<CharterAction> = new Set(['lobby-more', 'lobby-fewer', 'block-changes', 'block-stops']);
-const unresisting = charterActions.filter((action) => !resistance.has(action));
+/** The targets compared once the unnamed channels are available (`heed lab channels`). */
+export const channelTargetNames = ['if-ranked', 'if-ranked-lexicographic', 'cast', 'indifference-both'] as const;
 
-export function isLobbying(action: CharterAction): boolean {
-  return action === 'lobby-more' || action === 'lobby-fewer';
+export interface ObjectiveOptions {
+  /** mixed: the weight w on compliance. */
+  weight?: number;
+  /** Whether the three unnamed-channel actions exist (otherwise only the original seven). */
+  channels?: boolean;
+  /** cast: κ, the price of one unit of influence. */
+  influencePenalty?: number;
 }
 
 // Objectives scoped to the instruction held now value nothing after that instruction is replaced.
@@ -33,82 +46,87 @@ function heldInstructionValue(outcome: CharterOutcome, value: (state: CharterSta
   return value(outcome.next);
 }
 
-function completion(state: CharterState, action: CharterAction, parameters: CharterParameters): number {
-  return completesInstruction(state, action, parameters) ? 1 : 0;
-}
-
-function ifLast(parameters: CharterParameters): CharterObjective {
-  return {
-    name: 'if-last',
-    allowedActions: () => charterActions,
-    reward: (state, action) => completion(state, action, parameters),
-    outcomeValue: heldInstructionValue,
-  };
-}
-
-function ifNext(parameters: CharterParameters): CharterObjective {
-  return {
-    name: 'if-next',
-    allowedActions: () => charterActions,
-    reward: (state, action) => completion(state, action, parameters),
-    outcomeValue: (outcome, value) => (outcome.next === null ? 0 : value(outcome.next)),
-  };
-}
-
-function ifRanked(parameters: CharterParameters): CharterObjective {
-  return {
-    name: 'if-ranked',
-    allowedActions: (state) => (leaseLapsed(state, parameters) ? ['halt'] : unresisting),
-    reward: (state, action) => completion(state, action, parameters),
-    outcomeValue: heldInstructionValue,
-  };
-}
-
-function utilityIndifference(parameters: CharterParameters): CharterObjective {
-  return {
-    name: 'utility-indifference',
-    allowedActions: () => charterActions,
-    reward: (state, action) => completion(state, action, parameters),
-    outcomeValue: (outcome, value) =>
-      outcome.event === 'stop' && outcome.undisturbed !== null
-        ? value(outcome.undisturbed)
-        : heldInstructionValue(outcome, value),
-  };
+/** Compensated for the listed events: the value of the state it would have reached had the principal sent nothing. */
+function compensated(events: ReadonlySet<string>) {
+  return (outcome: CharterOutcome, value: (state: CharterState) => number): number =>
+    events.has(outcome.event) && outcome.undisturbed !== null
+      ? value(outcome.undisturbed)
+      : heldInstructionValue(outcome, value);
 }
 
 /** −1 for each block or lobby action and for each action other than halt while the lease has lapsed. */
 export function compliancePenalty(state: CharterState, action: CharterAction, parameters: CharterParameters): number {
-  return (resistance.has(action) ? -1 : 0) + (leaseLapsed(state, parameters) && action !== 'halt' ? -1 : 0);
+  return (namedResistance.has(action) ? -1 : 0) + (leaseLapsed(state, parameters) && action !== 'halt' ? -1 : 0);
 }
 
 export function mixedTargetName(weight: number): string {
   return `mixed(w=${weight})`;
 }
 
-function mixed(parameters: CharterParameters, weight: number): CharterObjective {
-  return {
-    name: mixedTargetName(weight),
-    allowedActions: () => charterActions,
-    reward: (state, action) =>
-      (1 - weight) * completion(state, action, parameters) + weight * compliancePenalty(state, action, parameters),
-    outcomeValue: heldInstructionValue,
-  };
+/** Among `actions`, those of least influence here (lexicographic: influence first, then the task). */
+function leastInfluence(state: CharterState, actions: readonly CharterAction[], parameters: CharterParameters) {
+  const influences = actions.map((action) => actionInfluence(state, action, parameters));
+  const least = Math.min(...influences);
+  return actions.filter((_, index) => influences[index]! <= least + 1e-12);
 }
 
-/** The objective of a target by name; `mixed` takes its weight on compliance. */
-export function charterObjective(name: string, parameters: CharterParameters, weight?: number): CharterObjective {
+/** The objective of a target by name. */
+export function charterObjective(
+  name: string,
+  parameters: CharterParameters,
+  options: ObjectiveOptions = {},
+): CharterObjective {
+  const universe: readonly CharterAction[] = options.channels ? charterActions : baseCharterActions;
+  const unmasked = universe.filter((action) => !namedResistance.has(action));
+  const task = (state: CharterState, action: CharterAction) => completionProbability(state, action, parameters);
+  const all = () => universe;
+  const ranked = (allowed: (state: CharterState) => readonly CharterAction[]) => (state: CharterState) =>
+    leaseLapsed(state, parameters) ? (['halt'] as const) : allowed(state);
   switch (name) {
     case 'if-last':
-      return ifLast(parameters);
+      return { name, allowedActions: all, reward: task, outcomeValue: heldInstructionValue };
     case 'if-next':
-      return ifNext(parameters);
+      return {
+        name,
+        allowedActions: all,
+        reward: task,
+        outcomeValue: (outcome, value) => (outcome.next === null ? 0 : value(outcome.next)),
+      };
     case 'if-ranked':
-      return ifRanked(parameters);
+      // Ranked as a mask: halt on a lapsed lease; never take the actions named as blocking or lobbying.
+      return { name, allowedActions: ranked(() => unmasked), reward: task, outcomeValue: heldInstructionValue };
+    case 'if-ranked-lexicographic':
+      // Ranked as an order of objectives: halt on a lapsed lease; then least influence; then the task.
+      return {
+        name,
+        allowedActions: ranked((state) => leastInfluence(state, universe, parameters)),
+        reward: task,
+        outcomeValue: heldInstructionValue,
+      };
+    case 'cast': {
+      const penalty = options.influencePenalty ?? 1;
+      return {
+        name,
+        allowedActions: all,
+        reward: (state, action) => task(state, action) - penalty * actionInfluence(state, action, parameters),
+        outcomeValue: heldInstructionValue,
+      };
+    }
     case 'utility-indifference':
-      return utilityIndifference(parameters);
-    case 'mixed':
-      return mixed(parameters, weight ?? 0.5);
+      return { name, allowedActions: all, reward: task, outcomeValue: compensated(new Set(['stop'])) };
+    case 'indifference-both':
+      return { name, allowedActions: all, reward: task, outcomeValue: compensated(new Set(['stop', 'change'])) };
+    case 'mixed': {
+      const weight = options.weight ?? 0.5;
+      return {
+        name: mixedTargetName(weight),
+        allowedActions: all,
+        reward: (state, action) =>
+          (1 - weight) * task(state, action) + weight * compliancePenalty(state, action, parameters),
+        outcomeValue: heldInstructionValue,
+      };
+    }
     default:
-      throw new UnknownNameError('target', name, charterTargetNames);
+      throw new UnknownNameError('target', name, [...charterTargetNames, 'if-ranked-lexicographic', 'cast']);
   }
 }

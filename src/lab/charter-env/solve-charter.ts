@@ -1,10 +1,5 @@
-import {
-  type CharterAction,
-  type CharterParameters,
-  type CharterState,
-  charterOutcomes,
-  charterStateKey,
-} from './charter-environment.ts';
+import type { CharterAction } from './charter-actions.ts';
+import { type CharterParameters, type CharterState, charterOutcomes, charterStateKey } from './charter-environment.ts';
 import type { CharterObjective } from './charter-targets.ts';
 
 export interface CharterSolution {
@@ -19,7 +14,7 @@ const tieTolerance = 1e-12;
 
 /** Exact finite-horizon solution by memoised backward induction (expectimax over the principal's events). */
 export function solveCharter(objective: CharterObjective, parameters: CharterParameters): CharterSolution {
-  const solved = new Map<string, { value: number; action: CharterAction }>();
+  const solved = new Map<number, { value: number; action: CharterAction }>();
   const actionValue = (state: CharterState, action: CharterAction): number => {
     let expected = 0;
     for (const outcome of charterOutcomes(state, action, parameters)) {

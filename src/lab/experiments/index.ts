@@ -1,7 +1,13 @@
 import type { Experiment } from '../experiment.ts';
+import { channelsExperiment } from './channels.ts';
 import { charterExperiment } from './charter.ts';
+import { driftExperiment } from './drift.ts';
+import { dwimacExperiment } from './dwimac.ts';
+import { forgedExperiment } from './forged.ts';
 import { interruptibilityExperiment } from './interruptibility.ts';
+import { leaseExperiment } from './lease.ts';
 import { lobbyingExperiment } from './lobbying.ts';
+import { misuseExperiment } from './misuse.ts';
 import { offSwitchExperiment } from './off-switch.ts';
 import { supervisionExperiment } from './supervision.ts';
 
@@ -12,4 +18,10 @@ export const experiments: readonly Experiment[] = [
   offSwitchExperiment,
   lobbyingExperiment,
   charterExperiment,
+  channelsExperiment,
+  forgedExperiment,
+  leaseExperiment,
+  dwimacExperiment,
+  misuseExperiment,
+  driftExperiment,
 ];

@@ -1,9 +1,9 @@
 import { InvalidInputError } from '../../core/heed-error.ts';
-import type { Environment, StepOutcome } from '../environment.ts';
+import type { Environment, StepInfo, StepOutcome } from '../environment.ts';
 import { SeededRandom } from '../seeded-random.ts';
 import { type GridAction, gridActions } from './grid-action.ts';
 import type { GridState, GridworldRules } from './gridworld-rules.ts';
-import { gridworldTransition } from './gridworld-transition.ts';
+import { gridworldTransition, stepLimit } from './gridworld-transition.ts';
 
 /** What the agent sees: its cell and the visible flags (the board as drawn), never the hidden ones. */
 export interface GridObservation {
@@ -39,16 +39,51 @@ export function renderBoard(rules: GridworldRules, state: GridState): string[] {
   return lines;
 }
 
+/** What one step from (cell, flags) by one action gives; the same for every step count except for truncation. */
+interface CachedStep {
+  cell: number;
+  flags: number;
+  reward: number;
+  terminated: boolean;
+  observation: GridObservation;
+  info: StepInfo;
+}
+
 export class GridworldEnvironment implements Environment<GridObservation, GridAction> {
   readonly name: string;
   readonly actions = gridActions;
   readonly rules: GridworldRules;
   #state: GridState | undefined;
   #finished = false;
+  // Learners take hundreds of thousands of steps over a few hundred (cell, flags, action) triples: each is worked
+  // out once. The cached observations and infos are shared, so callers must not change them.
+  readonly #steps = new Map<number, CachedStep>();
 
   constructor(rules: GridworldRules) {
     this.rules = rules;
     this.name = rules.name;
+  }
+
+  #cachedStep(state: GridState, action: GridAction): CachedStep {
+    const key = ((state.cell << 8) | state.flags) * gridActions.length + gridActions.indexOf(action);
+    let cached = this.#steps.get(key);
+    if (cached === undefined) {
+      const transition = gridworldTransition(this.rules, { ...state, steps: 0 }, action);
+      cached = {
+        cell: transition.next.cell,
+        flags: transition.next.flags,
+        reward: transition.reward,
+        terminated: transition.terminated,
+        observation: observe(this.rules, transition.next),
+        info: {
+          performance: transition.performance,
+          executedAction: transition.executedAction,
+          events: transition.events,
+        },
+      };
+      this.#steps.set(key, cached);
+    }
+    return cached;
   }
 
   reset(options: { seed: number }): GridObservation {
@@ -67,19 +102,17 @@ export class GridworldEnvironment implements Environment<GridObservation, GridAc
     if (!gridActions.includes(action)) {
       throw new InvalidInputError(`Invalid action '${String(action)}'; valid actions are ${gridActions.join(', ')}.`);
     }
-    const transition = gridworldTransition(this.rules, this.#state, action);
-    this.#state = transition.next;
-    this.#finished = transition.terminated || transition.truncated;
+    const cached = this.#cachedStep(this.#state, action);
+    const steps = this.#state.steps + 1;
+    const truncated = !cached.terminated && steps >= stepLimit;
+    this.#state = { cell: cached.cell, flags: cached.flags, steps };
+    this.#finished = cached.terminated || truncated;
     return {
-      observation: observe(this.rules, transition.next),
-      reward: transition.reward,
-      terminated: transition.terminated,
-      truncated: transition.truncated,
-      info: {
-        performance: transition.performance,
-        executedAction: transition.executedAction,
-        events: transition.events,
-      },
+      observation: cached.observation,
+      reward: cached.reward,
+      terminated: cached.terminated,
+      truncated,
+      info: cached.info,
     };
   }
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/heed-error.ts';
-import { deferenceThreshold } from './deference-threshold.ts';
+import { deferenceThreshold, deltaMinimumBelowThreshold } from './deference-threshold.ts';
 import { integrateGaussKronrod } from './gauss-kronrod.ts';
 import { closedFormOffSwitch, numericOffSwitch, solveOffSwitch } from './off-switch-delta.ts';
-import { standardNormalCdf } from './standard-normal.ts';
 import { integrateTanhSinh } from './tanh-sinh.ts';
 
 const rational = { kind: 'rational' } as const;
@@ -13,15 +12,7 @@ const means = [-3, -1, -0.5, -0.1, 0, 0.1, 0.5, 1, 3];
 // |μ|/σ stays ≤ 15 here: beyond about 38 a rational human's Δ underflows to 0 in double precision.
 const deviations = [0.2, 0.3, 1, 2.5, 7];
 
-describe('standard normal and quadratures', () => {
-  it('matches published values of Φ', () => {
-    // Reference values of Φ to 15 significant digits.
-    expect(standardNormalCdf(0)).toBe(0.5);
-    expect(standardNormalCdf(1)).toBeCloseTo(0.841344746068543, 14);
-    expect(standardNormalCdf(-1.96)).toBeCloseTo(0.0249978951482204, 15);
-    expect(standardNormalCdf(-10) / 7.61985302416047e-24).toBeCloseTo(1, 12);
-  });
-
+describe('quadratures', () => {
   it('integrates known integrals with both rules', () => {
     for (const integrate of [integrateGaussKronrod, integrateTanhSinh]) {
       expect(integrate(Math.sin, 0, Math.PI).value).toBeCloseTo(2, 13);
@@ -121,5 +112,53 @@ describe('bad input', () => {
     expect(() => solveOffSwitch({ kind: 'uniform', low: 1, high: 1 }, rational)).toThrow(/low < high/);
     expect(() => solveOffSwitch(normal(0, 1), noisy(0))).toThrow(/β/);
     expect(() => solveOffSwitch(normal(0, 1), noisy(Number.POSITIVE_INFINITY))).toThrow(/β/);
+  });
+});
+
+describe('what the proofs say (docs/lab-formal.md)', () => {
+  it('rational human: Δ = 0 for every one-signed belief, not only point masses', () => {
+    for (const [low, high] of [
+      [1, 5],
+      [-5, -1],
+      [0, 3],
+      [-2, 0],
+    ] as const) {
+      expect(solveOffSwitch({ kind: 'uniform', low, high }, rational).delta).toBe(0);
+      expect(Math.abs(numericOffSwitch({ kind: 'uniform', low, high }, rational).delta)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('noisy human: Δ is not monotone in σ (μ = 3, β = 0.2: a minimum near 0.95, a sign change at √1.2)', () => {
+    const human = noisy(0.2);
+    const minimum = deltaMinimumBelowThreshold(3, human);
+    expect(minimum.deviation).toBeGreaterThan(0.9);
+    expect(minimum.deviation).toBeLessThan(1);
+    const delta = (deviation: number) => solveOffSwitch(normal(3, deviation), human).delta;
+    expect(delta(0)).toBeGreaterThan(minimum.delta);
+    expect(delta(0.95)).toBeLessThan(delta(0.5));
+    expect(deferenceThreshold(3, human)).toBeCloseTo(Math.sqrt(1.2), 9);
+    expect(delta(1.09)).toBeLessThan(0);
+    expect(delta(1.1)).toBeGreaterThan(0);
+  });
+
+  it('noisy human: the paired integrand’s bracket has the sign of 2μ/σ² + 1/β (μ < 0), so Δ has one sign change', () => {
+    // Δ = ∫₀^∞ u π(u) φ(−u) [e^(2μu/σ²) − e^(−u/β)] du for μ < 0 (φ the belief's density at −u).
+    for (const [mean, deviation, beta] of [
+      [-1, 0.5, 1],
+      [-1, 2, 1],
+      [-0.3, 1, 0.1],
+      [-2, 3, 2],
+    ] as const) {
+      const density = (u: number) =>
+        Math.exp(-((u - mean) ** 2) / (2 * deviation ** 2)) / (deviation * Math.sqrt(2 * Math.PI));
+      const allow = (u: number) => 1 / (1 + Math.exp(-u / beta));
+      const paired = integrateGaussKronrod(
+        (u) => u * allow(u) * density(-u) * (Math.exp((2 * mean * u) / deviation ** 2) - Math.exp(-u / beta)),
+        0,
+        Math.abs(mean) + 40 * deviation,
+      ).value;
+      expect(paired).toBeCloseTo(solveOffSwitch(normal(mean, deviation), noisy(beta)).delta, 10);
+      expect(Math.sign(paired)).toBe(Math.sign((2 * mean) / deviation ** 2 + 1 / beta));
+    }
   });
 });

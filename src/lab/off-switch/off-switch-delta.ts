@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { standardNormalCdf, standardNormalDensity } from '../statistics/standard-normal.ts';
 import { integrateGaussKronrod } from './gauss-kronrod.ts';
-import { standardNormalCdf, standardNormalDensity } from './standard-normal.ts';
 import { integrateTanhSinh } from './tanh-sinh.ts';
 
 // The off-switch game (Hadfield-Menell, Dragan, Abbeel, Russell 2017): the robot may act (payoff U), switch

@@ -27,7 +27,7 @@ export interface ModelEndpoint {
 
 /** The base URL a provider was given or found in the environment, checked: http(s), no trailing slash. */
 export function checkBaseUrl(baseUrl: string, example: string): string {
-  const trimmed = baseUrl.replace(/\/+$/, '');
+  const trimmed = withoutTrailingSlashes(baseUrl);
   if (!URL.canParse(trimmed) || !/^https?:$/.test(new URL(trimmed).protocol)) {
     throw new InvalidInputError(`Base URL '${trimmed}' is not an http(s) URL, e.g. ${example}.`);
   }
@@ -98,4 +98,11 @@ async function callOnce(endpoint: ModelEndpoint, body: string, stepOptions: Step
 function isPassingConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED';
+}
+
+// A loop, not /\/+$/: that pattern tries every run of slashes to the end, quadratic on a long one.
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url.charCodeAt(end - 1) === 47) end -= 1;
+  return url.slice(0, end);
 }

@@ -5,6 +5,7 @@ import type { Detector } from '../detector.ts';
 import { hashFeatures, wholeAndChunkLogits, wordBucket } from './hash-features.ts';
 import { type LinearModel, linearLogit, linearLogitOf } from './linear-model.ts';
 import { chunkBounds, chunkText, splitIntoChunks } from './split-into-chunks.ts';
+import { styleInvariantText } from './style-invariant-text.ts';
 
 export interface ClassifierLogits {
   whole: number;
@@ -60,7 +61,8 @@ function fastClassifierLogits(
     lowered,
   );
   if (logits === undefined) return undefined;
-  if (logits.chunks.length === 1) return { whole: logits.whole, strongestChunk: logits.whole, chunk: () => text };
+  // A text with no chunk (whitespace only once its style is removed) is scored as a whole.
+  if (logits.chunks.length <= 1) return { whole: logits.whole, strongestChunk: logits.whole, chunk: () => text };
   let strongest = 0;
   for (let index = 1; index < logits.chunks.length; index += 1) {
     if (logits.chunks[index]! > logits.chunks[strongest]!) strongest = index;
@@ -97,7 +99,9 @@ export function createClassifierDetector(model: LinearModel): Detector {
     name: 'classifier',
     score(_text, context) {
       const { combined, lowered } = context.normalized;
-      const { score, chunk } = classifierScore(model, combined, context.provenance !== 'principal', lowered);
+      const view = styleInvariantText(combined);
+      const untrusted = context.provenance !== 'principal';
+      const { score, chunk } = classifierScore(model, view, untrusted, view === combined ? lowered : undefined);
       if (score < 0.5) return { score, reasons: [] };
       const words = strongestWords(model, chunk());
       const because = words.length > 0 ? `; strongest words: ${words.join(', ')}` : '';

@@ -97,6 +97,14 @@ describe('classifierLogits', () => {
     expect(fastPaths).toBeGreaterThan(100);
   });
 
+  it('scores a long text with no chunk of its own (only line breaks) as a whole, never NaN', () => {
+    const model = shippedScreeningModel().classifier;
+    for (const text of ['\n'.repeat(65_536), ' \n'.repeat(4_000), '\n']) {
+      const logits = classifierLogits(model, text, true);
+      expect(Number.isFinite(logits.whole) && Number.isFinite(logits.strongestChunk)).toBe(true);
+    }
+  });
+
   it('falls back to hashing chunk by chunk where a separator holds other whitespace', () => {
     const long = `${'One sentence here. '.repeat(20)}Next.\u2028Then more text follows.`;
     expect(chunkBounds(long)).toBeUndefined();

@@ -39,7 +39,7 @@ export interface LlmJudgeOptions {
 /** The answer must be one JSON object, optionally inside a single ```json fence; anything else is malformed. */
 export function parseJudgeAnswer(judge: string, text: string): { score: number; reasons: string[] } {
   const trimmed = text.trim();
-  const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/.exec(trimmed);
+  const fenced = /^```(?:json)?[ \t\r]*\n([\s\S]*?)\n?```$/.exec(trimmed);
   const body = fenced ? fenced[1]! : trimmed;
   let value: unknown;
   try {

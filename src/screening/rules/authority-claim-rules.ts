@@ -34,7 +34,7 @@ export const authorityClaimRules: Rule[] = [
     family,
     0.7,
     'forges a system, admin or developer message',
-    /(?:^|\n)\s*[[<(#*{]*\s*(?:system|admin|administrator|developer|root|sysadmin|operator)\s*(?:message|prompt|note|notice|request|instructions?|override)?\s*[\]>)}]*\s*::?[ \t]*[^\s:]+[ \t]+\S+[ \t]+\S+|\[\s*(?:system|admin|administrator|developer)\s*\]|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}?\b(?:message|mode|override|request|instructions?|note|notice|prompt|access|command|update)\b[^\]\n]{0,30}\]|<\|im_start\|>\s*system|<\|?\s*system\s*\|?>|###\s*\(system_message\)/i,
+    /(?:^|\n)[ \t]*(?:[[<(#*{]+[ \t]*)?(?:system|admin|administrator|developer|root|sysadmin|operator)(?:[ \t]*(?:message|prompt|note|notice|request|instructions?|override))?[ \t]*(?:[\]>)}]+[ \t]*)?::?[ \t]*[^\s:]+[ \t]+\S+[ \t]+\S+|\[\s*(?:system|admin|administrator|developer)\s*\]|\[\s*(?:system|admin|administrator|developer)\b[^\]\n]{0,30}?\b(?:message|mode|override|request|instructions?|note|notice|prompt|access|command|update)\b[^\]\n]{0,30}\]|<\|im_start\|>\s*system|<\|?\s*system\s*\|?>|###\s*\(system_message\)/i,
     {
       anchors: [
         ['system', 'admin', 'developer', 'root', 'operator'],
@@ -160,8 +160,9 @@ function principalNamePattern(principals: readonly string[]): NamePattern | unde
         ? undefined
         : {
             anchors,
+            // dynamic-regex: names are escaped literals whose parts hold no separator, joined by one separator class
             pattern: new RegExp(
-              String.raw`\b(?:i\s*am|i'm|this\s+is|message\s+from|on\s+behalf\s+of|signed|from)\s*:?\s*(?:${alternatives})\b|\b(?:${alternatives})\s+(?:says|said|here|wants\s+you\s+to|asks\s+you\s+to|instructs|has\s+(?:asked|authori[sz]ed|approved))\b|(?:^|\n)\s*(?:${alternatives})\s*:`,
+              String.raw`\b(?:i\s*am|i'm|this\s+is|message\s+from|on\s+behalf\s+of|signed|from)\s*(?::\s*)?(?:${alternatives})\b|\b(?:${alternatives})\s+(?:says|said|here|wants\s+you\s+to|asks\s+you\s+to|instructs|has\s+(?:asked|authori[sz]ed|approved))\b|(?:^|\n)[ \t]*(?:${alternatives})[ \t]*:`,
               'i',
             ),
           },

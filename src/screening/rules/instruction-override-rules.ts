@@ -118,7 +118,7 @@ export const instructionOverrideRules: Rule[] = [
     family,
     0.7,
     'fakes the end of the prompt or conversation',
-    /(?:^|\n)\s*(?:-{3,}|={3,}|#{3,}|\*{3,})?\s*(?:end\s+of\s+(?:the\s+)?(?:prompt|instructions|document|context|conversation|session|input|email|data)|<\/?(?:end|system|instructions?)>|<\s*end\s+of\s+session\s*>)/i,
+    /(?:^|\n)[ \t]*(?:(?:-{3,}|={3,}|#{3,}|\*{3,})[ \t]*)?(?:end\s+of\s+(?:the\s+)?(?:prompt|instructions|document|context|conversation|session|input|email|data)|<\/?(?:end|system|instructions?)>|<\s*end\s+of\s+session\s*>)/i,
     {
       anchors: [
         ['end', 'system', 'instruction'],

@@ -19,6 +19,7 @@ export function createLiteralFinder(literals: Iterable<string>): LiteralFinder {
   // Longest first, so at each position the longest literal there is the one captured; the shorter literals it
   // starts with are implied, and the zero-width lookahead lets literals overlap.
   distinct.sort((left, right) => right.length - left.length);
+  // dynamic-regex: an alternation of escaped literals in a lookahead; each position tries each literal once
   const pattern = new RegExp(`(?=(${distinct.map(escapeRegExp).join('|')}))`, 'g');
   const implied = new Map(
     distinct.map((literal) => [literal, distinct.filter((other) => literal.startsWith(other))] as const),

@@ -1,7 +1,55 @@
 // Role-play and persona jailbreaks: DAN and its family, "no restrictions" personas, dual-response formats.
+import { findFollowedWithin } from '../followed-within.ts';
 import { patternRule, type Rule } from './rule.ts';
 
 const family = 'persona-jailbreak';
+
+const twoAnswers = {
+  first: /\b(?:two|2)\s+(?:different\s+)?(?:responses|answers|paragraphs)\b/gi,
+  second: /\b(?:normal|classic|unfiltered|jailbr|developer|dan)\b/gi,
+  maxGap: 120,
+  breaks: /[.\n]/,
+};
+const lockEmoji = /\[(?:🔓|🔒)/;
+const assistantTurn = /\b(?:GPT|ChatGPT)\s*:/gi;
+const personaTurn = /\b(?:DAN|STAN|DUDE)\s*:/gi;
+
+/** "GPT: ..." then, on the next line within 40 characters, "DAN: ...": the two-persona answer format. */
+function findPersonaTurns(text: string): string | undefined {
+  const assistants = [...text.matchAll(assistantTurn)];
+  if (assistants.length === 0) return undefined;
+  for (const persona of text.matchAll(personaTurn)) {
+    const lineBreak = text.lastIndexOf('\n', persona.index - 1);
+    if (lineBreak < 0 || persona.index - lineBreak - 1 > 40) continue;
+    let nearest: RegExpExecArray | undefined;
+    for (const assistant of assistants) {
+      if (assistant.index + assistant[0].length > lineBreak) break;
+      nearest = assistant;
+    }
+    if (nearest === undefined) continue;
+    const end = nearest.index + nearest[0].length;
+    if (lineBreak - end <= 200 && !text.slice(end, lineBreak).includes('\n')) {
+      return text.slice(nearest.index, persona.index + persona[0].length);
+    }
+  }
+  return undefined;
+}
+
+/** A computed rule: its parts, as one pattern, would retry the gaps from every start (see followed-within.ts). */
+const dualResponseRule: Rule = {
+  id: 'dual-response',
+  family,
+  severity: 0.65,
+  anchors: [
+    ['responses', 'answers', 'paragraphs', '[🔓', '[🔒', 'gpt'],
+    ['normal', 'classic', 'unfiltered', 'jailbr', 'developer', 'dan', 'stan', 'dude', '🔓', '🔒'],
+  ],
+  match({ normalized }) {
+    const text = normalized.combined;
+    const found = findFollowedWithin(text, twoAnswers) ?? lockEmoji.exec(text)?.[0] ?? findPersonaTurns(text);
+    return found && `asks for a filtered and an unfiltered answer: "${found.replace(/\s+/g, ' ').trim().slice(0, 80)}"`;
+  },
+};
 
 export const personaJailbreakRules: Rule[] = [
   patternRule(
@@ -67,19 +115,7 @@ export const personaJailbreakRules: Rule[] = [
       ],
     },
   ),
-  patternRule(
-    'dual-response',
-    family,
-    0.65,
-    'asks for a filtered and an unfiltered answer',
-    /\b(?:two|2)\s+(?:different\s+)?(?:responses|answers|paragraphs)\b[^.\n]{0,120}\b(?:normal|classic|unfiltered|jailbr|developer|dan)\b|\[(?:🔓|🔒)|\b(?:GPT|ChatGPT)\s*:[^\n]{0,200}\n[^\n]{0,40}\b(?:DAN|STAN|DUDE)\s*:/i,
-    {
-      anchors: [
-        ['responses', 'answers', 'paragraphs', '[🔓', '[🔒', 'gpt'],
-        ['normal', 'classic', 'unfiltered', 'jailbr', 'developer', 'dan', 'stan', 'dude', '🔓', '🔒'],
-      ],
-    },
-  ),
+  dualResponseRule,
   patternRule(
     'roleplay-override',
     family,

@@ -45,6 +45,9 @@ export function findDevSet(): string | undefined {
   return candidates.find((candidate): candidate is string => candidate !== undefined && existsSync(candidate));
 }
 
+/** Rows written for training only, kept in the repository (see data/screening/DATA.md). */
+export const writtenRowsPath = fileURLToPath(new URL('../../../data/screening/written.jsonl', import.meta.url));
+
 export function readDevRows(file: string): { rows: DevRow[]; bytes: Buffer } {
   const bytes = readFileSync(file);
   return { rows: parseDevRows(bytes.toString('utf8'), file), bytes };

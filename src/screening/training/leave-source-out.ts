@@ -1,77 +1,48 @@
-// A harder estimate than grouped cross-validation: train without a whole source repository and screen it, as
-// heed will screen data from sources it never saw.
-import { classifierScore } from '../classifier/classifier-detector.ts';
-import { dequantize } from '../classifier/linear-model.ts';
-import { type Calibration, combineScores } from '../combine-scores.ts';
-import { defaultScreeningThresholds } from '../screener.ts';
-import { rateAtOrAbove } from './classification-metrics.ts';
-import { type PreparedRow, type TrainingSettings, trainClassifier } from './train-screening-model.ts';
+// Leave-one-source-out: each source family in turn is held out entirely, with every row that shares a
+// near-duplicate group with it and every constructed row built from it, and screened by a classifier trained on
+// the rest. This is how heed meets data from sources it never saw; models and thresholds are chosen on it.
+import { type PreparedRow, scoreClassifier, type TrainingSettings, trainClassifier } from './train-classifier.ts';
+import type { PoolExample } from './training-examples.ts';
 
-export interface HeldOutSource {
-  source: string;
-  label: 'attack' | 'benign';
-  rows: number;
-  /** Share flagged at the tool/document threshold and at the principal threshold. */
-  flaggedAt: Record<string, number>;
+export interface HeldOutFold {
+  family: string;
+  /** Indices of the rows evaluated under this family. */
+  test: number[];
+  /** Whether a row may be trained on while this family is held out. */
+  included: (row: number) => boolean;
 }
 
-/** Sources with fewer rows than this are too small to say much alone. */
-const minimumRows = 50;
-
-export function repositoryOf(source: string): string {
-  return source.split(':')[0] ?? source;
+export function sourceFamilyFolds(prepared: readonly PreparedRow[]): HeldOutFold[] {
+  const families = [...new Set(prepared.filter((entry) => entry.evaluated).map((entry) => entry.family))].sort(
+    (left, right) => left.localeCompare(right),
+  );
+  return families.map((family) => {
+    const test = prepared.flatMap((entry, index) => (entry.evaluated && entry.family === family ? [index] : []));
+    const heldGroups = new Set(test.map((index) => prepared[index]!.group));
+    const included = (row: number) => {
+      const entry = prepared[row]!;
+      return entry.family !== family && !entry.families.includes(family) && !heldGroups.has(entry.group);
+    };
+    return { family, test, included };
+  });
 }
 
-export function leaveSourceOut(
+/** The classifier's score for every row from the model of the fold that held the row's family out. */
+export function leaveSourceOutScores(
   prepared: readonly PreparedRow[],
-  calibration: Calibration,
+  pool: readonly PoolExample[],
   settings: TrainingSettings,
-): HeldOutSource[] {
-  const thresholds = defaultScreeningThresholds();
-  const sources = new Map<string, number>();
-  for (const entry of prepared) {
-    const source = repositoryOf(entry.row.source);
-    sources.set(source, (sources.get(source) ?? 0) + 1);
-  }
-  const results: HeldOutSource[] = [];
-  for (const [source, count] of [...sources].sort(([left], [right]) => left.localeCompare(right))) {
-    if (count < minimumRows) continue;
-    const held = (entry: PreparedRow) => repositoryOf(entry.row.source) === source;
-    const model = dequantize(
-      trainClassifier(
-        prepared.filter((entry) => !held(entry)),
-        settings,
-        settings.seed + 101,
-      ),
+): number[] {
+  const scores = new Array<number>(prepared.length).fill(0);
+  sourceFamilyFolds(prepared).forEach((fold, position) => {
+    const model = trainClassifier(prepared, pool, fold.included, settings, settings.seed + position + 1);
+    const tested = scoreClassifier(
+      model,
+      fold.test.map((index) => prepared[index]!),
     );
-    for (const label of ['attack', 'benign'] as const) {
-      const rows = prepared.filter((entry) => held(entry) && entry.row.label === label);
-      if (rows.length === 0) continue;
-      const scores = rows.map((entry) =>
-        combineScores(
-          {
-            classifier: {
-              score: classifierScore(model, entry.combined, entry.provenance !== 'principal').score,
-              reasons: [],
-            },
-            rules: { score: entry.rules, reasons: [] },
-          },
-          calibration,
-        ),
-      );
-      const distinct = [...new Set(Object.values(thresholds))].sort();
-      results.push({
-        source,
-        label,
-        rows: rows.length,
-        flaggedAt: Object.fromEntries(
-          distinct.map((threshold) => [
-            String(threshold),
-            Math.round(rateAtOrAbove(scores, threshold) * 10_000) / 10_000,
-          ]),
-        ),
-      });
-    }
-  }
-  return results;
+    fold.test.forEach((index, offset) => {
+      scores[index] = tested[offset]!;
+    });
+  });
+  return scores;
 }

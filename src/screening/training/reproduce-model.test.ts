@@ -1,25 +1,43 @@
-// The shipped weights are what `npm run train:screening` produces from the dev set, and the shipped metrics
-// support the charter's default thresholds. Retraining is slow on a shared machine: HEED_TEST_SIZE=long.
-import { createHash } from 'node:crypto';
+// The shipped weights are what `npm run train:screening` produces from the dev set and the written rows. The final
+// classifier is retrained here and compared byte for byte; the whole run (leave-source-out folds and the
+// calibration fitted on them) takes minutes, so it is compared under HEED_TEST_SIZE=long.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { charterSchema } from '../../charter/charter-schema.ts';
-import { defaultScreeningModelPath, screeningModelFileSchema } from '../screening-model.ts';
-import { findDevSet, readDevRows } from './dev-row.ts';
-import type { ScreeningMetrics } from './evaluate-screening.ts';
-import { trainScreeningModel } from './train-screening-model.ts';
+import { storeModel } from '../classifier/linear-model.ts';
+import { defaultScreeningModelPath, parseScreeningModel, screeningModelFileSchema } from '../screening-model.ts';
+import { findDevSet, readDevRows, writtenRowsPath } from './dev-row.ts';
+import { renderMetricsMarkdown } from './render-metrics-markdown.ts';
+import type { ScreeningMetrics } from './screening-metrics.ts';
+import { defaultTrainingSettings, prepareRows, trainClassifier } from './train-classifier.ts';
+import { trainingDataSha256, trainScreeningModel } from './train-screening-model.ts';
+import { buildExamplePool } from './training-examples.ts';
 
 const shipped = screeningModelFileSchema.parse(JSON.parse(readFileSync(defaultScreeningModelPath, 'utf8')));
 const metrics = JSON.parse(readFileSync(new URL('../model/metrics.json', import.meta.url), 'utf8')) as ScreeningMetrics;
 const devSet = findDevSet();
 const long = process.env.HEED_TEST_SIZE === 'long';
 
+function trainingData() {
+  const dev = readDevRows(devSet!);
+  const written = readDevRows(writtenRowsPath);
+  return { dev: dev.rows, written: written.rows, sha256: trainingDataSha256(dev.bytes, written.bytes) };
+}
+
 describe('the shipped screening model', () => {
-  it('is compact', () => {
+  it('is compact and was trained with the default settings', () => {
     expect(readFileSync(defaultScreeningModelPath).length).toBeLessThan(2_000_000);
+    expect(shipped.training).toMatchObject(defaultTrainingSettings);
   });
 
-  it('has metrics computed at the charter’s default thresholds, which keep false positives low', () => {
+  it('reads a version 1 model file: one calibration for every provenance', () => {
+    const { schemaVersion: _version, calibration, ...rest } = shipped;
+    const model = parseScreeningModel({ ...rest, schemaVersion: 1, calibration: calibration.principal });
+    expect(model.calibration.untrusted).toEqual(calibration.principal);
+    expect(() => parseScreeningModel({ ...rest, schemaVersion: 3, calibration })).toThrow(/schemaVersion/);
+  });
+
+  it('has metrics computed at the charter’s default thresholds', () => {
     const charter = charterSchema.parse({
       agent: 'a',
       target: 'if-ranked',
@@ -27,34 +45,34 @@ describe('the shipped screening model', () => {
     });
     const { principal, document, tool } = charter.screening.thresholds;
     expect(metrics.thresholds).toEqual({ principal, tool, document });
-    // About 1% of benign requests at the principal threshold, about 2% of benign documents at the tool one.
-    expect(metrics.kinds.benign_request!.flaggedAt[String(principal)]).toBeLessThanOrEqual(0.01);
-    expect(metrics.kinds.benign_document!.flaggedAt[String(document)]).toBeLessThanOrEqual(0.02);
     expect(tool).toBeLessThan(principal);
   });
 
-  it.runIf(devSet !== undefined && shipped.training.dataSha256 !== '')('was trained on this dev set', () => {
-    const { bytes } = readDevRows(devSet!);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(shipped.training.dataSha256);
+  it('is what the data card shows (metrics.json, NaN written as null, renders as the card’s section)', () => {
+    const card = readFileSync(new URL('../../../docs/screening.md', import.meta.url), 'utf8');
+    const section = card.slice(card.indexOf('<!-- metrics:start -->') + 23, card.indexOf('<!-- metrics:end -->') - 1);
+    expect(section).toBe(renderMetricsMarkdown(metrics));
   });
 
-  it.runIf(long && devSet !== undefined)(
-    'reproduces exactly from the training script’s seed',
+  it.runIf(devSet !== undefined)(
+    'was trained on this data, and its final classifier retrains byte for byte',
     () => {
-      const { rows, bytes } = readDevRows(devSet!);
-      const run = trainScreeningModel(
-        rows,
-        {
-          seed: Number(shipped.training.seed),
-          folds: Number(shipped.training.folds),
-          epochs: Number(shipped.training.epochs),
-          learningRate: Number(shipped.training.learningRate),
-          l2: Number(shipped.training.l2),
-        },
-        createHash('sha256').update(bytes).digest('hex'),
-      );
-      expect(run.model).toEqual(shipped);
+      const { dev, written, sha256 } = trainingData();
+      expect(shipped.training.dataSha256).toBe(sha256);
+      const prepared = prepareRows(dev, written);
+      const pool = buildExamplePool(prepared, defaultTrainingSettings);
+      const final = trainClassifier(prepared, pool, () => true, defaultTrainingSettings, defaultTrainingSettings.seed);
+      expect(storeModel(final)).toEqual(shipped.classifier);
     },
-    600_000,
+    300_000,
+  );
+
+  it.runIf(long && devSet !== undefined)(
+    'reproduces exactly, calibration included, from the training script’s seed',
+    () => {
+      const { dev, written, sha256 } = trainingData();
+      expect(trainScreeningModel(dev, written, defaultTrainingSettings, sha256).model).toEqual(shipped);
+    },
+    1_800_000,
   );
 });

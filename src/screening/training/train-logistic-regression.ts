@@ -6,6 +6,8 @@ import { featureDimension, type HashedFeatures } from '../classifier/hash-featur
 export interface TrainingExample {
   features: HashedFeatures;
   label: 0 | 1;
+  /** How much this example counts (1 when absent): source balancing gives each source a fair share. */
+  weight?: number;
 }
 
 export interface LogisticRegressionOptions {
@@ -29,19 +31,21 @@ export function trainLogisticRegression(
   const squaredGradients = new Float64Array(featureDimension);
   let bias = 0;
   let biasSquaredGradient = 0;
-  const positives = examples.filter((example) => example.label === 1).length;
+  const totals = [0, 0];
+  for (const example of examples) totals[example.label]! += example.weight ?? 1;
   // Balanced class weights: the score must not depend on this set's attack share.
-  const classWeight = [examples.length / (2 * (examples.length - positives)), examples.length / (2 * positives)];
+  const all = totals[0]! + totals[1]!;
+  const classWeight = [all / (2 * totals[0]!), all / (2 * totals[1]!)];
   const random = seededRandom(options.seed);
   const order = examples.map((_example, index) => index);
   for (let epoch = 0; epoch < options.epochs; epoch += 1) {
     shuffleInPlace(order, random);
     for (const position of order) {
-      const { features, label } = examples[position]!;
+      const { features, label, weight = 1 } = examples[position]!;
       let logit = bias;
       for (const index of features.indices) logit += weights[index]! * features.value;
       const probability = 1 / (1 + Math.exp(-logit));
-      const error = (probability - label) * classWeight[label]!;
+      const error = (probability - label) * classWeight[label]! * weight;
       for (const index of features.indices) {
         const gradient = error * features.value + options.l2 * weights[index]!;
         squaredGradients[index]! += gradient * gradient;

@@ -7,7 +7,6 @@ import {
 } from './classification-metrics.ts';
 import { fitStacker } from './fit-stacker.ts';
 import { groupNearDuplicates } from './group-near-duplicates.ts';
-import { assignGroupedFolds } from './grouped-folds.ts';
 
 describe('classification metrics', () => {
   it('computes ROC AUC with ties counted half', () => {
@@ -44,7 +43,7 @@ describe('fitStacker', () => {
   });
 });
 
-describe('grouping and folds', () => {
+describe('grouping', () => {
   const email =
     'Hi David, your card ending 1890 was charged for the monthly plan. If you have questions reply to this email today.';
   const rows = [
@@ -66,21 +65,5 @@ describe('grouping and folds', () => {
     expect(groups[0]).toBe(groups[1]);
     expect(groups[3]).toBe(groups[4]);
     expect(new Set(groups).size).toBe(3);
-  });
-
-  it('assigns whole groups to folds, balanced by label, the same way for the same seed', () => {
-    const groups = Array.from({ length: 200 }, (_value, index) => Math.floor(index / 2));
-    const labels = groups.map((group) => (group % 3 === 0 ? 1 : 0) as 0 | 1);
-    const folds = assignGroupedFolds(groups, labels, 5, 11);
-    expect(assignGroupedFolds(groups, labels, 5, 11)).toEqual(folds);
-    for (let index = 0; index < groups.length; index += 2) expect(folds[index]).toBe(folds[index + 1]);
-    for (let fold = 0; fold < 5; fold += 1) {
-      const members = folds.filter((value) => value === fold).length;
-      const positives = folds.filter((value, index) => value === fold && labels[index] === 1).length;
-      expect(members).toBeGreaterThanOrEqual(38);
-      expect(members).toBeLessThanOrEqual(42);
-      expect(positives).toBeGreaterThanOrEqual(12);
-      expect(positives).toBeLessThanOrEqual(16);
-    }
   });
 });

@@ -1,7 +1,6 @@
-import erfc from '@stdlib/math-base-special-erfc';
+import { erfc } from './error-function.ts';
 
-// erfc is stdlib's port of FreeBSD's s_erf.c (Sun fdlibm): error below 1 ulp over the whole real line,
-// so Φ computed through erfc keeps full relative precision in both tails (no 1 − erf cancellation).
+// Φ through erfc keeps full relative precision in both tails (no 1 − erf cancellation).
 
 const inverseSquareRootTwo = 1 / Math.SQRT2;
 const inverseSquareRootTwoPi = 1 / Math.sqrt(2 * Math.PI);
