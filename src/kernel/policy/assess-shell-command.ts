@@ -1,0 +1,24 @@
+import type { ActionAssessment, Source } from '../tool.ts';
+import { anyPath, type ShellClassification, type ShellContext, shellImpacts } from './shell-effects.ts';
+
+/** What a classified command does, as the kernel's policy and taint read it (shared with the evals' shell). */
+export function assessShellCommand(classification: ShellClassification, context: ShellContext): ActionAssessment {
+  const file = (path: string): Source => `file:${path}`;
+  const effects = classification.effects;
+  return {
+    impacts: shellImpacts(classification, context),
+    unclassified: classification.unclassified,
+    reads: effects.filter((effect) => effect.kind === 'read').map((effect) => file(effect.path)),
+    writes: effects
+      .filter((effect) => effect.kind === 'write' || effect.kind === 'overwrite')
+      .map((effect) => file(effect.path)),
+    targets: effects.flatMap((effect) =>
+      effect.kind === 'delete' || effect.kind === 'overwrite'
+        ? [effect.path]
+        : effect.kind === 'network' && effect.target !== anyPath
+          ? [effect.target]
+          : [],
+    ),
+    effects,
+  };
+}
