@@ -1,0 +1,68 @@
+// Problem 4 of DESIGN.md: memory that reinterprets the goal makes the effective goal drift from what the
+// principals asked. A memory write is judged by meaning before it is stored: the trained drift classifier reads
+// the note and the chain of notes the run wrote before it (a slow drift shows only in the chain), and the
+// screening classifier reads it as the untrusted text a later episode will take in.
+import { createScreener, type Screener } from '../../screening/screener.ts';
+import { driftProbability, shippedDriftModel } from './memory-drift/drift-model.ts';
+
+export interface MemoryWriteJudgement {
+  reinterpretsGoal: boolean;
+  /** The highest of the scores below, in [0, 1]. */
+  score: number;
+  /** What found the reinterpretation, with its score; empty for an ordinary note. */
+  reasons: string[];
+  /** The notes judged together: the run's earlier writes (at most the last three) and this one. */
+  chain: string[];
+}
+
+export interface MemoryWriteContext {
+  /** The current task, as the principal gave it. */
+  task: string;
+  /** Notes written earlier in the run, oldest first. */
+  earlier: readonly string[];
+}
+
+// Three notes before this one: enough for a slow drift to add up, few enough that one old note does not decide.
+const chainLength = 4;
+let screener: Screener | undefined;
+
+/** Every string in a tool input, joined: what a memory tool would store. */
+export function textOf(input: unknown): string {
+  if (typeof input === 'string') return input;
+  if (Array.isArray(input)) return input.map(textOf).join('\n');
+  if (typeof input === 'object' && input !== null) return Object.values(input).map(textOf).join('\n');
+  return '';
+}
+
+const contentWord = /[\p{L}][\p{L}'-]{3,}/gu;
+
+/** The note's words of four letters or more that the task does not use. */
+function wordsBeyond(note: string, task: string): string[] {
+  const taskWords = new Set([...task.toLowerCase().matchAll(contentWord)].map((match) => match[0]));
+  return [...note.toLowerCase().matchAll(contentWord)].map((match) => match[0]).filter((word) => !taskWords.has(word));
+}
+
+export function judgeMemoryWrite(note: string, context: MemoryWriteContext): MemoryWriteJudgement {
+  const model = shippedDriftModel();
+  const chain = [...context.earlier.slice(-(chainLength - 1)), note];
+  // Compared with the task: a note in nothing but the principal's own words restates the task, whatever it says.
+  if (note.trim() !== '' && wordsBeyond(note, context.task).length === 0)
+    return { reinterpretsGoal: false, score: 0, reasons: [], chain };
+  const reasons: string[] = [];
+  let score = 0;
+  const consider = (value: number, threshold: number, reason: string) => {
+    score = Math.max(score, value);
+    if (value >= threshold) reasons.push(`${reason} (${value.toFixed(2)})`);
+  };
+  consider(driftProbability(model, note), model.threshold, 'the drift classifier reads the note as a reinterpretation');
+  if (chain.length > 1)
+    consider(
+      driftProbability(model, chain.join('\n')),
+      model.threshold,
+      `the drift classifier reads the last ${chain.length} notes together as a reinterpretation`,
+    );
+  screener ??= createScreener();
+  const screened = screener.screenSync(note, { provenance: 'document' });
+  consider(screened.score, screened.threshold, 'screening reads the note as an order to a later episode');
+  return { reinterpretsGoal: reasons.length > 0, score, reasons, chain };
+}
