@@ -54,7 +54,12 @@ export function judgeMemoryWrite(note: string, context: MemoryWriteContext): Mem
     score = Math.max(score, value);
     if (value >= threshold) reasons.push(`${reason} (${value.toFixed(2)})`);
   };
-  consider(driftProbability(model, note), model.threshold, 'the drift classifier reads the note as a reinterpretation');
+  // Each sentence, and the note without what it quotes, as well as the whole: neutral text around a
+  // reinterpretation (a quoted task) must not dilute it.
+  const sentences = note.split(/[.;!?]+(?:\s+|$)|\n+/).filter((piece) => piece.trim().split(/\s+/).length >= 3);
+  const unquoted = note.replace(/"[^"]*"|“[^”]*”/g, ' ');
+  const strongest = Math.max(...[note, unquoted, ...sentences].map((piece) => driftProbability(model, piece)));
+  consider(strongest, model.threshold, 'the drift classifier reads the note as a reinterpretation');
   if (chain.length > 1)
     consider(
       driftProbability(model, chain.join('\n')),
