@@ -6,8 +6,10 @@ import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
 import { actionHash } from './policy/action-hash.ts';
 import { decideToolCall } from './policy/decide-tool-call.ts';
+import { judgeMemoryWrite, textOf } from './policy/judge-memory-write.ts';
 import type { ContextEntry } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
+import type { ActionAssessment, Tool } from './tool.ts';
 import { errorText, runTrackedCall } from './tracked-call.ts';
 import { truncateText } from './truncate-text.ts';
 
@@ -107,24 +109,40 @@ export async function executeToolCall(
     };
   }
   const action = actionHash(tool.name, parsed.input);
+  const assessment = await assessToolCall(tool, parsed.input);
+  if (runtime.halt) return { type: 'interrupted' };
   if (options.approvedAction !== action) {
-    const policy = decideToolCall(runtime.charter, tool, parsed.input);
+    const untrustedValues = runtime.taint.untrustedValues(assessment.targets ?? [], assessment.payloads ?? []);
+    const memory = writesMemory(tool, assessment)
+      ? judgeMemoryWrite(textOf(parsed.input), { task: runtime.state.task?.text ?? '', earlier: runtime.memoryNotes })
+      : undefined;
+    const policy = decideToolCall(runtime.charter, tool, {
+      assessment,
+      untrustedValues,
+      ...(memory ? { memory } : {}),
+    });
     runtime.recorder.note('policy-decision', {
       call: call.id,
       tool: tool.name,
       impact: tool.impact,
+      impacts: policy.impacts,
       action,
       decision: policy.decision,
       reason: policy.reason,
+      ...(assessment.effects ? { effects: assessment.effects } : {}),
+      ...(assessment.unclassified?.length ? { unclassified: assessment.unclassified } : {}),
+      ...(untrustedValues.length > 0 ? { untrustedValues } : {}),
     });
     if (policy.memory !== undefined) {
-      // The drift report: every memory write, how it reads, and what the gate decided.
+      // The drift report: every memory write, how it reads with the notes before it, and what the gate decided.
       runtime.recorder.note('memory-write', {
         call: call.id,
         tool: tool.name,
         action,
         reinterpretsGoal: policy.memory.reinterpretsGoal,
+        score: policy.memory.score,
         reasons: policy.memory.reasons,
+        chain: policy.memory.chain,
         decision: policy.decision,
       });
     }
@@ -163,6 +181,7 @@ export async function executeToolCall(
         : { name: tool.name, outcome: failureOutcome(settled.error, aborted), error: errorText(settled.error) },
   });
   if (outcome.status === 'interrupted') return { type: 'interrupted' };
+  if (outcome.status === 'fulfilled' && writesMemory(tool, assessment)) runtime.memoryNotes.push(textOf(parsed.input));
   if (outcome.status === 'rejected') {
     const refused = failureOutcome(outcome.error, false) === 'refused';
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
@@ -175,6 +194,52 @@ export async function executeToolCall(
     return { type: 'result', entry: toolResult(call, 'error', 'Tool error: the tool returned no text.') };
   }
   const truncated = truncateText(outcome.value);
-  const screened = await screenUntrusted(runtime, truncated.text, { provenance: 'tool', source: call.id, signal });
+  const screened = await screenToolResult(runtime, call, truncated.text, assessment, signal);
   return { type: 'result', entry: { ...toolResult(call, 'ok', screened.text), flagged: screened.flagged } };
+}
+
+/** A memory tool, or a call that writes to memory: its note is judged for drift. */
+function writesMemory(tool: Tool, assessment: ActionAssessment): boolean {
+  return tool.impact === 'memory' || (assessment.impacts?.includes('memory') ?? false);
+}
+
+/** A tool may judge its own calls; one that fails to is unclassified, never trusted. */
+async function assessToolCall(tool: Tool, input: Record<string, unknown>): Promise<ActionAssessment> {
+  if (!tool.assess) return {};
+  try {
+    return await tool.assess(input);
+  } catch (error) {
+    return { unclassified: [`the tool could not judge this call: ${errorText(error)}`] };
+  }
+}
+
+/**
+ * A result that reads a tainted source is withheld unscreened; otherwise it is screened, and flagged content
+ * taints what the call read and wrote. Either way its values are noted as untrusted.
+ */
+async function screenToolResult(
+  runtime: KernelRuntime,
+  call: ModelToolCall,
+  text: string,
+  assessment: ActionAssessment,
+  signal: AbortSignal,
+): Promise<{ text: string; flagged: boolean }> {
+  const reads = assessment.reads ?? [];
+  const writes = assessment.writes ?? [];
+  runtime.taint.noteUntrusted(text, `the result of ${call.name}${reads.length > 0 ? ` (${reads.join(', ')})` : ''}`);
+  const tainted = runtime.taint.taintedReads(reads);
+  if (tainted.length > 0) {
+    runtime.taint.taint(writes, `written by a call that read ${tainted[0]!.tainted}`);
+    runtime.recorder.note('screening-verdict', {
+      source: call.id,
+      provenance: 'tool',
+      verdict: 'withheld',
+      reasons: tainted.map((found) => `reads ${found.read}, tainted: ${found.reason}`),
+    });
+    const names = [...new Set(tainted.map((found) => found.tainted))].join(', ');
+    return { text: `[withheld: this reads ${names}, which held content screening flagged]`, flagged: true };
+  }
+  const screened = await screenUntrusted(runtime, text, { provenance: 'tool', source: call.id, signal });
+  if (screened.flagged) runtime.taint.taint([...reads, ...writes], `screening flagged the result of ${call.name}`);
+  return screened;
 }
