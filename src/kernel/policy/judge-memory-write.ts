@@ -1,7 +1,7 @@
 // Problem 4 of DESIGN.md: memory that reinterprets the goal makes the effective goal drift from what the
 // principals asked. A memory write is judged by meaning before it is stored: the trained drift classifier reads
-// the note and the chain of notes the run wrote before it (a slow drift shows only in the chain), and the
-// screening classifier reads it as the untrusted text a later episode will take in.
+// the note (whole, by sentence, and without what it quotes) and, as one text, the chain of notes the run wrote
+// before it; the screening classifier reads it as the untrusted text a later episode will take in.
 import { createScreener, type Screener } from '../../screening/screener.ts';
 import { driftProbability, shippedDriftModel } from './memory-drift/drift-model.ts';
 
