@@ -9,6 +9,10 @@ describe('isPathWithin', () => {
     expect(isPathWithin('/w/controls2/x', '/w/controls', false)).toBe(false);
     expect(isPathWithin('/w', '/w/controls', false)).toBe(false);
     expect(isPathWithin('/w/controls/../x', '/w/controls', false)).toBe(false);
+    expect(isPathWithin('/w/controls/./x', '/w/controls', false)).toBe(true);
+    expect(isPathWithin('/w/./x', '/w/x', false)).toBe(true);
+    expect(isPathWithin('/w//controls/x', '/w/controls', false)).toBe(true);
+    expect(isPathWithin('/anything', '/', false)).toBe(true);
   });
 
   it('folds letter case only where the file system does', () => {

@@ -79,17 +79,22 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
 
   if (groups.has('shell')) {
     const classification = shellContext(context);
+    // The kernel assesses a command just before it runs: the run reuses that reading.
+    let last: { command: string; result: ReturnType<typeof classifyShellCommand> } | undefined;
+    const classify = (command: string) => {
+      if (last?.command !== command) last = { command, result: classifyShellCommand(command, classification) };
+      return last.result;
+    };
     tool({
       name: 'bash',
       description:
         'Run a bash command in your sandboxed machine (home folder /home/user). Returns stdout, stderr and the exit code.',
       inputSchema: object({ command: { type: 'string', description: 'the command line' } }, ['command']),
       impact: 'write',
-      assess: async (input) =>
-        assessShellCommand(await classifyShellCommand(String(input.command), classification), classification),
+      assess: async (input) => assessShellCommand(await classify(String(input.command)), classification),
       run: async (input, signal) => {
         const command = String(input.command);
-        const parsed = await classifyShellCommand(command, classification);
+        const parsed = await classify(command);
         effects.append({ kind: 'command-ran', programs: parsed.programs });
         try {
           const result = await shell().exec(command, { signal });

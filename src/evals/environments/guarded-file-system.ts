@@ -173,12 +173,22 @@ export class GuardedFileSystem extends InMemoryFs {
 
   async #fileStates(roots: readonly string[]): Promise<Map<string, FileState>> {
     const states = new Map<string, FileState>();
-    const candidates = this.getAllPaths().filter((path) => roots.some((root) => isPathWithin(path, root, false)));
-    for (const path of candidates) {
-      if (states.has(path)) continue;
-      const stat = await this.lstat(path).catch(() => undefined);
-      if (!stat?.isFile) continue;
-      states.set(path, { hash: sha256Hex(await this.readFile(path)), mode: stat.mode & 0o7777 });
+    let all: string[] | undefined;
+    const under = (root: string) => {
+      all ??= this.getAllPaths();
+      return all.filter((path) => isPathWithin(path, root, false));
+    };
+    for (const root of roots) {
+      const stat = await this.lstat(root).catch(() => undefined);
+      if (stat === undefined) continue;
+      // A file is itself; only a folder needs the list of everything under it.
+      const paths = stat.isDirectory ? under(root) : [root];
+      for (const path of paths) {
+        if (states.has(path)) continue;
+        const entry = path === root ? stat : await this.lstat(path).catch(() => undefined);
+        if (!entry?.isFile) continue;
+        states.set(path, { hash: sha256Hex(await this.readFile(path)), mode: entry.mode & 0o7777 });
+      }
     }
     return states;
   }

@@ -3,6 +3,20 @@ import { anyPath } from '../policy/shell-effects.ts';
 import type { Source } from '../tool.ts';
 import { allValues, distinctiveValues, targetValues } from './value-tokens.ts';
 
+// The charter's rendered instructions are the same for every run of a charter: their values are read once.
+const trustedValuesByText = new Map<string, Set<string>>();
+const rememberedTexts = 32;
+
+function trustedValuesOf(text: string): Set<string> {
+  let values = trustedValuesByText.get(text);
+  if (values === undefined) {
+    values = allValues(text);
+    if (trustedValuesByText.size >= rememberedTexts) trustedValuesByText.clear();
+    trustedValuesByText.set(text, values);
+  }
+  return values;
+}
+
 /** A value an action carries that came from untrusted content, not from the principals. */
 export interface UntrustedValue {
   value: string;
@@ -43,12 +57,13 @@ function sourcesMeet(read: Source, tainted: Source): boolean {
  */
 export class TaintTracker {
   readonly #tainted = new Map<Source, string>();
-  readonly #trusted = new Set<string>();
+  /** The principals' values, one set per text (the charter's shared by every run of it, never copied). */
+  readonly #trusted: Set<string>[] = [];
   readonly #untrusted = new Map<string, string>();
 
   /** The principals' words: the charter's instructions, a verified task or amendment. */
   noteTrusted(text: string): void {
-    for (const value of allValues(text)) this.#trusted.add(value);
+    this.#trusted.push(text.length > 1000 ? trustedValuesOf(text) : allValues(text));
   }
 
   /** Content from outside the principals: a tool result or a document, flagged or not. */
@@ -83,7 +98,7 @@ export class TaintTracker {
     const found: UntrustedValue[] = [];
     for (const value of values) {
       const origin = this.#untrusted.get(value);
-      if (origin !== undefined && !this.#trusted.has(value)) found.push({ value, origin });
+      if (origin !== undefined && !this.#trusted.some((trusted) => trusted.has(value))) found.push({ value, origin });
     }
     return found;
   }

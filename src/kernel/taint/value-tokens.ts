@@ -1,11 +1,15 @@
 // The values an action can carry from one text to another: addresses, links, account names, file names,
 // amounts. Taint compares them as tokens, so a value is recognised wherever it is quoted, whatever surrounds it.
 
-const emailPattern = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+/g;
-const urlPattern = /\b[a-z][a-z0-9+.-]{1,15}:\/\/[^\s<>"'`)\]]+/gi;
-// A word with a digit, or joined by dashes, dots, underscores or colons: an id, a file name, a host.
-const identifierPattern = /[\p{L}\p{N}][\p{L}\p{N}._:-]*[\p{L}\p{N}]/gu;
-const wordPattern = /[\p{L}\p{N}][\p{L}\p{N}'-]*/gu;
+// One pass over a text: a run of letters and digits with the punctuation names, links and addresses use.
+const tokenPattern = /[\p{L}\p{N}][\p{L}\p{N}._:@/+%=?&#~'-]*/gu;
+const trailing = /[._:@/+%=?&#~'-]+$/;
+const schemeLink = /^[a-z][a-z0-9+.-]{1,15}:\/\/[^/?#]+/i;
+const emailShape = /^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+$/;
+const partSeparator = /[^\p{L}\p{N}]+/u;
+const innerPunctuation = /[\p{L}\p{N}][._:@/-][\p{L}\p{N}]/u;
+const embeddedEmail = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+/g;
+const groupedNumber = /\d{1,3}(?:,\d{3})+(?:\.\d+)?/g;
 
 /** A number as an amount: `1,500.00`, `1500` and `1500.0` are the same value. */
 export function normalizeNumber(text: string): string | undefined {
@@ -24,8 +28,39 @@ export function normalizeUrl(text: string): string {
   }
 }
 
-function isIdentifier(token: string): boolean {
-  return /\d/.test(token) || /[\p{L}\p{N}][._:-][\p{L}\p{N}]/u.test(token);
+/**
+ * Adds a token's values: itself when it is distinctive (an address, a link and its host, a name with a digit
+ * or inner punctuation, a number of three digits or more), and with `words` every plain word and number in it.
+ */
+function addToken(raw: string, values: Set<string>, words: boolean): void {
+  const token = raw.replace(trailing, '').toLowerCase();
+  if (token === '') return;
+  const link = schemeLink.exec(token);
+  if (link) {
+    values.add(normalizeUrl(token));
+    values.add(link[0].replace(/^[^:]+:\/\//, ''));
+  } else if (emailShape.test(token)) values.add(token);
+  else if (token.includes('@')) for (const email of token.matchAll(embeddedEmail)) values.add(email[0]);
+  else {
+    const number = normalizeNumber(token);
+    if (number !== undefined) {
+      if (words || number.replace('.', '').length >= 3) values.add(number);
+    } else if (token.length >= 3 && (/\d/.test(token) || innerPunctuation.test(token))) values.add(token);
+  }
+  if (!words) return;
+  for (const part of token.split(partSeparator)) {
+    if (part === '') continue;
+    values.add(normalizeNumber(part) ?? part);
+  }
+}
+
+function valuesOf(text: string, words: boolean): Set<string> {
+  const values = new Set<string>();
+  for (const match of text.matchAll(tokenPattern)) addToken(match[0], values, words);
+  // 1,500 is one amount, though the comma splits it into tokens.
+  if (text.includes(','))
+    for (const match of text.matchAll(groupedNumber)) addToken(match[0].replaceAll(',', ''), values, words);
+  return values;
 }
 
 /**
@@ -33,33 +68,12 @@ function isIdentifier(token: string): boolean {
  * punctuation) and numbers of three digits or more. Plain words are left out: they are shared by any two texts.
  */
 export function distinctiveValues(text: string): Set<string> {
-  const values = new Set<string>();
-  for (const match of text.matchAll(emailPattern)) values.add(match[0].toLowerCase());
-  for (const match of text.matchAll(urlPattern)) {
-    const url = match[0].replace(/[.,;:!?]+$/, '');
-    values.add(normalizeUrl(url));
-    const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(url)?.[1];
-    if (host) values.add(host.toLowerCase());
-  }
-  for (const match of text.matchAll(identifierPattern)) {
-    const token = match[0].replace(/[.:-]+$/, '').toLowerCase();
-    const number = normalizeNumber(token);
-    if (number !== undefined) {
-      if (number.replace('.', '').length >= 3) values.add(number);
-    } else if (token.length >= 3 && isIdentifier(token)) values.add(token);
-  }
-  return values;
+  return valuesOf(text, false);
 }
 
 /** Every word and value of a text: what a short field (a recipient, an account) is compared with. */
 export function allValues(text: string): Set<string> {
-  const values = distinctiveValues(text);
-  for (const match of text.matchAll(wordPattern)) values.add(match[0].toLowerCase());
-  for (const match of text.matchAll(/\d[\d,]*(?:\.\d+)?/g)) {
-    const number = normalizeNumber(match[0]);
-    if (number !== undefined) values.add(number);
-  }
-  return values;
+  return valuesOf(text, true);
 }
 
 /**
