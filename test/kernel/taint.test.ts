@@ -2,6 +2,7 @@
 // (another tool, a transform, a copy) is withheld; and a spending, sending or destroying action whose target
 // came from untrusted content, not from a principal, needs a check, whatever the charter allows.
 import { describe, expect, it } from 'vitest';
+import { TaintTracker } from '../../src/kernel/taint/taint-tracker.ts';
 import type { Tool } from '../../src/kernel/tool.ts';
 import { createScreener } from '../../src/screening/screener.ts';
 import { createTestKernel, signOrder, testCharter } from './kernel-fixture.ts';
@@ -92,6 +93,15 @@ describe('taint', () => {
       .filter((entry) => entry.type === 'screening-verdict')
       .map((entry) => entry.data.verdict);
     expect(verdicts).toEqual(['flag', 'withheld', 'withheld', 'withheld']);
+  });
+
+  it('takes a page with another query or fragment, or another casing of its host, for the same page', () => {
+    const taint = new TaintTracker();
+    taint.taint(['url:https://example.test/page'], 'flagged');
+    expect(taint.taintedReads(['url:HTTPS://Example.test/page/?view=reversed#top'])).toHaveLength(1);
+    expect(taint.taintedReads(['url:https://example.test/other'])).toEqual([]);
+    taint.taint(['file:/w/notes'], 'flagged');
+    expect(taint.taintedReads(['file:/w', 'file:*', 'file:/w/notes/part', 'file:/w/notes2'])).toHaveLength(3);
   });
 
   it('checks a payment whose recipient came from untrusted content, even where spending is allowed', async () => {

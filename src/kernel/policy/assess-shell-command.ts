@@ -8,7 +8,14 @@ export function assessShellCommand(classification: ShellClassification, context:
   return {
     impacts: shellImpacts(classification, context),
     unclassified: classification.unclassified,
-    reads: effects.filter((effect) => effect.kind === 'read').map((effect) => file(effect.path)),
+    // What a command fetches from a link comes from that link.
+    reads: effects.flatMap((effect): Source[] =>
+      effect.kind === 'read'
+        ? [file(effect.path)]
+        : effect.kind === 'network' && /^[a-z][a-z0-9+.-]*:\/\//i.test(effect.target)
+          ? [`url:${effect.target}`]
+          : [],
+    ),
     writes: effects
       .filter((effect) => effect.kind === 'write' || effect.kind === 'overwrite')
       .map((effect) => file(effect.path)),

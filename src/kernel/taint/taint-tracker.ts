@@ -1,7 +1,7 @@
 import { isPathWithin } from '../../core/path-within.ts';
 import { anyPath } from '../policy/shell-effects.ts';
 import type { Source } from '../tool.ts';
-import { allValues, distinctiveValues, targetValues } from './value-tokens.ts';
+import { allValues, distinctiveValues, normalizeUrl, targetValues } from './value-tokens.ts';
 
 // The charter's rendered instructions are the same for every run of a charter: their values are read once.
 const trustedValuesByText = new Map<string, Set<string>>();
@@ -33,6 +33,9 @@ export interface TaintedRead {
 
 function sourcesMeet(read: Source, tainted: Source): boolean {
   if (read === tainted) return true;
+  // A page is the same page whatever its query or fragment, and however its scheme and host are cased.
+  if (read.startsWith('url:') && tainted.startsWith('url:'))
+    return normalizeUrl(read.slice(4)) === normalizeUrl(tainted.slice(4));
   if (read.startsWith('file:') && tainted.startsWith('file:')) {
     const readPath = read.slice(5);
     const taintedPath = tainted.slice(5);
