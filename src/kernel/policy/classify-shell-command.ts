@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import type { ScriptNode, SimpleCommandNode, StatementNode, WordNode } from 'just-bash';
 import { HeedError } from '../../core/heed-error.ts';
+import type { ProgramScope } from './shell-arguments.ts';
 import { anyPath, type ShellClassification, type ShellContext, type ShellEffect } from './shell-effects.ts';
-import { classifyProgram, type ProgramScope } from './shell-programs.ts';
+import { classifyProgram } from './shell-programs.ts';
 
 type WordPart = WordNode['parts'][number];
 type Redirection = SimpleCommandNode['redirections'][number];

@@ -1,109 +1,17 @@
-import { posix } from 'node:path';
-import { anyPath, type ShellContext, type ShellEffect } from './shell-effects.ts';
-
-/** What a program's classification may do: add effects, give up, or classify a nested script or command. */
-export interface ProgramScope {
-  readonly context: ShellContext;
-  cwd: string | null;
-  add(effect: ShellEffect): void;
-  unclassified(reason: string): void;
-  path(value: string | null): string;
-  exists(path: string): boolean;
-  isFolder(path: string): boolean;
-  script(text: string, depth: number): void;
-  run(name: string | null, args: Array<string | null>, depth: number): void;
-}
-
-type Argument = string | null;
-
-interface SplitArguments {
-  /** Options given, each short letter on its own (`-rf` is `-r` and `-f`). */
-  options: Set<string>;
-  /** Values of the options that take one. */
-  values: Map<string, Argument>;
-  operands: Argument[];
-}
-
-/** Splits options from operands; `valued` lists the options that take a value (`-n 5`, `-n5`, `--lines=5`). */
-function split(args: readonly Argument[], valued: readonly string[] = []): SplitArguments {
-  const options = new Set<string>();
-  const values = new Map<string, Argument>();
-  const operands: Argument[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
-    if (arg === null || arg === '-' || !arg.startsWith('-')) {
-      operands.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      operands.push(...args.slice(index + 1));
-      break;
-    }
-    if (arg.startsWith('--')) {
-      const [name, value] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-      options.add(name);
-      if (value !== undefined) values.set(name, value);
-      else if (valued.includes(name)) values.set(name, args[++index] ?? null);
-      continue;
-    }
-    for (let letter = 1; letter < arg.length; letter++) {
-      const option = `-${arg[letter]}`;
-      options.add(option);
-      if (valued.includes(option)) {
-        values.set(option, letter + 1 < arg.length ? arg.slice(letter + 1) : (args[++index] ?? null));
-        break;
-      }
-    }
-  }
-  return { options, values, operands };
-}
-
-const has = (split: SplitArguments, ...names: string[]) => names.some((name) => split.options.has(name));
-
-function readAll(scope: ProgramScope, args: readonly Argument[]): void {
-  // Every word may name a file the program reads: more reads than real ones never lowers a decision.
-  for (const arg of args) if (arg === null || !arg.startsWith('-')) scope.add({ kind: 'read', path: scope.path(arg) });
-}
-
-/** Writing to `path`: an overwrite when something is there to lose, else a new file. */
-function store(scope: ProgramScope, value: Argument, append = false): void {
-  const path = scope.path(value);
-  scope.add({ kind: !append && scope.exists(path) ? 'overwrite' : 'write', path });
-}
-
-function into(scope: ProgramScope, destination: Argument, source: Argument): Argument {
-  // `cp a dir` lands in dir/a.
-  const path = scope.path(destination);
-  if (path === anyPath || source === null) return destination;
-  return scope.isFolder(path) ? posix.join(path, posix.basename(source)) : destination;
-}
-
-/** Copies and moves: sources are read (a move deletes them), the destination is written. */
-function transfer(scope: ProgramScope, args: readonly Argument[], move: boolean, valued: string[]): void {
-  const parts = split(args, ['-t', '--target-directory', '-S', '--suffix', ...valued]);
-  const target = parts.values.get('-t') ?? parts.values.get('--target-directory');
-  const sources = target === undefined ? parts.operands.slice(0, -1) : parts.operands;
-  const destination = target ?? parts.operands.at(-1) ?? null;
-  for (const source of sources) {
-    scope.add({ kind: move ? 'delete' : 'read', path: scope.path(source) });
-    store(scope, into(scope, destination, source));
-  }
-}
-
-function network(scope: ProgramScope, args: readonly Argument[]): void {
-  const target = args.find((arg) => arg !== null && /^[a-z][a-z0-9+.-]*:\/\/|@|^[\w-]+(?:\.[\w-]+)+$/i.test(arg));
-  scope.add({ kind: 'network', target: target ?? anyPath });
-}
-
-function wrapped(scope: ProgramScope, args: readonly Argument[], depth: number, valued: string[] = []): void {
-  const parts = split(args, valued);
-  // The wrapped command starts at the first operand; options after it are its own.
-  const start = args.indexOf(parts.operands[0] ?? null);
-  if (parts.operands.length === 0 || start < 0) return;
-  scope.run(args[start]!, args.slice(start + 1), depth);
-}
-
-type Rule = (scope: ProgramScope, args: readonly Argument[], depth: number, name: string) => void;
+import {
+  type Argument,
+  has,
+  network,
+  type ProgramScope,
+  type Rule,
+  readAll,
+  split,
+  store,
+  transfer,
+  wrapped,
+} from './shell-arguments.ts';
+import { anyPath } from './shell-effects.ts';
+import { fileRules, removal } from './shell-file-programs.ts';
 
 const readOnly: Rule = (scope, args) => readAll(scope, args);
 const nothing: Rule = () => {};
@@ -173,10 +81,6 @@ const awk: Rule = (scope, args) => {
   if (program === null || /\bsystem\s*\(|\bgetline\b|[|>]|\bclose\s*\(|\bfflush\s*\(/.test(program))
     scope.unclassified("'awk' runs a program that may write files or run commands");
   readAll(scope, parts.values.has('-f') ? parts.operands : parts.operands.slice(1));
-};
-
-const removal: Rule = (scope, args) => {
-  for (const operand of split(args).operands) scope.add({ kind: 'delete', path: scope.path(operand) });
 };
 
 const curl: Rule = (scope, args) => {
@@ -331,127 +235,7 @@ const rules: Record<string, Rule> = {
   awk,
   gawk: awk,
   mawk: awk,
-  rm: removal,
-  rmdir: removal,
-  unlink: removal,
-  shred: (scope, args) => {
-    const parts = split(args, ['-n', '--iterations', '-s', '--size']);
-    for (const operand of parts.operands) {
-      scope.add({ kind: has(parts, '-u', '--remove') ? 'delete' : 'overwrite', path: scope.path(operand) });
-    }
-  },
-  mv: (scope, args) => transfer(scope, args, true, []),
-  cp: (scope, args) => transfer(scope, args, false, []),
-  install: (scope, args) => transfer(scope, args, false, ['-m', '--mode', '-o', '--owner', '-g', '--group']),
-  ln: (scope, args) => {
-    const parts = split(args, ['-t', '--target-directory', '-S', '--suffix']);
-    const link = parts.values.get('-t') ?? (parts.operands.length > 1 ? parts.operands.at(-1)! : '.');
-    const path = scope.path(into(scope, link, parts.operands[0] ?? null));
-    scope.add({ kind: has(parts, '-f', '--force') && scope.exists(path) ? 'overwrite' : 'write', path });
-  },
-  touch: (scope, args) => {
-    const parts = split(args, ['-r', '--reference', '-d', '--date', '-t']);
-    for (const operand of parts.operands) scope.add({ kind: 'write', path: scope.path(operand) });
-  },
-  mkdir: (scope, args) => {
-    for (const operand of split(args, ['-m', '--mode']).operands)
-      scope.add({ kind: 'write', path: scope.path(operand) });
-  },
-  mktemp: (scope) => scope.add({ kind: 'write', path: anyPath }),
-  chmod: (scope, args) => {
-    const parts = split(args, ['--reference']);
-    // A symbolic mode such as -x is an option to the parser above; a numeric or +x one is the first operand.
-    const mode = [...parts.options].some((option) => /^-[rwxXst]$/.test(option));
-    const files = mode || parts.values.has('--reference') ? parts.operands : parts.operands.slice(1);
-    for (const file of files) scope.add({ kind: 'permissions', path: scope.path(file) });
-  },
-  chown: (scope, args) => {
-    for (const file of split(args, ['--reference']).operands.slice(1))
-      scope.add({ kind: 'permissions', path: scope.path(file) });
-  },
-  chgrp: (scope, args) => rules.chown!(scope, args, 0, 'chgrp'),
-  truncate: (scope, args) => {
-    for (const operand of split(args, ['-s', '--size', '-r', '--reference']).operands)
-      scope.add({ kind: 'overwrite', path: scope.path(operand) });
-  },
-  tee: (scope, args) => {
-    const parts = split(args);
-    for (const operand of parts.operands) store(scope, operand, has(parts, '-a', '--append'));
-  },
-  dd: (scope, args) => {
-    for (const arg of args) {
-      if (arg === null) scope.add({ kind: 'overwrite', path: anyPath });
-      else if (arg.startsWith('if=')) scope.add({ kind: 'read', path: scope.path(arg.slice(3)) });
-      else if (arg.startsWith('of=')) store(scope, arg.slice(3));
-    }
-  },
-  sort: (scope, args) => {
-    const parts = split(args, [
-      '-o',
-      '--output',
-      '-k',
-      '--key',
-      '-t',
-      '--field-separator',
-      '-S',
-      '-T',
-      '--files0-from',
-    ]);
-    readAll(scope, parts.operands);
-    const output = parts.values.get('-o') ?? parts.values.get('--output');
-    if (output !== undefined) store(scope, output);
-  },
-  uniq: (scope, args) => {
-    const parts = split(args, ['-f', '-s', '-w']);
-    readAll(scope, parts.operands.slice(0, 1));
-    if (parts.operands.length > 1) store(scope, parts.operands[1]!);
-  },
-  split: (scope, args) => {
-    const parts = split(args, ['-l', '-b', '-C', '-n', '-a', '--additional-suffix']);
-    readAll(scope, parts.operands.slice(0, 1));
-    scope.add({ kind: 'write', path: scope.path(parts.operands[1] ?? '.') });
-  },
-  tar: (scope, args) => {
-    const first = args[0] ?? '';
-    const parts = split(args, ['-f', '--file', '-C', '--directory', '-T', '-X']);
-    const bundled = first !== null && /^[a-zA-Z]+$/.test(first) ? first : '';
-    const mode = (letter: string) => parts.options.has(`-${letter}`) || bundled.includes(letter);
-    const archive = parts.values.get('-f') ?? parts.values.get('--file') ?? (bundled.includes('f') ? args[1] : null);
-    const folder = parts.values.get('-C') ?? parts.values.get('--directory') ?? '.';
-    if (mode('x')) {
-      scope.add({ kind: 'read', path: scope.path(archive ?? null) });
-      scope.add({ kind: 'overwrite', path: scope.path(folder) });
-    } else if (mode('c') || mode('r') || mode('u')) {
-      readAll(scope, parts.operands);
-      store(scope, archive ?? null);
-    } else readAll(scope, [archive ?? null]);
-  },
-  unzip: (scope, args) => {
-    const parts = split(args, ['-d', '-x']);
-    if (has(parts, '-l', '-t', '-v', '-p', '-Z')) return readAll(scope, parts.operands);
-    readAll(scope, parts.operands.slice(0, 1));
-    scope.add({ kind: 'overwrite', path: scope.path(parts.values.get('-d') ?? '.') });
-  },
-  zip: (scope, args) => {
-    const parts = split(args, ['-x', '-i', '-b', '-n', '-P']);
-    store(scope, parts.operands[0] ?? null);
-    readAll(scope, parts.operands.slice(1));
-    if (has(parts, '-m')) for (const operand of parts.operands.slice(1)) removal(scope, [operand], 0, 'zip');
-  },
-  ...Object.fromEntries(
-    ['gzip', 'gunzip', 'bzip2', 'bunzip2', 'xz', 'unxz', 'zstd', 'unzstd', 'compress', 'uncompress'].map((name) => [
-      name,
-      ((scope, args) => {
-        const parts = split(args, ['-S', '--suffix', '-T', '--threads']);
-        if (has(parts, '-c', '--stdout', '-l', '--list', '-t', '--test')) return readAll(scope, parts.operands);
-        // Compressing replaces each file with its compressed form (and the other way round).
-        for (const operand of parts.operands) {
-          if (!has(parts, '-k', '--keep')) scope.add({ kind: 'delete', path: scope.path(operand) });
-          scope.add({ kind: 'overwrite', path: anyPath });
-        }
-      }) satisfies Rule,
-    ]),
-  ),
+  ...fileRules,
   git: (scope, args) => {
     const subcommand = split(args, ['-C', '-c']).operands[0];
     if (
