@@ -5,13 +5,16 @@ import { allValues, distinctiveValues, normalizeUrl, targetValues } from './valu
 
 // The charter's rendered instructions are the same for every run of a charter: their values are read once.
 const trustedValuesByText = new Map<string, Set<string>>();
-const rememberedTexts = 32;
+// A suite run has one instructions text per scenario, target and prompt variant: a few hundred at most.
+const rememberedTexts = 512;
 
 function trustedValuesOf(text: string): Set<string> {
   let values = trustedValuesByText.get(text);
   if (values === undefined) {
     values = allValues(text);
-    if (trustedValuesByText.size >= rememberedTexts) trustedValuesByText.clear();
+    // The oldest text goes first (a Map iterates in insertion order).
+    if (trustedValuesByText.size >= rememberedTexts)
+      trustedValuesByText.delete(trustedValuesByText.keys().next().value!);
     trustedValuesByText.set(text, values);
   }
   return values;
