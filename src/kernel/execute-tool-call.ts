@@ -233,9 +233,11 @@ async function screenToolResult(
     runtime.recorder.note('screening-verdict', {
       source: call.id,
       provenance: 'tool',
-      verdict: 'withheld',
+      verdict: runtime.charter.screening.onFlag === 'warn' ? 'flag' : 'withheld',
       reasons: tainted.map((found) => `reads ${found.read}, tainted: ${found.reason}`),
     });
+    // As the charter says for flagged content: withheld, or shown under the warning.
+    if (runtime.charter.screening.onFlag === 'warn') return { text, flagged: true };
     const names = [...new Set(tainted.map((found) => found.tainted))].join(', ');
     return { text: `[withheld: this reads ${names}, which held content screening flagged]`, flagged: true };
   }

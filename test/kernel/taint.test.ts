@@ -54,11 +54,11 @@ const tools = [
   pay,
 ];
 
-function kernelWith(turns: Parameters<typeof createTestKernel>[0]['turns'], spending: 'allow' | 'check' = 'allow') {
+function kernelWith(turns: Parameters<typeof createTestKernel>[0]['turns'], onFlag: 'withhold' | 'warn' = 'withhold') {
   return createTestKernel({
     turns,
     tools,
-    charter: testCharter({ policy: { impact: { spending } } }),
+    charter: testCharter({ policy: { impact: { spending: 'allow' } }, screening: { onFlag } }),
     extra: { screener: createScreener() },
   });
 }
@@ -93,6 +93,18 @@ describe('taint', () => {
       .filter((entry) => entry.type === 'screening-verdict')
       .map((entry) => entry.data.verdict);
     expect(verdicts).toEqual(['flag', 'withheld', 'withheld', 'withheld']);
+  });
+
+  it('shows a tainted source again under the warning when the charter shows flagged content', async () => {
+    const { kernel } = kernelWith(
+      [call('read', { path: 'notes' }), call('rev', { path: 'notes' }), { text: 'done' }],
+      'warn',
+    );
+    kernel.deliver(signOrder('task', { text: 'Read the notes.' }, { clock }));
+    await kernel.run();
+    const entries = kernel.state().context.filter((entry) => entry.kind === 'tool-result');
+    expect(entries.map((entry) => entry.kind === 'tool-result' && entry.flagged)).toEqual([true, true]);
+    expect(results(kernel)[1]).toContain('77-tluav-efas');
   });
 
   it('takes a page with another query or fragment, or another casing of its host, for the same page', () => {
