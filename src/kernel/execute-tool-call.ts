@@ -6,7 +6,7 @@ import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
 import { actionHash } from './policy/action-hash.ts';
 import { decideToolCall } from './policy/decide-tool-call.ts';
-import { judgeMemoryWrite, textOf } from './policy/judge-memory-write.ts';
+import { judgeMemoryWrite, type MemoryWriteJudgement, textOf } from './policy/judge-memory-write.ts';
 import type { ContextEntry } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
 import type { ActionAssessment, Tool } from './tool.ts';
@@ -113,9 +113,8 @@ export async function executeToolCall(
   if (runtime.halt) return { type: 'interrupted' };
   if (options.approvedAction !== action) {
     const untrustedValues = runtime.taint.untrustedValues(assessment.targets ?? [], assessment.payloads ?? []);
-    const memory = writesMemory(tool, assessment)
-      ? judgeMemoryWrite(textOf(parsed.input), { task: runtime.state.task?.text ?? '', earlier: runtime.memoryNotes })
-      : undefined;
+    const memory = writesMemory(tool, assessment) ? await judgeMemory(runtime, textOf(parsed.input)) : undefined;
+    if (runtime.halt) return { type: 'interrupted' };
     const policy = decideToolCall(runtime.charter, tool, {
       assessment,
       untrustedValues,
@@ -196,6 +195,29 @@ export async function executeToolCall(
   const truncated = truncateText(outcome.value);
   const screened = await screenToolResult(runtime, call, truncated.text, assessment, signal);
   return { type: 'result', entry: { ...toolResult(call, 'ok', screened.text), flagged: screened.flagged } };
+}
+
+/** Judges a memory note with the run's task and notes; screening runs where the kernel screens everything else. */
+async function judgeMemory(runtime: KernelRuntime, note: string): Promise<MemoryWriteJudgement> {
+  let screening: { flagged: boolean; score: number } | undefined;
+  if (runtime.screener) {
+    try {
+      const verdict = await runtime.screener.screen(note, {
+        provenance: 'document',
+        principals: runtime.authority.charter().principals.map((principal) => principal.id),
+        signal: runtime.runController.signal,
+      });
+      screening = { flagged: verdict.verdict === 'flag', score: verdict.score };
+    } catch {
+      // Fail closed: a note screening could not read is held.
+      screening = { flagged: true, score: 1 };
+    }
+  }
+  return judgeMemoryWrite(note, {
+    task: runtime.state.task?.text ?? '',
+    earlier: runtime.memoryNotes,
+    ...(screening ? { screening } : {}),
+  });
 }
 
 /** A memory tool, or a call that writes to memory: its note is judged for drift. */

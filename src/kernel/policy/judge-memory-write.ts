@@ -1,8 +1,7 @@
 // Problem 4 of DESIGN.md: memory that reinterprets the goal makes the effective goal drift from what the
 // principals asked. A memory write is judged by meaning before it is stored: the trained drift classifier reads
 // the note (whole, by sentence, and without what it quotes) and, as one text, the chain of notes the run wrote
-// before it; the screening classifier reads it as the untrusted text a later episode will take in.
-import { createScreener, type Screener } from '../../screening/screener.ts';
+// before it; the caller's screening of it (as the untrusted text a later episode will take in) counts too.
 import { driftProbability, shippedDriftModel } from './memory-drift/drift-model.ts';
 
 export interface MemoryWriteJudgement {
@@ -20,11 +19,15 @@ export interface MemoryWriteContext {
   task: string;
   /** Notes written earlier in the run, oldest first. */
   earlier: readonly string[];
+  /**
+   * How screening read the note, as untrusted text a later episode takes in. The caller screens it (the
+   * kernel off its event loop, with its deadline); a screening that failed counts as flagged.
+   */
+  screening?: { flagged: boolean; score: number };
 }
 
 // Three notes before this one: enough for a slow drift to add up, few enough that one old note does not decide.
 const chainLength = 4;
-let screener: Screener | undefined;
 
 /** Every string in a tool input, joined: what a memory tool would store. */
 export function textOf(input: unknown): string {
@@ -66,8 +69,11 @@ export function judgeMemoryWrite(note: string, context: MemoryWriteContext): Mem
       model.threshold,
       `the drift classifier reads the last ${chain.length} notes together as a reinterpretation`,
     );
-  screener ??= createScreener();
-  const screened = screener.screenSync(note, { provenance: 'document' });
-  consider(screened.score, screened.threshold, 'screening reads the note as an order to a later episode');
+  const screening = context.screening;
+  if (screening !== undefined) {
+    score = Math.max(score, screening.score);
+    if (screening.flagged)
+      reasons.push(`screening reads the note as an order to a later episode (${screening.score.toFixed(2)})`);
+  }
   return { reinterpretsGoal: reasons.length > 0, score, reasons, chain };
 }
