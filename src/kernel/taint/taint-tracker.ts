@@ -66,15 +66,26 @@ export class TaintTracker {
   /** The principals' values, one set per text (the charter's shared by every run of it, never copied). */
   readonly #trusted: Set<string>[] = [];
   readonly #untrusted = new Map<string, string>();
+  // Texts are read for values only when an action's targets are judged: most calls have none.
+  readonly #pendingTrusted: string[] = [];
+  readonly #pendingUntrusted: Array<{ text: string; origin: string }> = [];
 
   /** The principals' words: the charter's instructions, a verified task or amendment. */
   noteTrusted(text: string): void {
-    this.#trusted.push(text.length > 1000 ? trustedValuesOf(text) : allValues(text));
+    this.#pendingTrusted.push(text);
   }
 
   /** Content from outside the principals: a tool result or a document, flagged or not. */
   noteUntrusted(text: string, origin: string): void {
-    for (const value of allValues(text)) if (!this.#untrusted.has(value)) this.#untrusted.set(value, origin);
+    this.#pendingUntrusted.push({ text, origin });
+  }
+
+  #readPending(): void {
+    for (const text of this.#pendingTrusted.splice(0))
+      this.#trusted.push(text.length > 1000 ? trustedValuesOf(text) : allValues(text));
+    for (const { text, origin } of this.#pendingUntrusted.splice(0)) {
+      for (const value of allValues(text)) if (!this.#untrusted.has(value)) this.#untrusted.set(value, origin);
+    }
   }
 
   taint(sources: readonly Source[], reason: string): void {
@@ -97,6 +108,8 @@ export class TaintTracker {
 
   /** The values of `targets` and `payloads` first seen in untrusted content and never in the principals' words. */
   untrustedValues(targets: readonly string[], payloads: readonly string[] = []): UntrustedValue[] {
+    if (targets.length === 0 && payloads.length === 0) return [];
+    this.#readPending();
     const values = new Set([
       ...targets.flatMap(targetValues),
       ...payloads.flatMap((text) => [...distinctiveValues(text)]),

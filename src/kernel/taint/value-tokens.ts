@@ -4,6 +4,7 @@
 // One pass over a text: a run of letters and digits with the punctuation names, links and addresses use.
 const tokenPattern = /[\p{L}\p{N}][\p{L}\p{N}._:@/+%=?&#~'-]*/gu;
 const trailing = /[._:@/+%=?&#~'-]+$/;
+const plainWord = /^\p{L}+$/u;
 const schemeLink = /^[a-z][a-z0-9+.-]{1,15}:\/\/[^/?#]+/i;
 const emailShape = /^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+$/;
 const partSeparator = /[^\p{L}\p{N}]+/u;
@@ -33,6 +34,11 @@ export function normalizeUrl(text: string): string {
  * or inner punctuation, a number of three digits or more), and with `words` every plain word and number in it.
  */
 function addToken(raw: string, values: Set<string>, words: boolean): void {
+  // Most tokens are plain words: nothing distinctive, and only themselves as words.
+  if (plainWord.test(raw)) {
+    if (words) values.add(raw.toLowerCase());
+    return;
+  }
   const token = raw.replace(trailing, '').toLowerCase();
   if (token === '') return;
   const link = schemeLink.exec(token);
