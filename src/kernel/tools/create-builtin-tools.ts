@@ -49,6 +49,8 @@ export async function createBuiltinTools(options: BuiltinToolsOptions): Promise<
     tools.push(
       createShellTool({
         isolation,
+        workspace: workspace.root,
+        protectedPaths: options.guard.protectedPaths,
         ...(shell.killGraceMilliseconds === undefined ? {} : { killGraceMilliseconds: shell.killGraceMilliseconds }),
         ...(shell.defaultTimeoutSeconds === undefined ? {} : { defaultTimeoutSeconds: shell.defaultTimeoutSeconds }),
         ...(options.outputLimitBytes === undefined ? {} : { outputLimitBytes: options.outputLimitBytes }),
