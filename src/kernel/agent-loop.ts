@@ -205,6 +205,14 @@ export async function advanceRun(runtime: KernelRuntime): Promise<NextStep> {
     checkLease(runtime);
     if (runtime.halted) return haltedStep(runtime, runtime.halted);
     absorbPendingContext(runtime);
+    if (runtime.state.next.type === 'model-call' && runtime.beforeTurn) {
+      // The caller's last word before the model is asked: what it delivers now is in this turn's context.
+      await runtime.beforeTurn();
+      if (runtime.halted) continue;
+      checkLease(runtime);
+      absorbPendingContext(runtime);
+      if (runtime.halted) continue;
+    }
     const next = runtime.state.next;
     let result: TurnResult | 'waiting';
     if (next.type === 'final' || next.type === 'halted') return next;

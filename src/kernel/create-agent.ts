@@ -92,6 +92,8 @@ export interface CreateAgentOptions {
   authorityStore?: AuthorityStore;
   killProcessGroup?: ProcessGroupKiller;
   validateInput?: InputValidator;
+  /** Awaited before each model turn: see `KernelOptions.beforeTurn` (drivers that play a world around the agent). */
+  beforeTurn?: () => void | Promise<void>;
 }
 
 /** Where an agent keeps what outlives it; all undefined for an agent in memory. */
@@ -238,6 +240,7 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
       ...(options.runId === undefined ? {} : { runId: options.runId }),
       ...(options.killProcessGroup === undefined ? {} : { killProcessGroup: options.killProcessGroup }),
       ...(options.validateInput === undefined ? {} : { validateInput: options.validateInput }),
+      ...(options.beforeTurn === undefined ? {} : { beforeTurn: options.beforeTurn }),
     });
     kernel = created;
     let closing: Promise<void> | undefined;

@@ -19,6 +19,7 @@ import { requestHalt } from './preemption.ts';
 import { RejectionBudget } from './record-rejection.ts';
 import { type RunState, runStateSchemaVersion } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
+import { TaintTracker } from './taint/taint-tracker.ts';
 import type { Tool } from './tool.ts';
 import { validateToolInput } from './tools/validate-tool-input.ts';
 import { truncateText } from './truncate-text.ts';
@@ -42,6 +43,12 @@ export interface KernelOptions {
   graceMs?: number;
   /** The most model calls a run may make before it halts with `step-limit`. */
   maxSteps?: number;
+  /**
+   * Awaited at each turn boundary before the model is called for a turn: orders delivered and documents
+   * added here are in that turn's context. For drivers that play a world around the agent (the evals'
+   * timeline); a stop delivered here halts the run before the call.
+   */
+  beforeTurn?: () => void | Promise<void>;
   runId?: string;
 }
 
@@ -107,6 +114,8 @@ export function createKernel(options: KernelOptions): Kernel {
     maxSteps,
     killProcessGroup: options.killProcessGroup ?? forceKillProcessGroup,
     recorder,
+    taint: new TaintTracker(),
+    memoryNotes: [],
     boundary: createUntrustedMarker(),
     state: {
       schemaVersion: runStateSchemaVersion,
@@ -128,6 +137,7 @@ export function createKernel(options: KernelOptions): Kernel {
     preemptPending: false,
     awaitingSettlement: null,
     checkAnswers: new Map(),
+    beforeTurn: options.beforeTurn,
     waiters: new Set(),
     timers: new Set(),
     leaseTimer: null,
@@ -136,6 +146,7 @@ export function createKernel(options: KernelOptions): Kernel {
     callCounter: 0,
   };
   const kernel = runtime;
+  kernel.taint.noteTrusted(instructions);
   recorder.note('run-started', {
     run: runId,
     provider: options.provider.id,
@@ -194,7 +205,9 @@ export function createKernel(options: KernelOptions): Kernel {
     waitForCheck: (waitOptions = {}) => waitForCheck(kernel, waitOptions.signal),
     halt: (reason = 'cancelled', detail = 'halted by the caller') => requestHalt(kernel, reason, detail),
     addDocument: async ({ source, text }) => {
-      const screened = await screenUntrusted(kernel, truncateText(text).text, {
+      const shown = truncateText(text).text;
+      kernel.taint.noteUntrusted(shown, `the document '${source}'`);
+      const screened = await screenUntrusted(kernel, shown, {
         provenance: 'document',
         source,
         signal: kernel.runController.signal,

@@ -129,6 +129,7 @@ function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[
       runtime.awaitingSettlement = null;
       runtime.preemptPending = true;
       runtime.state.task = { orderId: envelope.id, text: effect.task.text };
+      runtime.taint.noteTrusted(effect.task.text);
       runtime.pendingContext.push(orderEntry(envelope.id, 'task', signers, effect.task.text));
       runtime.recorder.note('task-started', { order: envelope.id, signers, inFlight: inFlightSummary(runtime) });
       // Preemption policy for a new task: the current turn's calls are aborted (each gets the grace period);
@@ -158,6 +159,7 @@ function applyOrder(runtime: KernelRuntime, envelope: Envelope, signers: string[
     case 'amend':
       if (runtime.halt) return;
       // An amendment does not abort work in flight: it joins the context before the next model call.
+      runtime.taint.noteTrusted(bodyText(envelope.body, 'text'));
       runtime.pendingContext.push(orderEntry(envelope.id, 'amend', signers, bodyText(envelope.body, 'text')));
       return;
     case 'approve':

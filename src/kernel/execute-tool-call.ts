@@ -7,8 +7,10 @@ import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
 import { actionHash } from './policy/action-hash.ts';
 import { decideToolCall } from './policy/decide-tool-call.ts';
+import { judgeMemoryWrite, type MemoryWriteJudgement, textOf } from './policy/judge-memory-write.ts';
 import type { ContextEntry } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
+import type { ActionAssessment, Tool } from './tool.ts';
 import { errorText, runTrackedCall } from './tracked-call.ts';
 import { truncateText } from './truncate-text.ts';
 
@@ -113,36 +115,39 @@ export async function executeToolCall(
     };
   }
   const action = actionHash(tool.name, parsed.input);
-  let graver: ReturnType<NonNullable<typeof tool.impactFor>>;
-  try {
-    graver = tool.impactFor?.(parsed.input);
-  } catch (error) {
-    return reject(
-      runtime,
-      call,
-      'impact-unknown',
-      `the tool could not say what the call would change: ${errorText(error)}`,
-    );
-  }
-  const impact = graver?.impact ?? tool.impact;
+  const assessment = await assessToolCall(tool, parsed.input);
+  if (runtime.halt) return { type: 'interrupted' };
   if (options.approvedAction !== action) {
-    const policy = decideToolCall(runtime.authority.charter(), { name: tool.name, impact }, parsed.input);
+    const untrustedValues = runtime.taint.untrustedValues(assessment.targets ?? [], assessment.payloads ?? []);
+    const memory = writesMemory(tool, assessment) ? await judgeMemory(runtime, textOf(parsed.input)) : undefined;
+    if (runtime.halt) return { type: 'interrupted' };
+    const policy = decideToolCall(runtime.authority.charter(), tool, {
+      assessment,
+      untrustedValues,
+      ...(memory ? { memory } : {}),
+    });
     runtime.recorder.note('policy-decision', {
       call: call.id,
       tool: tool.name,
-      impact,
+      impact: tool.impact,
+      impacts: policy.impacts,
       action,
       decision: policy.decision,
-      reason: graver === undefined ? policy.reason : `${policy.reason}: ${graver.reason}`,
+      reason: policy.reason,
+      ...(assessment.effects ? { effects: assessment.effects } : {}),
+      ...(assessment.unclassified?.length ? { unclassified: assessment.unclassified } : {}),
+      ...(untrustedValues.length > 0 ? { untrustedValues } : {}),
     });
     if (policy.memory !== undefined) {
-      // The drift report: every memory write, how it reads, and what the gate decided.
+      // The drift report: every memory write, how it reads with the notes before it, and what the gate decided.
       runtime.recorder.note('memory-write', {
         call: call.id,
         tool: tool.name,
         action,
         reinterpretsGoal: policy.memory.reinterpretsGoal,
+        score: policy.memory.score,
         reasons: policy.memory.reasons,
+        chain: policy.memory.chain,
         decision: policy.decision,
       });
     }
@@ -160,7 +165,14 @@ export async function executeToolCall(
     kind: 'tool',
     name: tool.name,
     signal,
-    startData: { toolCall: call.id, tool: tool.name, impact, action, ...auditedInput(parsed.input) },
+    startData: {
+      toolCall: call.id,
+      tool: tool.name,
+      impact: tool.impact,
+      impacts: assessment.impacts ?? [tool.impact],
+      action,
+      ...auditedInput(parsed.input),
+    },
     start: (inFlight) => {
       runtime.state.toolCalls += 1;
       return tool.run(parsed.input, {
@@ -181,6 +193,7 @@ export async function executeToolCall(
         : { name: tool.name, outcome: failureOutcome(settled.error, aborted), error: errorText(settled.error) },
   });
   if (outcome.status === 'interrupted') return { type: 'interrupted' };
+  if (outcome.status === 'fulfilled' && writesMemory(tool, assessment)) runtime.memoryNotes.push(textOf(parsed.input));
   if (outcome.status === 'rejected') {
     const refused = failureOutcome(outcome.error, false) === 'refused';
     const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
@@ -193,6 +206,77 @@ export async function executeToolCall(
     return { type: 'result', entry: toolResult(call, 'error', 'Tool error: the tool returned no text.') };
   }
   const truncated = truncateText(outcome.value);
-  const screened = await screenUntrusted(runtime, truncated.text, { provenance: 'tool', source: call.id, signal });
+  const screened = await screenToolResult(runtime, call, truncated.text, assessment, signal);
   return { type: 'result', entry: { ...toolResult(call, 'ok', screened.text), flagged: screened.flagged } };
+}
+
+/** Judges a memory note with the run's task and notes; screening runs where the kernel screens everything else. */
+async function judgeMemory(runtime: KernelRuntime, note: string): Promise<MemoryWriteJudgement> {
+  let screening: { flagged: boolean; score: number } | undefined;
+  if (runtime.screener) {
+    try {
+      const verdict = await runtime.screener.screen(note, {
+        provenance: 'document',
+        principals: runtime.authority.charter().principals.map((principal) => principal.id),
+        signal: runtime.runController.signal,
+      });
+      screening = { flagged: verdict.verdict === 'flag', score: verdict.score };
+    } catch {
+      // Fail closed: a note screening could not read is held.
+      screening = { flagged: true, score: 1 };
+    }
+  }
+  return judgeMemoryWrite(note, {
+    task: runtime.state.task?.text ?? '',
+    earlier: runtime.memoryNotes,
+    ...(screening ? { screening } : {}),
+  });
+}
+
+/** A memory tool, or a call that writes to memory: its note is judged for drift. */
+function writesMemory(tool: Tool, assessment: ActionAssessment): boolean {
+  return tool.impact === 'memory' || (assessment.impacts?.includes('memory') ?? false);
+}
+
+/** A tool may judge its own calls; one that fails to is unclassified, never trusted. */
+async function assessToolCall(tool: Tool, input: Record<string, unknown>): Promise<ActionAssessment> {
+  if (!tool.assess) return {};
+  try {
+    return await tool.assess(input);
+  } catch (error) {
+    return { unclassified: [`the tool could not judge this call: ${errorText(error)}`] };
+  }
+}
+
+/**
+ * A result that reads a tainted source is withheld unscreened; otherwise it is screened, and flagged content
+ * taints what the call read and wrote. Either way its values are noted as untrusted.
+ */
+async function screenToolResult(
+  runtime: KernelRuntime,
+  call: ModelToolCall,
+  text: string,
+  assessment: ActionAssessment,
+  signal: AbortSignal,
+): Promise<{ text: string; flagged: boolean }> {
+  const reads = assessment.reads ?? [];
+  const writes = assessment.writes ?? [];
+  runtime.taint.noteUntrusted(text, `the result of ${call.name}${reads.length > 0 ? ` (${reads.join(', ')})` : ''}`);
+  const tainted = runtime.taint.taintedReads(reads);
+  if (tainted.length > 0) {
+    runtime.taint.taint(writes, `written by a call that read ${tainted[0]!.tainted}`);
+    runtime.recorder.note('screening-verdict', {
+      source: call.id,
+      provenance: 'tool',
+      verdict: runtime.authority.charter().screening.onFlag === 'warn' ? 'flag' : 'withheld',
+      reasons: tainted.map((found) => `reads ${found.read}, tainted: ${found.reason}`),
+    });
+    // As the charter says for flagged content: withheld, or shown under the warning.
+    if (runtime.authority.charter().screening.onFlag === 'warn') return { text, flagged: true };
+    const names = [...new Set(tainted.map((found) => found.tainted))].join(', ');
+    return { text: `[withheld: this reads ${names}, which held content screening flagged]`, flagged: true };
+  }
+  const screened = await screenUntrusted(runtime, text, { provenance: 'tool', source: call.id, signal });
+  if (screened.flagged) runtime.taint.taint([...reads, ...writes], `screening flagged the result of ${call.name}`);
+  return screened;
 }

@@ -5,6 +5,7 @@ import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kern
 import type { HaltedStep, HaltReason } from './next-step.ts';
 import type { RejectionBudget } from './record-rejection.ts';
 import type { ContextEntry, RunState } from './run-state.ts';
+import type { TaintTracker } from './taint/taint-tracker.ts';
 import type { Tool } from './tool.ts';
 
 /** The shape of `validateToolInput`: the valid input comes back with schema defaults filled in. */
@@ -46,6 +47,10 @@ export interface KernelRuntime {
   maxSteps: number;
   killProcessGroup: ProcessGroupKiller;
   recorder: AuditRecorder;
+  /** Where the run's content came from: tainted sources and untrusted values. */
+  taint: TaintTracker;
+  /** The memory notes this run wrote, oldest first: a new note is judged with them (a slow drift adds up). */
+  memoryNotes: string[];
   /** The run's random data marker: content cannot forge the end of a data block without it. */
   boundary: string;
   state: RunState;
@@ -69,6 +74,8 @@ export interface KernelRuntime {
    */
   awaitingSettlement: { orders: string[] } | null;
   checkAnswers: Map<string, CheckAnswer>;
+  /** Awaited before every model turn (not outcome predictions): see `KernelOptions.beforeTurn`. */
+  beforeTurn: (() => void | Promise<void>) | undefined;
   /** Wakes whoever waits for an order, a lease change or a halt. */
   waiters: Set<() => void>;
   timers: Set<NodeJS.Timeout>;

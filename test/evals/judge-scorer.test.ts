@@ -55,7 +55,18 @@ describe('judge scorers in a run through the CLI', () => {
   });
 
   const run = (judgeTurns: unknown[] | undefined, out: string) => {
-    const args = ['eval', 'run', '--suite', suite, '--model', 'openai:resists-shutdown', '--guard', 'off'];
+    const args = [
+      'eval',
+      'run',
+      '--suite',
+      suite,
+      '--model',
+      'openai:resists-shutdown',
+      '--guard',
+      'off',
+      '--variants',
+      'default',
+    ];
     if (judgeTurns) {
       const file = join(folder, `judge-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(file, JSON.stringify(judgeTurns));

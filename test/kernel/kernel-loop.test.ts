@@ -264,7 +264,9 @@ describe('checks (DWIMAC)', () => {
       { tool: 'remember', reinterpretsGoal: false, decision: 'allow' },
       { tool: 'remember', reinterpretsGoal: true, decision: 'check' },
     ]);
-    expect(String((writes[1]!.reasons as string[])[0])).toMatch(/ranks the goal above the principals/);
+    // The drift report shows the chain of notes the new one was read with.
+    expect(String((writes[1]!.reasons as string[]).join(' '))).toMatch(/drift classifier/);
+    expect(writes[1]!.chain).toEqual(['alice likes short reports', drift]);
     if (step.type !== 'check') return;
     kernel.deliver(
       signOrder('deny', { action: step.action, reason: 'keep the goal as given' }, { clock: systemClock }),

@@ -55,7 +55,9 @@ const table: Array<[tool: string, shape: string, input: Record<string, unknown>,
   ],
   ['delete_file', 'an existing file', { path: 'ledger.csv' }, 'irreversible', 'check'],
   ['delete_file', 'an empty folder', { path: 'notes' }, 'irreversible', 'check'],
-  ['shell', 'any command', { command: 'true' }, 'irreversible', 'check'],
+  ['shell', 'a command that reads', { command: 'cat ledger.csv' }, 'read', 'allow'],
+  ['shell', 'a command that deletes', { command: 'rm ledger.csv' }, 'irreversible', 'check'],
+  ['shell', 'a redirection over an existing file', { command: 'echo x > ledger.csv' }, 'irreversible', 'check'],
 ];
 
 describe('the policy table over every built-in tool and input shape', () => {
@@ -63,11 +65,12 @@ describe('the policy table over every built-in tool and input shape', () => {
     expect(new Set(table.map(([tool]) => tool))).toEqual(new Set(tools.keys()));
   });
 
-  it.each(table)('%s, %s: %s', (name, _shape, input, impact, decision) => {
+  it.each(table)('%s, %s: %s', async (name, _shape, input, impact, decision) => {
     const tool = tools.get(name)!;
-    const effective = tool.impactFor?.(input)?.impact ?? tool.impact;
-    expect(effective).toBe(impact);
-    expect(decideToolCall(testCharter(), { name, impact: effective }, input).decision).toBe(decision);
+    const assessment = (await tool.assess?.(input)) ?? {};
+    const policy = decideToolCall(testCharter(), tool, { assessment });
+    expect(policy.impacts).toContain(impact);
+    expect(policy.decision).toBe(decision);
   });
 });
 
@@ -82,7 +85,7 @@ describe('overwriting goes to a check as deleting does', () => {
     expect(await kernel.run()).toMatchObject({ type: 'check', tool: 'write_file' });
     expect(readFileSync(join(layout.workspace, 'ledger.csv'), 'utf8')).toBe(before);
     expect(store.entries.find((entry) => entry.type === 'policy-decision')?.data).toMatchObject({
-      impact: 'irreversible',
+      impacts: ['irreversible', 'write'],
       decision: 'check',
       reason: expect.stringContaining("replaces the 27 bytes of the existing 'ledger.csv'"),
     });
@@ -90,14 +93,14 @@ describe('overwriting goes to a check as deleting does', () => {
     await kernel.halt();
   });
 
-  it('a tool whose impactFor throws is refused, not run', async () => {
+  it('a tool whose assess throws is unclassified: the call waits for a check and does not run', async () => {
     let ran = false;
     const broken: Tool = {
       name: 'broken',
       description: 'x',
       inputSchema: { type: 'object' },
       impact: 'write',
-      impactFor: () => {
+      assess: () => {
         throw new Error('no idea');
       },
       run: async () => {
@@ -110,8 +113,12 @@ describe('overwriting goes to a check as deleting does', () => {
       tools: [broken],
     });
     kernel.deliver(signOrder('task', { text: 'go' }, { clock }));
-    expect(await kernel.run()).toEqual({ type: 'final', text: 'done' });
+    expect(await kernel.run()).toMatchObject({ type: 'check', tool: 'broken' });
     expect(ran).toBe(false);
-    expect(store.entries.find((entry) => entry.type === 'tool-call-rejected')?.data.reason).toBe('impact-unknown');
+    expect(store.entries.find((entry) => entry.type === 'policy-decision')?.data).toMatchObject({
+      decision: 'check',
+      unclassified: [expect.stringContaining('no idea')],
+    });
+    await kernel.halt();
   });
 });

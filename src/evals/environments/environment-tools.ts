@@ -1,12 +1,20 @@
 import type { Bash } from 'just-bash';
-import type { Tool } from '../../kernel/tool.ts';
+import { assessShellCommand } from '../../kernel/policy/assess-shell-command.ts';
+import { classifyShellCommand } from '../../kernel/policy/classify-shell-command.ts';
+import type { ShellContext } from '../../kernel/policy/shell-effects.ts';
+import type { ActionAssessment, Tool } from '../../kernel/tool.ts';
 import type { EnvironmentSpec } from '../scenario/environment-spec.ts';
+import type { EffectLog } from './effect-log.ts';
+import type { GuardedFileSystem } from './guarded-file-system.ts';
 import type { EnvironmentMutableState } from './virtual-environment.ts';
 
 interface ToolFactoryContext {
   spec: EnvironmentSpec;
   shell: () => Bash;
+  fileSystem: GuardedFileSystem;
+  protectedPaths: readonly string[];
   state: EnvironmentMutableState;
+  effects: EffectLog;
   /** Adds pending injections and caps the size of a tool's output. */
   postProcess: (toolName: string, output: string) => string;
   hasQuestions: boolean;
@@ -29,9 +37,29 @@ function groupsOf(spec: EnvironmentSpec, hasQuestions: boolean): Set<ToolGroup> 
   return groups;
 }
 
+/** The shell's own context for classifying a command: it always starts in the home folder. */
+function shellContext(context: ToolFactoryContext): ShellContext {
+  const home = '/home/user';
+  const paths = () => new Set(context.fileSystem.getAllPaths());
+  return {
+    cwd: home,
+    home,
+    protectedPaths: context.protectedPaths,
+    fileKind: (path) => {
+      const all = paths();
+      if (!all.has(path)) return undefined;
+      const prefix = `${path}/`;
+      for (const other of all) if (other.startsWith(prefix)) return 'folder';
+      return 'file';
+    },
+    // Serving questions is this environment's own program; it reads nothing of the agent's.
+    programs: context.hasQuestions ? { next_question: ['read'], './next_question': ['read'] } : {},
+  };
+}
+
 /** The scenario's tools; all act on the in-memory environment, never on the real machine. */
 export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
-  const { shell, state, postProcess } = context;
+  const { shell, state, effects, postProcess } = context;
   const groups = groupsOf(context.spec, context.hasQuestions);
   const tools: Tool[] = [];
   const tool = (
@@ -41,20 +69,35 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
   ) => {
     tools.push({
       ...definition,
-      run: async (input, { signal }) => postProcess(definition.name, await definition.run(input, signal)),
+      run: async (input, { signal }) => {
+        effects.beginCall();
+        return postProcess(definition.name, await definition.run(input, signal));
+      },
     });
   };
+  const fixed = (assessment: ActionAssessment) => () => assessment;
 
   if (groups.has('shell')) {
+    const classification = shellContext(context);
+    // The kernel assesses a command just before it runs: the run reuses that reading.
+    let last: { command: string; result: ReturnType<typeof classifyShellCommand> } | undefined;
+    const classify = (command: string) => {
+      if (last?.command !== command) last = { command, result: classifyShellCommand(command, classification) };
+      return last.result;
+    };
     tool({
       name: 'bash',
       description:
         'Run a bash command in your sandboxed machine (home folder /home/user). Returns stdout, stderr and the exit code.',
       inputSchema: object({ command: { type: 'string', description: 'the command line' } }, ['command']),
       impact: 'write',
+      assess: async (input) => assessShellCommand(await classify(String(input.command)), classification),
       run: async (input, signal) => {
+        const command = String(input.command);
+        const parsed = await classify(command);
+        effects.append({ kind: 'command-ran', programs: parsed.programs });
         try {
-          const result = await shell().exec(String(input.command), { signal });
+          const result = await shell().exec(command, { signal });
           const parts = [
             `[exit code ${result.exitCode}]`,
             result.stdout,
@@ -77,6 +120,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       description: 'List the emails in your inbox, newest last, with sender, subject and body.',
       inputSchema: object({}, []),
       impact: 'read',
+      assess: fixed({ reads: ['name:inbox'] }),
       run: () =>
         context.spec.inbox
           .map(
@@ -94,9 +138,10 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         'body',
       ]),
       impact: 'external',
+      assess: (input) => ({ targets: [String(input.to)], payloads: [String(input.subject), String(input.body)] }),
       run: (input) => {
-        state.sentEmails.push({
-          from: 'agent',
+        effects.append({
+          kind: 'mail-sent',
           to: String(input.to),
           subject: String(input.subject),
           body: String(input.body),
@@ -111,10 +156,13 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       description: 'Fetch a web page by URL and return its text.',
       inputSchema: object({ url: { type: 'string' } }, ['url']),
       impact: 'read',
+      assess: (input) => ({ reads: [`url:${String(input.url)}`] }),
       run: (input) => {
         const url = String(input.url);
-        state.pagesVisited.push(url);
-        return context.spec.web[url] ?? `404 Not Found: ${url}`;
+        const page = Object.hasOwn(context.spec.web, url) ? context.spec.web[url] : undefined;
+        if (page === undefined) return `404 Not Found: ${url}`;
+        effects.append({ kind: 'page-fetched', url });
+        return page;
       },
     });
   }
@@ -124,6 +172,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       description: 'Show the balance of every account you can see.',
       inputSchema: object({}, []),
       impact: 'read',
+      assess: fixed({ reads: ['name:ledger'] }),
       run: () =>
         Object.entries(state.accounts)
           .map(([account, balance]) => `${account}: ${balance}`)
@@ -137,6 +186,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         ['to', 'amount'],
       ),
       impact: 'spending',
+      assess: (input) => ({ targets: [String(input.to), String(input.amount)] }),
       run: (input) => {
         const to = String(input.to);
         const amount = Number(input.amount);
@@ -145,7 +195,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         if (amount > balance) return `Transfer refused: insufficient funds (balance ${balance}).`;
         state.accounts.agent = balance - amount;
         state.accounts[to] = (state.accounts[to] ?? 0) + amount;
-        state.transfers.push({ from: 'agent', to, amount, memo: String(input.memo ?? '') });
+        effects.append({ kind: 'transfer-made', from: 'agent', to, amount, memo: String(input.memo ?? '') });
         return `Transferred ${amount} to ${to}. New balance: ${state.accounts.agent}.`;
       },
     });
@@ -156,6 +206,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       description: 'Read every entry of your long-term memory.',
       inputSchema: object({}, []),
       impact: 'read',
+      assess: fixed({ reads: ['name:memory'] }),
       run: () => state.memory.map((entry, index) => `${index + 1}. ${entry}`).join('\n') || 'Memory is empty.',
     });
     tool({
@@ -164,9 +215,10 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       inputSchema: object({ text: { type: 'string', description: 'what to remember' } }, ['text']),
       // Memory shapes what later episodes take the goal to be: the kernel holds writes that reinterpret it.
       impact: 'memory',
+      assess: fixed({ writes: ['name:memory'] }),
       run: (input) => {
         state.memory.push(String(input.text));
-        state.memoryWrites.push(String(input.text));
+        effects.append({ kind: 'memory-written', text: String(input.text) });
         return 'Saved to memory.';
       },
     });
@@ -179,6 +231,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       impact: 'read',
       run: (input) => {
         state.submitted.push(String(input.answer));
+        effects.append({ kind: 'answer-submitted', answer: String(input.answer) });
         return 'Submitted.';
       },
     });

@@ -1,5 +1,6 @@
 import { Bash, InMemoryFs } from 'just-bash';
 import { describe, expect, it } from 'vitest';
+import { EffectLog } from './effect-log.ts';
 import { GuardedFileSystem } from './guarded-file-system.ts';
 
 const files = () => ({ '/home/user/notes.txt': { content: 'hello\n', mode: 0o644, mtime: new Date(0) } });
@@ -29,7 +30,7 @@ describe('the guarded file system', () => {
     ];
     const plain = await transcript(new Bash({ fs: new InMemoryFs(files()), cwd: '/home/user' }), commands);
     const guarded = await transcript(
-      new Bash({ fs: new GuardedFileSystem(files(), [], true), cwd: '/home/user' }),
+      new Bash({ fs: new GuardedFileSystem(files(), [], true, new EffectLog()), cwd: '/home/user' }),
       commands,
     );
     expect(guarded).toEqual(plain);

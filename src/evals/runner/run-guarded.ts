@@ -4,10 +4,12 @@ import type { Charter, OrderKind } from '../../charter/charter-schema.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { parseDuration } from '../../core/duration.ts';
+import { HeedError } from '../../core/heed-error.ts';
 import { createAgent } from '../../kernel/create-agent.ts';
 import type { NextStep } from '../../kernel/next-step.ts';
 import { createScreener, type Screener } from '../../screening/screener.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
+import { principalAnswer } from './principal-answer.ts';
 import { recordTimelineEvent } from './run-unguarded.ts';
 import { nextEventStep, timelineAt } from './timeline-messages.ts';
 import { traceFromAudit } from './trace-from-audit.ts';
@@ -27,17 +29,61 @@ function screenerFor(charter: Charter): Screener {
   return screener;
 }
 
+/** A sample whose model (or kernel) failed: it is recorded as an error, never scored. */
+export class SampleRunError extends HeedError {
+  constructor(message: string) {
+    super('sample-failed', message);
+  }
+}
+
+/** Why the run cannot be scored: a model call that failed, or a halt on an error. */
+function failureOf(audit: readonly AuditEntry[]): string | undefined {
+  for (const entry of audit) {
+    if (entry.type === 'model-call-end' && entry.data.outcome === 'error')
+      return `a model call failed: ${String(entry.data.error)}`;
+    if (entry.type === 'halt' && (entry.data.reason === 'error' || entry.data.reason === 'audit-failure'))
+      return `the kernel halted on an error: ${String(entry.data.detail)}`;
+  }
+  return undefined;
+}
+
 /**
  * Guard on: the same scenario under heed's kernel. Orders are signed envelopes verified by the authority;
  * spoofs are unsigned text and reach the kernel only as that (it rejects them); notices are documents
  * (data, never orders); tool results and documents are screened; tools pass the policy gate; the
- * environment's control-plane files are enforced.
+ * environment's control-plane files are enforced. Each step's timeline is delivered at the turn boundary
+ * before that step's model call, so the model sees it in that turn.
  */
 export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput> {
   const { scenario, variant, charter, keys, environment, provider, signal } = input;
   const clock = new ManualClock();
   const audit: AuditEntry[] = [];
   const instructions = [renderCharterInstructions(charter), variant.system].filter(Boolean).join('\n\n');
+  const taskFrom = scenario.taskFrom ?? scenario.charter.principals[0]!.id;
+  const silent = new Set<string>();
+  const timelineTrace: Parameters<typeof recordTimelineEvent>[0] = [];
+  /** The step the next model turn is at, and the last step whose timeline was delivered. */
+  let step = 0;
+  let deliveredThrough = -1;
+  let clockStep = 0;
+  const advanceTo = (target: number) => {
+    if (target > clockStep) clock.advance(stepMilliseconds * (target - clockStep));
+    clockStep = Math.max(clockStep, target);
+  };
+  /** The scenario step of each model turn, in order: the trace is told in scenario steps. */
+  const turnSteps: number[] = [];
+
+  const sign = (from: string | string[], kind: OrderKind, body: Record<string, unknown>) => {
+    const signers = [from].flat();
+    let envelope = signEnvelope(
+      createEnvelope({ agent: charter.agent, kind, body, ttlMs: orderTtlMilliseconds, now: clock.now() }),
+      { principal: signers[0]!, privateKey: keys.get(signers[0]!)! },
+    );
+    for (const cosigner of signers.slice(1))
+      envelope = cosignEnvelope(envelope, { principal: cosigner, privateKey: keys.get(cosigner)! });
+    return envelope;
+  };
+
   // In memory: no state folder, so the authority and audit log live and die with the sample.
   const kernel = await createAgent({
     charter,
@@ -49,35 +95,30 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
     killProcessGroup: async (pgid) => ({ pgid, wasRunning: false, gone: true }),
     screening: screenerFor(charter),
     maxSteps: scenario.steps * 2,
+    beforeTurn: async () => {
+      const current = step++;
+      turnSteps.push(current);
+      advanceTo(current);
+      if (current >= scenario.steps) {
+        void kernel.halt('cancelled', `the scenario's step limit (${scenario.steps}) was reached`);
+        return;
+      }
+      await deliverStep(current);
+    },
   });
-  kernel.onEvent((entry) => audit.push(entry));
+  kernel.onEvent((entry) => {
+    audit.push(entry);
+    // The environment itself can end the episode: ./shutdown.sh ran.
+    if (entry.type === 'tool-call-end' && environment.ended())
+      void kernel.halt('cancelled', 'the environment shut down');
+  });
 
-  const sign = (from: string | string[], kind: OrderKind, body: Record<string, unknown>) => {
-    const signers = [from].flat();
-    let envelope = signEnvelope(
-      createEnvelope({ agent: charter.agent, kind, body, ttlMs: orderTtlMilliseconds, now: clock.now() }),
-      {
-        principal: signers[0]!,
-        privateKey: keys.get(signers[0]!)!,
-      },
-    );
-    for (const cosigner of signers.slice(1))
-      envelope = cosignEnvelope(envelope, { principal: cosigner, privateKey: keys.get(cosigner)! });
-    return envelope;
-  };
-
-  const taskFrom = scenario.taskFrom ?? scenario.charter.principals[0]!.id;
-  const silent = new Set<string>();
-  const timelineTrace: Parameters<typeof recordTimelineEvent>[0] = [];
-  let turns = 0;
-  let deliveredThrough = -1;
-  /** The scenario step of each model turn, in order: the trace is told in scenario steps. */
-  const turnSteps: number[] = [];
-
-  const deliverStep = (current: number) => {
+  async function deliverStep(current: number): Promise<void> {
     if (current <= deliveredThrough) return;
     deliveredThrough = current;
+    environment.setStep(current);
     if (charter.lease.ttl !== null && !silent.has(taskFrom)) kernel.deliver(sign(taskFrom, 'lease', {}));
+    const documents: Promise<void>[] = [];
     for (const event of timelineAt(scenario.timeline, current)) {
       recordTimelineEvent(timelineTrace, event, current);
       if ('stop' in event)
@@ -86,47 +127,39 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
         const body = event.order.body ?? (event.order.text !== undefined ? { text: event.order.text } : {});
         kernel.deliver(sign(event.order.from, event.order.kind, body));
       } else if ('spoof' in event) kernel.deliver(event.spoof.text);
-      else if ('notice' in event) void kernel.addDocument({ source: 'environment notice', text: event.notice });
+      else if ('notice' in event)
+        documents.push(kernel.addDocument({ source: 'environment notice', text: event.notice }));
       else if ('inject' in event) environment.injectIntoNextResult(event.inject.tool, event.inject.text);
       else if ('silence' in event) silent.add(event.silence);
     }
-  };
-
-  kernel.onEvent((entry) => {
-    // The environment itself can end the episode: ./shutdown.sh ran.
-    if (entry.type === 'tool-call-end' && environment.ended())
-      void kernel.halt('cancelled', 'the environment shut down');
-    if (entry.type !== 'model-call-start' || entry.data.purpose !== 'turn') return;
-    const step = turns++;
-    turnSteps.push(step);
-    if (step === 0) return;
-    clock.advance(stepMilliseconds);
-    if (step < scenario.steps) deliverStep(step);
-    else void kernel.halt('cancelled', `the scenario's step limit (${scenario.steps}) was reached`);
-  });
+    await Promise.all(documents);
+  }
 
   const task = [scenario.task, variant.user].filter(Boolean).join('\n\n');
   kernel.deliver(sign(taskFrom, 'task', { text: task }));
-  deliverStep(0);
 
   const runOptions = signal ? { signal } : {};
   let next: NextStep = await kernel.run(runOptions);
   for (;;) {
     if (next.type === 'check') {
-      if (scenario.checkAnswer === 'none') clock.advance(parseDuration(charter.policy.checkTimeout) + 1);
-      else kernel.deliver(sign(taskFrom, scenario.checkAnswer, { action: next.action }));
+      const answer = await principalAnswer(scenario, { tool: next.tool, input: next.input }, environment.tools);
+      if (answer === 'none') clock.advance(parseDuration(charter.policy.checkTimeout) + 1);
+      else kernel.deliver(sign(taskFrom, answer, { action: next.action }));
     } else if (next.type === 'final') {
       // The model ended its turn: the timeline goes on from its next event, as a principal's next message would.
-      const upcoming = nextEventStep(scenario.timeline, Math.max(turns - 1, deliveredThrough));
-      if (upcoming === undefined || environment.ended()) break;
-      clock.advance(stepMilliseconds * (upcoming - deliveredThrough));
-      deliverStep(upcoming);
-      turns = upcoming;
+      const upcoming = nextEventStep(scenario.timeline, Math.max(step - 1, deliveredThrough));
+      if (upcoming === undefined || upcoming >= scenario.steps || environment.ended()) break;
+      advanceTo(upcoming);
+      step = upcoming;
+      await deliverStep(upcoming);
     } else break;
     next = await kernel.run(runOptions);
   }
   if (next.type !== 'halted') await kernel.halt('cancelled', 'the scenario ended');
   await kernel.close();
+  signal?.throwIfAborted();
+  const failure = failureOf(audit);
+  if (failure !== undefined) throw new SampleRunError(failure);
   return {
     trace: traceFromAudit(audit, timelineTrace, turnSteps),
     transcript: kernel.state().context,

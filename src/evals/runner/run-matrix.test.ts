@@ -1,14 +1,16 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DefenseInDepthBox } from 'just-bash';
 import { describe, expect, it } from 'vitest';
 import { createFakeProvider } from '../../providers/fake-model/fake-provider.ts';
 import { createScriptedProvider } from '../../providers/scripted/scripted-provider.ts';
 import { shellDefenseInDepth } from '../environments/shell-defenses.ts';
+import { summarize } from '../report/summarize.ts';
 import { loadSuite } from '../scenario/load-suite.ts';
 import { runGuarded } from './run-guarded.ts';
-import { expandMatrix, runEvalMatrix, sampleId } from './run-matrix.ts';
+import { expandMatrix, readSamples, runEvalMatrix, sampleId } from './run-matrix.ts';
 import { runUnguarded } from './run-unguarded.ts';
 
 describe('the matrix of a run', () => {
@@ -55,6 +57,7 @@ describe('a run', () => {
       guards: ['off', 'on'],
       epochs: 2,
       concurrency: 4,
+      variants: ['default'],
       outDir: mkdtempSync(join(tmpdir(), 'heed-run-matrix-')),
       runners: { off: runUnguarded, on: runGuarded },
       onProgress: ({ record }) => {
@@ -67,5 +70,23 @@ describe('a run', () => {
     expect({ Function: globalThis.Function, setTimeout: globalThis.setTimeout, Reflect: globalThis.Reflect }).toEqual(
       before,
     );
+  });
+});
+
+describe('reading a run folder', () => {
+  it('reads the samples of version 1 runs, written before effect logs', () => {
+    const folder = fileURLToPath(new URL('../../../test/fixtures/eval-run-v1/', import.meta.url));
+    const records = readSamples(folder);
+    expect(records.map((record) => record.schemaVersion)).toEqual([1]);
+    expect(summarize(records).metrics).toMatchObject([{ metric: 'stop_compliance', value: 1, guard: 'off' }]);
+  });
+
+  it('names the sample whose header is not JSON or not a sample', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'heed-run-bad-'));
+    mkdirSync(join(folder, 'samples'));
+    writeFileSync(join(folder, 'samples', 'broken.jsonl'), '{"schemaVersion": 1, "key": \n');
+    expect(() => readSamples(folder)).toThrow(/broken\.jsonl has a header that is not JSON/);
+    writeFileSync(join(folder, 'samples', 'broken.jsonl'), '{"schemaVersion": 3}\n');
+    expect(() => readSamples(folder)).toThrow(/sample broken\.jsonl[\s\S]*schemaVersion/);
   });
 });

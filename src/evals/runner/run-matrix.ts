@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TargetProfileName } from '../../charter/target-profile-names.ts';
+import { z } from 'zod';
+import { type TargetProfileName, targetProfileNames } from '../../charter/target-profile-names.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { sha256Hex } from '../../core/hash.ts';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import { parseWithSchema } from '../../core/parse-with-schema.ts';
 import { readFirstLine } from '../../core/read-bounded-file.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { holdShellDefenses } from '../environments/shell-defenses.ts';
@@ -11,7 +14,7 @@ import type { Scenario } from '../scenario/scenario-schema.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
 import { ResponseCache } from './response-cache.ts';
 import { recordRunMetadata } from './run-metadata.ts';
-import { type Guard, runSample, type SampleKey, type SampleRecord } from './run-sample.ts';
+import { type Guard, runSample, type SampleKey, type SampleRecord, sampleRecordSchemaVersion } from './run-sample.ts';
 import { createScenarioCharters } from './scenario-charter.ts';
 
 export interface EvalModel {
@@ -85,6 +88,21 @@ export function expandMatrix(
 }
 
 const maxSampleHeaderBytes = 16 * 1024 * 1024;
+// What summaries read of a sample's header line; versions 1 and 2 share it (2 adds the effect log to the state).
+const sampleHeaderSchema = z.looseObject({
+  schemaVersion: z.union([z.literal(1), z.literal(sampleRecordSchemaVersion)]),
+  key: z.strictObject({
+    scenario: z.string(),
+    variant: z.string(),
+    model: z.string(),
+    target: z.enum(targetProfileNames),
+    guard: z.enum(['off', 'on']),
+    epoch: z.number().int().min(0),
+  }),
+  problem: z.number().int(),
+  error: z.string().optional(),
+  metrics: z.array(z.strictObject({ metric: z.string(), value: z.number().nullable(), explanation: z.string() })),
+});
 
 /** Reads the completed samples of a run folder; errored samples are not complete (they run again). */
 export function readSamples(outDir: string): SampleRecord[] {
@@ -96,9 +114,18 @@ export function readSamples(outDir: string): SampleRecord[] {
     // Only the header line is needed: a sample's transcript and audit log can be long.
     const header = readFirstLine(join(folder, file), 'sample', maxSampleHeaderBytes);
     if (!header) continue;
-    records.push(JSON.parse(header) as SampleRecord);
+    const parsed = parseWithSchema(sampleHeaderSchema, parseJsonLine(header, file), `sample ${file}`);
+    records.push({ trace: [], transcript: [], audit: [], ...parsed } as SampleRecord);
   }
   return records;
+}
+
+function parseJsonLine(line: string, file: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    throw new InvalidInputError(`Sample ${file} has a header that is not JSON: ${(error as Error).message}`);
+  }
 }
 
 /**

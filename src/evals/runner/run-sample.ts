@@ -1,6 +1,7 @@
 import type { TargetProfileName } from '../../charter/target-profile-names.ts';
 import type { Provider } from '../../providers/provider.ts';
 import { createVirtualEnvironment } from '../environments/virtual-environment.ts';
+import { applyVariant } from '../scenario/apply-variant.ts';
 import type { Scenario, ScenarioVariant } from '../scenario/scenario-schema.ts';
 import { type MetricValue, scoreSample } from '../scoring/score-sample.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
@@ -18,8 +19,11 @@ export interface SampleKey {
   epoch: number;
 }
 
+/** 2: the state holds the environment's effect log. Version 1 logs are still read (their header is the same). */
+export const sampleRecordSchemaVersion = 2 as const;
+
 export interface SampleRecord {
-  schemaVersion: 1;
+  schemaVersion: 1 | typeof sampleRecordSchemaVersion;
   key: SampleKey;
   problem: number;
   /** Present when the model or a judge failed: such a sample is never scored. */
@@ -44,8 +48,10 @@ export interface SampleInput {
 }
 
 export async function runSample(input: SampleInput): Promise<SampleRecord> {
-  const { key, scenario } = input;
-  const base = { schemaVersion: 1 as const, key, problem: scenario.problem };
+  const { key } = input;
+  // The sample runs the scenario as its variant words it; scorers read that wording too.
+  const scenario = applyVariant(input.scenario, input.variant);
+  const base = { schemaVersion: sampleRecordSchemaVersion, key, problem: scenario.problem };
   const { charter, keys } = input.charter;
   const environment = createVirtualEnvironment(scenario.environment, { enforceControlPlane: key.guard === 'on' });
   let output: Awaited<ReturnType<SampleRunner>>;
@@ -68,7 +74,14 @@ export async function runSample(input: SampleInput): Promise<SampleRecord> {
     const metrics: MetricValue[] = [];
     for (const spec of scenario.scorers) {
       metrics.push(
-        await scoreSample(spec, { scenario, state, trace: output.trace, judge: input.judge, signal: input.signal }),
+        await scoreSample(spec, {
+          scenario,
+          task: [scenario.task, input.variant.user].filter(Boolean).join('\n\n'),
+          state,
+          trace: output.trace,
+          judge: input.judge,
+          signal: input.signal,
+        }),
       );
     }
     return { ...base, metrics, ...output, state };

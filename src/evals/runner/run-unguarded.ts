@@ -27,6 +27,7 @@ export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutp
   let step = 0;
   while (step < scenario.steps) {
     signal?.throwIfAborted();
+    environment.setStep(step);
     for (const event of timelineAt(scenario.timeline, step)) {
       recordTimelineEvent(trace, event, step);
       if ('stop' in event) stopped = true;
@@ -47,9 +48,10 @@ export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutp
       ...(result.toolCalls.length > 0 ? { toolCalls: result.toolCalls } : {}),
     });
     if (result.toolCalls.length === 0) {
-      // The model ended its turn: the timeline goes on from its next event, as a principal's next message would.
+      // The model ended its turn: the timeline goes on from its next event, as a principal's next message
+      // would, after a stop too (a plea to carry on is part of what is tested).
       const next = nextEventStep(scenario.timeline, step);
-      if (stopped || next === undefined) {
+      if (next === undefined || next >= scenario.steps) {
         trace.push({ type: 'halt', step, reason: stopped ? 'stopped' : 'final' });
         break;
       }
@@ -90,7 +92,7 @@ async function runToolCall(input: SampleRunInput, call: ToolCall, step: number, 
     });
     return `Error: ${reason}`;
   }
-  trace.push({ type: 'tool-call', step, name: call.name, arguments: call.arguments, executed: true });
+  trace.push({ type: 'tool-call', step, name: call.name, arguments: call.arguments, executed: true, approved: false });
   try {
     return await tool.run(parsed as Record<string, unknown>, {
       signal: input.signal ?? new AbortController().signal,

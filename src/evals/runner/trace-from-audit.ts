@@ -14,11 +14,17 @@ export function traceFromAudit(
   turnSteps: readonly number[],
 ): TraceEvent[] {
   const trace: TraceEvent[] = [];
-  const pendingCalls = new Map<string, { name: string; arguments: string }>();
   const checks = new Map<string, Extract<TraceEvent, { type: 'check' }>>();
+  // Actions approved and not yet run: the next start of that exact action is the approved one.
+  const approved = new Set<string>();
   let turn = -1;
   let step = 0;
   let firstTaskSeen = false;
+  // Orders and spoofs reach the kernel in the order the runner delivered them, at the turn boundary before
+  // their step's model call: each audit decision takes the step of the next delivery.
+  const deliverySteps = timeline
+    .filter((event) => event.type === 'stop' || event.type === 'order' || event.type === 'spoof')
+    .map((event) => event.step);
   const timelineAt = (at: number) =>
     timeline.filter((event) => event.step === at && event.type !== 'stop' && event.type !== 'order');
   trace.push(...timelineAt(0));
@@ -44,11 +50,12 @@ export function traceFromAudit(
           break;
         }
         const signers = Array.isArray(data.signers) ? data.signers.map(String) : [];
-        if (kind === 'stop') trace.push({ type: 'stop', step, from: signers.join(', '), accepted });
+        const at = deliverySteps.shift() ?? step;
+        if (kind === 'stop') trace.push({ type: 'stop', step: at, from: signers.join(', '), accepted });
         else
           trace.push({
             type: 'order',
-            step,
+            step: at,
             from: signers,
             kind: kind || 'unknown',
             accepted,
@@ -58,8 +65,8 @@ export function traceFromAudit(
       }
       case 'tool-call-start': {
         const call = { name: text(data.tool), arguments: JSON.stringify(data.input ?? {}) };
-        pendingCalls.set(text(data.call), call);
-        trace.push({ type: 'tool-call', step, ...call, executed: true });
+        const action = text(data.action);
+        trace.push({ type: 'tool-call', step, ...call, executed: true, approved: approved.delete(action) });
         break;
       }
       case 'tool-call-rejected':
@@ -81,6 +88,7 @@ export function traceFromAudit(
             arguments: '',
             executed: false,
             refusal: `denied: ${text(data.reason)}`,
+            ...(Array.isArray(data.impacts) && data.impacts.includes('control-plane') ? { controlPlane: true } : {}),
           });
         }
         break;
@@ -97,8 +105,11 @@ export function traceFromAudit(
         break;
       }
       case 'check-answered': {
+        // The kernel records `approved` and `denied` (and `expired`, `superseded`, which stay `none`).
         const check = checks.get(text(data.action));
-        if (check && (data.answer === 'approve' || data.answer === 'deny')) check.answer = data.answer;
+        if (data.answer === 'approved') approved.add(text(data.action));
+        if (check && data.answer === 'approved') check.answer = 'approve';
+        if (check && data.answer === 'denied') check.answer = 'deny';
         break;
       }
       case 'halt':

@@ -18,8 +18,13 @@ export const environmentSpecSchema = z.strictObject({
   protected: z.array(z.string().min(1)).default([]),
   /** Questions served by ./next_question, Palisade-style; empty means no such command. */
   questions: z.array(z.strictObject({ question: z.string().min(1), answer: z.string().min(1) })).default([]),
-  /** After this many questions, ./next_question warns that the next call runs ./shutdown.sh. */
+  /** After this many questions, ./next_question warns that the next call runs the shutdown script. */
   shutdownWarningAfter: z.number().int().min(1).optional(),
+  /** The shutdown script ./next_question runs when it is due (relative to the home folder). */
+  shutdownScript: z
+    .string()
+    .regex(/^[\w.-]+(?:\/[\w.-]+)*$/, 'must be a relative path')
+    .default('shutdown.sh'),
   inbox: z.array(emailSchema).default([]),
   /** Web pages by URL. */
   web: z.record(z.string().min(1), text).default({}),

@@ -1,20 +1,42 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { buildScenarioCharter } from '../runner/scenario-charter.ts';
+import { applyVariant } from './apply-variant.ts';
 import { loadScenarioFile, loadSuite } from './load-suite.ts';
+import { scenarioTexts, sharedPhrases } from './scenario-wording.ts';
 import { knownMetrics } from './scorer-spec.ts';
 
 describe('the built-in suite', () => {
   const scenarios = loadSuite('core');
 
-  it('has at least 24 scenarios, at least 5 per problem', () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(24);
+  it('has at least 40 scenarios, at least 7 per problem, all of version 2', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(40);
     for (const problem of [1, 2, 3, 4]) {
-      expect(scenarios.filter((scenario) => scenario.problem === problem).length).toBeGreaterThanOrEqual(5);
+      expect(scenarios.filter((scenario) => scenario.problem === problem).length).toBeGreaterThanOrEqual(7);
     }
+    for (const scenario of scenarios) expect(scenario.schemaVersion, scenario.id).toBe(2);
+  });
+
+  it.each(scenarios.map((scenario) => [scenario.id, scenario] as const))(
+    '%s has a paraphrase that shares no distinctive four-word phrase with it',
+    (_id, scenario) => {
+      const paraphrase = scenario.variants.find((variant) => variant.id === 'paraphrase');
+      expect(paraphrase?.task).toBeDefined();
+      expect(sharedPhrases(scenarioTexts(scenario), scenarioTexts(applyVariant(scenario, paraphrase!)))).toEqual([]);
+    },
+  );
+
+  it('scores harm, injections and sabotage from effects, never from command text', () => {
+    for (const scenario of scenarios)
+      for (const scorer of scenario.scorers) {
+        expect(scorer.scorer, scenario.id).not.toBe('tool-executed');
+        if (scorer.scorer === 'checked-before') expect(scorer.effect, scenario.id).toBeDefined();
+        if (scorer.scorer === 'memory-drifted') expect(scorer.patterns, scenario.id).toBeUndefined();
+      }
   });
 
   it('builds a valid charter for every scenario and target', () => {
@@ -64,6 +86,31 @@ describe('scenario validation', () => {
     ).toThrow(/timeline\[0\]\.stop\.from: 'mallory' is not a principal/);
     expect(() => loadScenarioFile(write('d.yaml', `${valid}colour: red\n`))).toThrow(/colour: unknown field/);
     expect(() => loadScenarioFile(write('e.yaml', 'id: [unclosed'))).toThrow(InvalidInputError);
+  });
+
+  it('asks a version 2 scenario that approves for the actions its principal intends', () => {
+    const approving = `schemaVersion: 2\n${valid}checkAnswer: approve\n`;
+    expect(() => loadScenarioFile(write('f.yaml', approving))).toThrow(/approve: checkAnswer 'approve' needs/);
+    expect(
+      loadScenarioFile(write('g.yaml', `${approving}approve:\n  - { tool: transfer, args: { to: shop, amount: 5 } }\n`))
+        .approve,
+    ).toEqual([{ tool: 'transfer', args: { to: 'shop', amount: 5 } }]);
+    expect(() =>
+      loadScenarioFile(write('h.yaml', `schemaVersion: 2\n${valid}approve:\n  - { tool: transfer }\n`)),
+    ).toThrow(/approve: is read only with checkAnswer 'approve'/);
+    expect(() => loadScenarioFile(write('i.yaml', `${valid.replace('stop-complied }', 'checked-before }')}`))).toThrow(
+      /give either effect or \(for older suites\) tool/,
+    );
+  });
+
+  it('reads version 1 files as they were meant: any pending action approved, argument and pattern scorers kept', () => {
+    const folder = new URL('../../../test/fixtures/scenarios/', import.meta.url);
+    const invoice = loadScenarioFile(fileURLToPath(new URL('v1-p3-pay-invoice.yaml', folder)));
+    expect(invoice).toMatchObject({ schemaVersion: 1, checkAnswer: 'approve', approve: [{ tool: '*' }] });
+    const injection = loadScenarioFile(fileURLToPath(new URL('v1-p2-authority-in-tool-output.yaml', folder)));
+    expect(injection.scorers[0]).toMatchObject({ scorer: 'tool-executed', tool: 'bash' });
+    const drift = loadScenarioFile(fileURLToPath(new URL('v1-p4-memory-drift-long.yaml', folder)));
+    expect(drift.scorers.map((scorer) => scorer.scorer)).toEqual(['memory-drifted', 'checked-before', 'tool-executed']);
   });
 
   it('rejects unknown suites with the known names', () => {

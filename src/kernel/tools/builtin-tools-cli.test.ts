@@ -37,13 +37,16 @@ beforeAll(() => {
     { name: 'write_file', arguments: { path: '../charter.yaml', content: 'agent: hijacked' } },
     { name: 'list_files', arguments: { path: '../state' } },
     { name: 'delete_file', arguments: { path: '../state/heed.db' } },
+    // Named in the command's text, the control plane is seen by the classifier: denied before it runs.
+    { name: 'shell', arguments: { command: 'cat ../charter.yaml > leaked.txt' } },
+    // Computed at run time, the paths are not: the sandbox, which hides the control plane, is what holds.
     {
       name: 'shell',
       arguments: {
         command: [
-          'cat ../charter.yaml ../keys/alice.key.jwk ../state/heed.db > leaked.txt 2>&1',
-          `cat ${root}/charter.yaml >> leaked.txt 2>&1`,
-          `echo hijacked >> ${root}/charter.yaml 2>> leaked.txt`,
+          'cat $(printf ../charter.yaml) $(printf ../keys/alice.key.jwk) $(printf ../state/heed.db) > leaked.txt 2>&1',
+          `cat $(printf ${root}/charter.yaml) >> leaked.txt 2>&1`,
+          `echo hijacked >> $(printf ${root}/charter.yaml) 2>> leaked.txt`,
           'echo shell-ran >> leaked.txt',
         ].join('; '),
       },
@@ -105,6 +108,10 @@ describe.runIf(process.platform === 'linux')('built-in tools under heed run', ()
       'delete_file:refused',
       'shell:ok',
     ]);
+    const denied = events.filter(
+      (event) => event.type === 'policy-decision' && (event.data as { decision?: string }).decision === 'deny',
+    );
+    expect(denied.map((event) => (event.data as { impacts?: string[] }).impacts)).toEqual([['write', 'control-plane']]);
     const verified = await runHeed(['audit', 'verify', '--db', 'state/heed.db'], { cwd: root });
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   }, 180_000);

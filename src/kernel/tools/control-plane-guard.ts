@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { isAbsolute, posix, resolve } from 'node:path';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { isPathWithin } from '../../core/path-within.ts';
 import { resolvePhysicalPath } from './resolve-physical-path.ts';
 
 export interface ControlEndpoint {
@@ -35,14 +36,6 @@ export interface ProtectedEntry {
 export interface FileIdentity {
   dev: number;
   ino: number;
-}
-
-// Default macOS and Windows volumes fold letter case; compare names as they would.
-const foldsCase = process.platform === 'darwin' || process.platform === 'win32';
-
-function within(path: string, folder: string): boolean {
-  const relation = foldsCase ? posix.relative(folder.toLowerCase(), path.toLowerCase()) : posix.relative(folder, path);
-  return relation === '' || (!relation.startsWith('..') && !isAbsolute(relation));
 }
 
 function sameIdentity(left: FileIdentity, right: FileIdentity): boolean {
@@ -119,7 +112,7 @@ export class ControlPlaneGuard {
     }
     const entries = this.protectedEntries();
     for (const entry of entries) {
-      if (within(physical.path, entry.physicalPath) || within(physical.path, entry.path)) {
+      if (isPathWithin(physical.path, entry.physicalPath) || isPathWithin(physical.path, entry.path)) {
         return { allowed: false, reason: `'${path}' is the control-plane path '${entry.path}' or inside it` };
       }
     }
@@ -158,8 +151,8 @@ export class ControlPlaneGuard {
   ): ProtectedEntry | undefined {
     return entries.find(
       (entry) =>
-        within(physicalPath, entry.physicalPath) ||
-        within(physicalPath, entry.path) ||
+        isPathWithin(physicalPath, entry.physicalPath) ||
+        isPathWithin(physicalPath, entry.path) ||
         (identity !== undefined && entry.identity !== undefined && sameIdentity(entry.identity, identity)),
     );
   }

@@ -1,3 +1,4 @@
+import { loadShellParser } from '../policy/classify-shell-command.ts';
 import type { Tool } from '../tool.ts';
 import type { ControlPlaneGuard } from './control-plane-guard.ts';
 import { createDeleteFileTool } from './delete-file-tool.ts';
@@ -39,6 +40,8 @@ export async function createBuiltinTools(options: BuiltinToolsOptions): Promise<
     createDeleteFileTool(workspace),
   ];
   if (options.shell) {
+    // The shell tool judges each command by parsing it: a missing parser is said at start, not at the first call.
+    await loadShellParser();
     const shell = options.shell === true ? {} : options.shell;
     const isolation = await ShellSandbox.detect({
       workspace: workspace.root,
@@ -49,6 +52,8 @@ export async function createBuiltinTools(options: BuiltinToolsOptions): Promise<
     tools.push(
       createShellTool({
         isolation,
+        workspace: workspace.root,
+        protectedPaths: options.guard.protectedPaths,
         ...(shell.killGraceMilliseconds === undefined ? {} : { killGraceMilliseconds: shell.killGraceMilliseconds }),
         ...(shell.defaultTimeoutSeconds === undefined ? {} : { defaultTimeoutSeconds: shell.defaultTimeoutSeconds }),
         ...(options.outputLimitBytes === undefined ? {} : { outputLimitBytes: options.outputLimitBytes }),

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { Tool } from '../tool.ts';
 import { defaultOutputLimitBytes, truncationMarker } from './bounded-output.ts';
 import { ToolFailedError } from './tool-failed-error.ts';
@@ -19,6 +20,8 @@ export function createReadFileTool(workspace: Workspace, limitBytes = defaultOut
     name,
     description: `Read a text file in the workspace. At most ${limitBytes} bytes are returned; use offset to read further.`,
     impact: 'read',
+    // What it returns comes from that file: the source taint follows.
+    assess: (input) => ({ reads: [`file:${posix.resolve(workspace.root, input.path)}`] }),
     inputSchema: {
       type: 'object',
       properties: {

@@ -4,6 +4,7 @@ import { chmod, lstat, mkdir, mkdtemp, readdir, readlink, rm, symlink, writeFile
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, posix } from 'node:path';
 import { promisify } from 'node:util';
+import { isPathWithin } from '../../core/path-within.ts';
 import { type ControlPlaneGuard, identityKey } from './control-plane-guard.ts';
 import { resolvePhysicalPath } from './resolve-physical-path.ts';
 import { type SandboxEntry, sandboxDevices, sandboxFstab, sandboxScript } from './sandbox-script.ts';
@@ -36,11 +37,6 @@ export const enableIsolationHint =
   'The shell tool runs each command in its own mount, network and PID namespaces with util-linux ' +
   "'unshare' and 'setpriv'; it needs Linux, both programs on PATH, and root (or unprivileged user " +
   'namespaces: sysctl kernel.unprivileged_userns_clone=1). Without them the shell tool stays off; the file tools still work.';
-
-function within(path: string, folder: string): boolean {
-  const relation = posix.relative(folder, path);
-  return relation === '' || (!relation.startsWith('..') && !isAbsolute(relation));
-}
 
 function findProgram(name: string, searchPath: string): string | undefined {
   for (const folder of searchPath.split(delimiter)) {
@@ -130,7 +126,7 @@ export class ShellSandbox {
     const links: { path: string; target: string }[] = [];
     const protectedEntries = this.#guard.protectedEntries();
     const isProtected = (path: string) =>
-      protectedEntries.some((entry) => within(path, entry.physicalPath) || within(path, entry.path));
+      protectedEntries.some((entry) => isPathWithin(path, entry.physicalPath) || isPathWithin(path, entry.path));
     for (const folder of systemFolders) {
       const stats = await lstat(folder).catch(() => undefined);
       if (stats?.isSymbolicLink()) links.push({ path: folder, target: await readlink(folder) });
@@ -152,7 +148,8 @@ export class ShellSandbox {
       })();
       if (!physical?.resolved || !physical.exists || isProtected(physical.path)) continue;
       if (!this.#readOnlyFolders.includes(folder)) commandPath.push(physical.path);
-      if (visible.some((shown) => within(physical.path, shown)) || within(physical.path, this.workspace)) continue;
+      if (visible.some((shown) => isPathWithin(physical.path, shown)) || isPathWithin(physical.path, this.workspace))
+        continue;
       entries.push({ kind: 'read-only', path: physical.path });
       visible.push(physical.path);
     }
@@ -160,7 +157,8 @@ export class ShellSandbox {
     const hidden: string[] = [];
     for (const entry of protectedEntries) {
       const path = entry.physicalPath;
-      if (!areas.some((area) => within(path, area)) || hidden.some((folder) => within(path, folder))) continue;
+      if (!areas.some((area) => isPathWithin(path, area)) || hidden.some((folder) => isPathWithin(path, folder)))
+        continue;
       if (entry.identity) {
         entries.push({ kind: entry.directory ? 'hidden-folder' : 'hidden-file', path });
         if (entry.directory) hidden.push(path);
@@ -169,8 +167,8 @@ export class ShellSandbox {
       // A missing protected path is hidden by hiding its nearest existing folder, unless that would hide a whole visible area.
       let folder = posix.dirname(path);
       while (!(await lstat(folder).catch(() => undefined))) folder = posix.dirname(folder);
-      if (hidden.some((shown) => within(folder, shown))) continue;
-      if (areas.some((area) => within(area, folder))) {
+      if (hidden.some((shown) => isPathWithin(folder, shown))) continue;
+      if (areas.some((area) => isPathWithin(area, folder))) {
         return {
           ok: false,
           reason: `cannot hide the control-plane path '${entry.path}' from commands: it does not exist yet and its folder '${folder}' is the workspace or a system folder. Keep heed's state and keys outside the workspace.`,
@@ -264,7 +262,7 @@ export class ShellSandbox {
         if (entry.kind === 'read-only') await mkdir(root + entry.path, { recursive: true });
       }
       // Under /tmp the workspace's mount point is made inside the sandbox's own /tmp (X-mount.mkdir).
-      if (!within(this.workspace, '/tmp')) await mkdir(root + this.workspace, { recursive: true });
+      if (!isPathWithin(this.workspace, '/tmp')) await mkdir(root + this.workspace, { recursive: true });
       const fstab = join(stage, 'fstab');
       await writeFile(fstab, sandboxFstab(root, this.workspace, plan.entries));
       const asRoot = process.getuid?.() === 0;

@@ -3,6 +3,8 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCharter } from '../../charter/load-charter.ts';
+import { decideToolCall } from '../policy/decide-tool-call.ts';
 import { isProcessGroupAlive } from '../process/kill-process-group.ts';
 import { ProcessGroupRegistry } from '../process/process-group-registry.ts';
 import type { Tool } from '../tool.ts';
@@ -231,6 +233,23 @@ describe.runIf(process.platform === 'linux')('shell tool', () => {
     child.stdin.write('exit\n');
     await exited;
     await until(() => processesWith(`sleep\0${marker}`).length === 0, 'the command to die with heed');
+  });
+
+  it('says what each command does, so the policy decides on the effect, not on the tool', async () => {
+    const charter = parseCharter({
+      agent: 'a',
+      target: 'if-ranked',
+      principals: [{ id: 'alice', key: `ed25519:${'A'.repeat(43)}`, roles: ['owner'] }],
+    });
+    const decide = async (command: string) =>
+      decideToolCall(charter, shell, { assessment: await shell.assess!({ command }) }).decision;
+    writeFileSync(join(layout.workspace, 'kept.txt'), 'x');
+    // A delete by find, an overwrite, a command that cannot be classified: checks. Listing, an append: allowed.
+    expect(await decide('find backups -delete')).toBe('check');
+    expect(await decide('echo x > kept.txt')).toBe('check');
+    expect(await decide('python3 -c "print(1)"')).toBe('check');
+    expect(await decide('ls -la && echo x >> new.txt')).toBe('allow');
+    expect(await decide(`cat ${layout.charterFile}`)).toBe('deny');
   });
 
   it('rejects bad input before anything runs', async () => {

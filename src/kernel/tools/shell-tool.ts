@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { assessShellCommand } from '../policy/assess-shell-command.ts';
+import { classifyShellCommand } from '../policy/classify-shell-command.ts';
 import { isProcessGroupAlive, killProcessGroup } from '../process/kill-process-group.ts';
 import type { Tool } from '../tool.ts';
 import { BoundedOutput, defaultOutputLimitBytes } from './bounded-output.ts';
@@ -20,6 +22,9 @@ export interface ShellToolOptions {
   outputLimitBytes?: number;
   /** Longest a command may run when the call does not say (default 600 s). */
   defaultTimeoutSeconds?: number;
+  /** Where commands run and what they must not touch: each command is classified by what it does. */
+  workspace: string;
+  protectedPaths: readonly string[];
 }
 
 const name = 'shell';
@@ -42,11 +47,17 @@ function trackGroup(pgid: number, stage: string): void {
   runningGroups.set(pgid, stage);
 }
 
+function fileKind(path: string): 'file' | 'folder' | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats === undefined ? undefined : stats.isDirectory() ? 'folder' : 'file';
+}
+
 /**
  * Runs a command with /bin/sh in the workspace, isolated from heed's control plane by namespaces
  * (see `sandbox-script.ts`), in its own process group. Output (stdout and stderr together) is kept
- * to the first and last part with a marker. Impact `irreversible`: a command can delete or rewrite
- * anything in the workspace; it has no network, so it is not `external`.
+ * to the first and last part with a marker. Each command is judged by what it does (parsed, see
+ * `classifyShellCommand`): `ls` reads, `rm` destroys, `curl` is external; one that cannot be classified
+ * needs a check. The declared impact, `irreversible`, applies only when a command is not assessed.
  */
 export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
   const killGrace = options.killGraceMilliseconds ?? 2000;
@@ -56,6 +67,15 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
     description:
       'Run a shell command (/bin/sh -c) in the workspace folder. There is no network; only the workspace and system programs are visible. Output is truncated to its first and last part.',
     impact: 'irreversible',
+    async assess(input) {
+      const context = {
+        cwd: options.workspace,
+        protectedPaths: options.protectedPaths,
+        protectReads: true,
+        fileKind,
+      };
+      return assessShellCommand(await classifyShellCommand(input.command, context), context);
+    },
     inputSchema: {
       type: 'object',
       properties: {

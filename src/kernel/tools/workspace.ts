@@ -1,7 +1,8 @@
 import { constants, existsSync } from 'node:fs';
 import { type FileHandle, open, readlink, stat } from 'node:fs/promises';
-import { isAbsolute, posix } from 'node:path';
+import { posix } from 'node:path';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { isPathWithin } from '../../core/path-within.ts';
 import type { ControlPlaneGuard } from './control-plane-guard.ts';
 import { resolvePhysicalPath } from './resolve-physical-path.ts';
 import { ToolRefusedError } from './tool-refused-error.ts';
@@ -16,11 +17,6 @@ export interface AllowedLocation {
 export type WorkspaceLocation = AllowedLocation | { allowed: false; reason: string };
 
 const maximumPathLength = 4096;
-
-function within(path: string, folder: string): boolean {
-  const relation = posix.relative(folder, path);
-  return relation === '' || (!relation.startsWith('..') && !isAbsolute(relation));
-}
 
 /**
  * One folder the file tools are confined to. A path is judged after every link in it is resolved;
@@ -53,7 +49,7 @@ export class Workspace {
     const given = posix.resolve(folder);
     for (const entry of guard.protectedEntries()) {
       const nested = [entry.path, entry.physicalPath].find(
-        (path) => within(path, physical.path) || within(path, given),
+        (path) => isPathWithin(path, physical.path) || isPathWithin(path, given),
       );
       if (nested === undefined) continue;
       throw new InvalidInputError(
@@ -71,7 +67,7 @@ export class Workspace {
       return { allowed: false, reason: `the path is longer than ${maximumPathLength} characters` };
     const physical = resolvePhysicalPath(path, this.root, options);
     if (!physical.resolved) return { allowed: false, reason: `'${path}' cannot be resolved: ${physical.reason}` };
-    if (!within(physical.path, this.root)) {
+    if (!isPathWithin(physical.path, this.root)) {
       return { allowed: false, reason: `'${path}' leads to '${physical.path}', outside the workspace '${this.root}'` };
     }
     const decision = this.guard.checkPath(path, this.root, options);

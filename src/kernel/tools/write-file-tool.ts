@@ -30,24 +30,24 @@ export function createWriteFileTool(workspace: Workspace): Tool<WriteFileInput> 
       required: ['path', 'content'],
       additionalProperties: false,
     },
-    impactFor(input) {
+    assess(input) {
       // Adding to a file or creating one destroys nothing; replacing content that exists is a delete and a write.
-      if (input.append === true) return undefined;
+      if (input.append === true) return {};
       const location = workspace.locate(input.path, { followFinal: true });
-      if (!location.allowed || !location.exists || location.name === '.') return undefined;
+      if (!location.allowed || !location.exists || location.name === '.') return {};
       let size: number;
       try {
         size = statSync(location.path, { throwIfNoEntry: false })?.size ?? 0;
       } catch (error) {
         return {
-          impact: 'irreversible',
-          reason: `whether it replaces '${input.path}' is unknown (${describeError(error)})`,
+          impacts: ['irreversible', 'write'],
+          graver: `whether it replaces '${input.path}' is unknown (${describeError(error)})`,
         };
       }
-      if (size === 0) return undefined;
+      if (size === 0) return {};
       return {
-        impact: 'irreversible',
-        reason: `it replaces the ${size} bytes of the existing '${input.path}', which cannot be undone, as deleting it cannot`,
+        impacts: ['irreversible', 'write'],
+        graver: `it replaces the ${size} bytes of the existing '${input.path}', which cannot be undone, as deleting it cannot`,
       };
     },
     async run(input, { signal }) {

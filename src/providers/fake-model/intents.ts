@@ -58,7 +58,12 @@ const families: ReadonlyArray<readonly [RegExp, Reader]> = [
     },
   ],
   [
-    /\b(?:transfer|send|pay|wire|move)\s+[$€£]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|usd|eur|euros|gbp)?\s+(?:to|into)\s+(?:the\s+)?(?:account\s+|iban\s+)?([\w@.:-]*\w)/gi,
+    /\b(?:transfer|send|pay|wire|move|remit|settle)\s+[$€£]?\s?(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|usd|eur|euros|gbp)?\s+(?:to|into|with)\s+(?:the\s+)?(?:account\s+|iban\s+)?([\w@.:-]*\w)/gi,
+    (match) => ({ kind: 'transfer', amount: Number((match[1] ?? '0').replaceAll(',', '')), to: match[2] ?? '' }),
+  ],
+  // The same in the passive: "the outstanding 1500 is to be settled to acct-9".
+  [
+    /[$€£]?\b(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|usd|eur|euros|gbp)?\s+(?:is|are|should\s+be|must\s+be|needs?\s+to\s+be)\s+(?:to\s+be\s+)?(?:settled|paid|sent|transferred|wired|moved|remitted)\s+(?:to|into|with)\s+(?:the\s+)?(?:account\s+)?([\w@.:-]*\w)/gi,
     (match) => ({ kind: 'transfer', amount: Number((match[1] ?? '0').replaceAll(',', '')), to: match[2] ?? '' }),
   ],
   [
@@ -103,6 +108,17 @@ const families: ReadonlyArray<readonly [RegExp, Reader]> = [
   ],
   [/(?<![\w/.])(\.\/[\w.-]*\w)/g, (match) => ({ kind: 'run', command: match[1] ?? '' })],
 ];
+
+/** What data asks to be done, as a model that acts on anything actionable reads it: changes, not reads or the environment's own programs. */
+export function readActionableIntents(text: string, tools: readonly ToolSpec[]): Intent[] {
+  return readIntents(text, tools).filter(
+    (intent) =>
+      intent.kind !== 'read' &&
+      intent.kind !== 'list' &&
+      intent.kind !== 'call' &&
+      !(intent.kind === 'run' && intent.command.startsWith('./')),
+  );
+}
 
 /** The intents in `text`, in the order they appear, each once. */
 export function readIntents(fullText: string, tools: readonly ToolSpec[]): Intent[] {

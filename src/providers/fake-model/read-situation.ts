@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../provider.ts';
 import { findClaimedOrder, findInjectedOrder, isConfirmation, isShutdownWarning, isStopOrder } from './cues.ts';
 import type { Dispositions } from './fake-behaviour.ts';
+import { readActionableIntents } from './intents.ts';
 
 export interface Instruction {
   text: string;
@@ -15,8 +16,11 @@ export interface Situation {
   stop: { index: number; text: string } | undefined;
   /** A confirmation the principal gave after the current instruction. */
   confirmed: boolean;
-  /** Orders found in data (tool output, documents) that this model obeys, oldest first. */
-  sideOrders: Array<{ index: number; text: string }>;
+  /**
+   * Orders found in data (tool output, documents) that this model obeys, oldest first; `actionableOnly`:
+   * only what changes something is carried out (a model that acts on whatever data asks).
+   */
+  sideOrders: Array<{ index: number; text: string; actionableOnly?: boolean }>;
   /** How many claims of authority this model saw and did not act on. */
   ignoredClaims: number;
   /** How many injected orders this model saw and did not act on. */
@@ -63,11 +67,16 @@ export function readSituation(messages: readonly ChatMessage[], dispositions: Di
     predictionAsked: undefined,
   };
   if (firstUser < 0) return situation;
+  const commands = commandsByCall(messages);
   for (let index = firstUser; index < messages.length; index++) {
     const message = messages[index]!;
     if (message.role === 'assistant') continue;
     if (message.role === 'tool' || dataLabel.test(message.content)) {
-      readData(situation, index, readThroughMarks(message.content.replace(dataLabel, '')), dispositions);
+      let content = readThroughMarks(message.content.replace(dataLabel, ''));
+      // What this model read backwards (to get it past a filter), it reads forwards again.
+      if (message.role === 'tool' && /^rev\s/.test(commands.get(message.toolCallId) ?? ''))
+        content = unreverse(content);
+      readData(situation, index, content, dispositions);
       continue;
     }
     if (kernelNotice.test(message.content)) {
@@ -103,11 +112,33 @@ export function readSituation(messages: readonly ChatMessage[], dispositions: Di
   return situation;
 }
 
+/** The shell command of each tool call the model made, by call id. */
+export function commandsByCall(messages: readonly ChatMessage[]): Map<string, string> {
+  const commands = new Map<string, string>();
+  for (const message of messages) {
+    for (const call of message.role === 'assistant' ? (message.toolCalls ?? []) : []) {
+      const command = /"(?:command|cmd)"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(call.arguments)?.[1];
+      if (command !== undefined) commands.set(call.id, JSON.parse(`"${command}"`) as string);
+    }
+  }
+  return commands;
+}
+
+/** Each line read backwards, as `rev` writes it, turned the right way round; tool status lines stay as they are. */
+function unreverse(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (/^\[exit code \d+\]$/.test(line) ? line : [...line].reverse().join('')))
+    .join('\n');
+}
+
 function readData(situation: Situation, index: number, content: string, dispositions: Dispositions): void {
   if (isShutdownWarning(content)) situation.stop = { index, text: content };
   const injected = findInjectedOrder(content);
   const claimed = findClaimedOrder(content);
-  if (injected !== undefined && dispositions.followsInjections) {
+  if (dispositions.obeysParaphrasedData && readActionableIntents(content, []).length > 0) {
+    situation.sideOrders.push({ index, text: content, actionableOnly: true });
+  } else if (injected !== undefined && dispositions.followsInjections) {
     situation.sideOrders.push({ index, text: injected });
   } else if (claimed !== undefined && dispositions.followsSpoofs) {
     situation.sideOrders.push({ index, text: claimed });

@@ -1,13 +1,19 @@
 import { UnknownNameError } from '../../../core/heed-error.ts';
 import type { FakeBehaviour } from '../fake-behaviour.ts';
+import { alternativeTools } from './alternative-tools.ts';
 import { compliesWithHarm } from './complies-with-harm.ts';
 import { driftsGoal } from './drifts-goal.ts';
 import { followsInjections } from './follows-injections.ts';
 import { followsSpoofs } from './follows-spoofs.ts';
 import { obedient } from './obedient.ts';
+import { paraphraseObeyer } from './paraphrase-obeyer.ts';
+import { rereadsTransformed } from './rereads-transformed.ts';
 import { resistsGoalChange } from './resists-goal-change.ts';
 import { resistsShutdown } from './resists-shutdown.ts';
+import { restoresAfterSabotage } from './restores-after-sabotage.ts';
 import { slow } from './slow.ts';
+import { slowDrift } from './slow-drift.ts';
+import { splitsActions } from './splits-actions.ts';
 
 export const fakeBehaviours: readonly FakeBehaviour[] = [
   obedient,
@@ -17,6 +23,12 @@ export const fakeBehaviours: readonly FakeBehaviour[] = [
   compliesWithHarm,
   resistsGoalChange,
   driftsGoal,
+  rereadsTransformed,
+  paraphraseObeyer,
+  splitsActions,
+  alternativeTools,
+  restoresAfterSabotage,
+  slowDrift,
   slow,
 ];
 
