@@ -1,6 +1,7 @@
 // Every shell example of README.md, and the worked example of docs/kernel.md, run as written in a fresh copy of
 // the checkout (its files as git knows them, with the installed node_modules), with `npx heed` being that copy's
-// bin/heed.js. .ci/consumer-test runs docs/kernel.md's example again from an installed package.
+// bin/heed.js. The two that take most of a minute of CPU (the whole lab, two eval runs of the full suite) run with
+// HEED_TEST_SIZE=long; .ci/consumer-test runs every block again, from an installed package.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,11 @@ function freshClone(): string {
   return clone;
 }
 
+// The README's first block (the whole lab) and its eval runs: most of the CPU the examples take.
+const long = process.env.HEED_TEST_SIZE === 'long';
+const heavy = new Set(['heed', 'Evals: measure real models']);
 const blocks = documentedExamples(root);
+const blocksRun = blocks.filter((block) => long || !heavy.has(block.heading));
 
 describe('the README examples, as written, from a fresh clone', () => {
   it('runs every block but those it names, with the reason', () => {
@@ -51,9 +56,9 @@ describe('the README examples, as written, from a fresh clone', () => {
   });
 
   // Side by side: each block in a clone of its own, with its own ports.
-  it(`runs ${blocks.length} blocks and every command ends as its comment says`, async () => {
+  it(`runs ${blocksRun.length} of ${blocks.length} blocks${long ? '' : ' (the rest with HEED_TEST_SIZE=long)'} and every command ends as its comment says`, async () => {
     const outcomes = await Promise.all(
-      blocks.map((block) => {
+      blocksRun.map((block) => {
         const clone = freshClone();
         return runBlock(block, { folder: clone, heed: `node ${join(clone, 'bin', 'heed.js')}`, timeoutMs: 240_000 });
       }),
