@@ -82,12 +82,13 @@ describe('terminal output', () => {
     const piped = await runHeed(['screen', attack], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined } });
     expect(piped.stdout).not.toMatch(ansi);
     expect(piped.stdout).toMatch(/^flag {2}score/);
-    // `script` gives heed a pseudo-terminal, where colour is on unless NO_COLOR says otherwise.
+    // `script` gives heed a pseudo-terminal, where colour is on unless NO_COLOR says otherwise. CI and
+    // NODE_DISABLE_COLORS are cleared because Node itself reports a two-colour terminal under either.
     const onTerminal = (env: NodeJS.ProcessEnv) =>
       new Promise<string>((resolve, reject) => {
         const command = `'${process.execPath}' '${heedBin}' screen '${attack}'`;
         const child = spawn('script', ['-qec', command, '/dev/null'], {
-          env: { ...process.env, TERM: 'xterm-256color', FORCE_COLOR: undefined, ...env },
+          env: { ...process.env, TERM: 'xterm-256color', FORCE_COLOR: undefined, CI: undefined, NODE_DISABLE_COLORS: undefined, ...env },
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let output = '';
