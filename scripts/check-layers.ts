@@ -12,9 +12,22 @@ export const allowedImports: Record<string, readonly string[]> = {
   screening: ['core', 'charter', 'authority', 'audit', 'providers'],
   kernel: ['core', 'charter', 'authority', 'audit', 'screening', 'providers'],
   evals: ['core', 'charter', 'authority', 'audit', 'screening', 'providers', 'kernel'],
-  server: ['core', 'charter', 'authority', 'audit', 'screening', 'providers', 'kernel'],
+  adapters: ['core', 'charter', 'authority', 'audit', 'screening', 'providers', 'kernel'],
+  server: ['core', 'charter', 'authority', 'audit', 'screening', 'providers', 'kernel', 'adapters'],
   lab: ['core', 'charter'],
-  cli: ['core', 'charter', 'authority', 'audit', 'screening', 'providers', 'kernel', 'evals', 'server', 'lab'],
+  cli: [
+    'core',
+    'charter',
+    'authority',
+    'audit',
+    'screening',
+    'providers',
+    'kernel',
+    'evals',
+    'adapters',
+    'server',
+    'lab',
+  ],
 };
 
 const importPattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
