@@ -57,3 +57,14 @@ export function checkAuditEvent(type: string, data: unknown, schemaVersion: 1 | 
   const path = issue.path.length === 0 ? 'data' : `data.${issue.path.map(String).join('.')}`;
   return { ok: false, reason: `a ${type} event does not fit its schema: ${path}: ${issue.message}` };
 }
+
+/** `checkAuditEvent` over data as stored (JSON text). */
+export function checkStoredAuditEvent(type: string, dataJson: string, schemaVersion: 1 | 2): AuditEventCheck {
+  let data: unknown;
+  try {
+    data = JSON.parse(dataJson);
+  } catch {
+    return { ok: false, reason: `the data of a ${type} event is not JSON` };
+  }
+  return checkAuditEvent(type, data, schemaVersion);
+}
