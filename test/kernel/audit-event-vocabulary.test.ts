@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/audit-event.ts';
 import { checkAuditEvent } from '../../src/audit/events/check-audit-event.ts';
 import { openMemoryAuditStore } from '../../src/audit/memory/memory-audit-store.ts';
+import { describeEvent } from '../../src/cli/commands/run.ts';
 import { createAuditRecorder } from '../../src/kernel/audit-recorder.ts';
 import { createTestKernel, signOrder, waitFor } from './kernel-fixture.ts';
 import { echoTool, honouringTool } from './test-tools.ts';
@@ -44,6 +45,12 @@ describe('the audit event vocabulary', () => {
     expect(await running).toMatchObject({ type: 'halted', reason: 'stop' });
 
     expect(checkAll(store.entries)).toEqual([]);
+    // heed run's progress lines read the same typed events.
+    const lines = store.entries.map(describeEvent);
+    expect(lines.filter((line) => line.includes('does not fit'))).toEqual([]);
+    const stopOrder = store.entries.find((entry) => entry.type === 'order-accepted' && entry.data.kind === 'stop');
+    expect(lines).toContain(`order accepted: stop ${String(stopOrder?.data.id)} from ["alice"] (stop)`);
+    expect(lines.at(-1)).toMatch(/^halted \(stop\): stop order .* signed by alice; aborted \["tool-\d+"\]/);
     expect(new Set(store.entries.map((entry) => entry.type))).toEqual(
       new Set([
         'run-started',
