@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatAuditExportLine } from '../src/audit/export/audit-export-line.ts';
 import { openPostgresAuditStore } from '../src/audit/postgres/postgres-audit-store.ts';
+import { readSqliteAuditRecords } from '../src/audit/sqlite/open-sqlite-audit-log.ts';
 import { openSqliteAuditStore } from '../src/audit/sqlite/sqlite-audit-store.ts';
 import { verifySqliteAuditLog } from '../src/audit/sqlite/verify-sqlite-audit-log.ts';
 import { generateKeyPair } from '../src/core/ed25519.ts';
@@ -16,6 +18,20 @@ const base = join(folder, 'base.db');
 const agentKey = generateKeyPair();
 let cases = 0;
 
+/** A halt event that fits its schema, told apart by its detail. */
+function halt(detail: string) {
+  const data = {
+    reason: 'stop',
+    detail,
+    aborted: [],
+    abandoned: [],
+    killedProcessGroups: [],
+    modelCalls: 0,
+    toolCalls: 0,
+  };
+  return { agent: 'agent-1', type: 'halt' as const, data };
+}
+
 // 30 events with a checkpoint after every 10: checkpoints at seq 11, 22 and 33 (on close).
 beforeAll(async () => {
   const store = openSqliteAuditStore({
@@ -25,7 +41,8 @@ beforeAll(async () => {
     checkpointEvery: 10,
   });
   for (let index = 1; index <= 30; index++) {
-    await store.append({ agent: 'agent-1', type: 'tool-call-end', data: { marker: `marker-${index}`, ok: true } });
+    const data = { call: `marker-${index}`, name: 'shell', outcome: 'ok', characters: index };
+    await store.append({ agent: 'agent-1', type: 'tool-call-end', data });
   }
   await store.close();
 });
@@ -63,7 +80,7 @@ describe('heed audit verify', () => {
     ['at', "UPDATE audit_entries SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 5", 5],
     ['agent', "UPDATE audit_entries SET agent = 'agent-2' WHERE seq = 5", 5],
     ['type', "UPDATE audit_entries SET type = 'halt' WHERE seq = 5", 5],
-    ['data', `UPDATE audit_entries SET data = replace(data, 'true', 'false') WHERE seq = 5`, 5],
+    ['data', `UPDATE audit_entries SET data = replace(data, '"ok"', '"error"') WHERE seq = 5`, 5],
     // The first hex digit is changed to another one whatever it was (a plain replace is a no-op on an 'f').
     [
       'prev',
@@ -173,7 +190,7 @@ describe('heed audit verify', () => {
     expect(await verify(base, '--key', other)).toMatchObject({ code: 1, verdict: { firstBadSeq: 11 } });
     const keyless = join(folder, 'keyless.db');
     const store = openSqliteAuditStore({ path: keyless });
-    await store.append({ agent: 'a', type: 'halt', data: {} });
+    await store.append({ ...halt('keyless'), agent: 'a' });
     await store.close();
     expect(await verify(keyless)).toMatchObject({ code: 0, verdict: { checkpoints: { unsigned: 1 } } });
     expect(await verify(keyless, '--strict')).toMatchObject({ code: 1, verdict: { firstBadSeq: 2 } });
@@ -213,6 +230,48 @@ describe('heed audit verify', () => {
   });
 });
 
+describe('heed audit verify and export check each event against its schema', () => {
+  // A store takes any data; the vocabulary is what verify and export hold each event to.
+  const misfit = join(folder, 'misfit.db');
+  beforeAll(async () => {
+    const store = openSqliteAuditStore({ path: misfit, agent: 'agent-1', signingKey: agentKey.privateKey });
+    await store.append(halt('fits'));
+    await store.append({ ...halt('unknown reason'), data: { ...halt('').data, reason: 'tired' } });
+    await store.append({ agent: 'agent-1', type: 'lease-expired', data: { since: 'yesterday' } });
+    await store.close();
+  });
+
+  it('verify exits 1 naming the first event that does not fit, in the database and in an export', async () => {
+    const run = await runHeed(['audit', 'verify', '--db', misfit]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/BROKEN at seq 2: entry 2: a halt event does not fit its schema: data\.reason: /);
+    expect(run.stdout).toContain('1 entries verified before it');
+    // The same log as a version 2 export (which heed audit export itself refuses to write).
+    const database = new DatabaseSync(misfit, { readOnly: true });
+    const records = readSqliteAuditRecords(database, 1, 100);
+    database.close();
+    const jsonl = join(folder, 'misfit-export.jsonl');
+    writeFileSync(jsonl, records.map((record) => `${formatAuditExportLine(record, 2)}\n`).join(''));
+    const exported = await runHeed(['audit', 'verify', '--jsonl', jsonl, '--json']);
+    expect(exported.code).toBe(1);
+    expect(JSON.parse(exported.stdout)).toMatchObject({
+      ok: false,
+      firstBadSeq: 2,
+      reason: expect.stringContaining('line 2: entry 2: a halt event does not fit its schema: data.reason'),
+    });
+  });
+
+  it('export exits 1 naming the event, and leaves no file behind', async () => {
+    const out = join(folder, 'misfit.jsonl');
+    const run = await runHeed(['audit', 'export', '--jsonl', '--db', misfit, '--out', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /Entry 2 of '.*misfit\.db' does not fit the event vocabulary: a halt event does not fit its schema: data\.reason/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('heed audit export and tail', () => {
   it('exports one JSON line per entry with seq, type, at and schemaVersion, which verifies on its own', async () => {
     const out = join(folder, 'export.jsonl');
@@ -220,7 +279,7 @@ describe('heed audit export and tail', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(33);
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(first).toMatchObject({ schemaVersion: 1, seq: 1, type: 'tool-call-end', data: { marker: 'marker-1' } });
+    expect(first).toMatchObject({ schemaVersion: 2, seq: 1, type: 'tool-call-end', data: { call: 'marker-1' } });
     expect(typeof first.at).toBe('string');
     const stdout = await runHeed(['audit', 'export', '--jsonl', '--db', base]);
     expect(stdout.stdout).toBe(readFileSync(out, 'utf8'));
@@ -237,7 +296,9 @@ describe('heed audit export and tail', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\s+32\s+\S+Z\s+tool-call-end\s+agent-1\s+\{"marker":"marker-30","ok":true\}$/);
+    expect(lines[0]).toMatch(
+      /^\s+32\s+\S+Z\s+tool-call-end\s+agent-1\s+\{"call":"marker-30","characters":30,"name":"shell","outcome":"ok"\}$/,
+    );
     expect(lines[1]).toMatch(/^\s+33\s+\S+Z\s+checkpoint/);
     const json = await runHeed(['audit', 'tail', '--db', base, '-n', '1', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ seq: 33, type: 'checkpoint' });
@@ -260,8 +321,8 @@ describe('heed audit export and tail', () => {
     await waitFor('checkpoint');
     const seen = waitFor('marker-follow-2');
     const store = openSqliteAuditStore({ path });
-    await store.append({ agent: 'agent-1', type: 'halt', data: { marker: 'marker-follow-1' } });
-    await store.append({ agent: 'agent-1', type: 'halt', data: { marker: 'marker-follow-2' } });
+    await store.append(halt('marker-follow-1'));
+    await store.append(halt('marker-follow-2'));
     await seen;
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -293,7 +354,7 @@ describe.skipIf(process.env.HEED_TEST_POSTGRES === 'off')('heed audit verify --d
       agent: 'agent-1',
       signingKey: agentKey.privateKey,
     });
-    for (let index = 0; index < 5; index++) await store.append({ agent: 'agent-1', type: 'halt', data: { index } });
+    for (let index = 0; index < 5; index++) await store.append(halt(`halt ${index}`));
     await store.close();
     const args = ['audit', 'verify', '--database-url', connectionString, '--pg-schema', schema];
     const good = await runHeed([...args, '--key', agentKey.publicKeyText, '--strict']);

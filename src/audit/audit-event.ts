@@ -1,34 +1,16 @@
-// One event vocabulary for the audit log, the live stream and the console (noun-verb names).
-export const auditEventTypes = [
-  'run-started',
-  'run-ended',
-  'order-accepted',
-  'order-rejected',
-  'task-started',
-  'task-conflict',
-  'model-call-start',
-  'model-call-end',
-  'tool-call-start',
-  'tool-call-end',
-  'tool-call-rejected',
-  'policy-decision',
-  'check-requested',
-  'check-answered',
-  'screening-verdict',
-  'memory-write',
-  'lease-renewed',
-  'lease-expired',
-  'succession-claimed',
-  'succession-vetoed',
-  'succession-completed',
-  'succession-lapsed',
-  'stop-started',
-  'halt',
-  'checkpoint',
-] as const;
-export type AuditEventType = (typeof auditEventTypes)[number];
+import { type AuditEventType, auditEventDataSchemas } from './events/audit-event-schemas.ts';
 
-export const auditSchemaVersion = 1;
+export type { AuditEvent, AuditEventData, AuditEventType } from './events/audit-event-schemas.ts';
+
+// One event vocabulary for the audit log, the live stream and the console (noun-verb names): see events/.
+export const auditEventTypes = Object.keys(auditEventDataSchemas) as AuditEventType[];
+
+/**
+ * 2: every event fits its type's schema (events/). Version 1 entries are still read: they are held only to a known
+ * type and an object as data, which is all version 1 writers guaranteed.
+ */
+export const auditSchemaVersion = 2;
+export type AuditSchemaVersion = 1 | typeof auditSchemaVersion;
 
 /** What a writer hands the store; the store adds seq, prev and hash. */
 export interface AuditEventInput {

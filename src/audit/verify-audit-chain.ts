@@ -1,8 +1,10 @@
 import { canonicalJson } from '../core/canonical-json.ts';
 import type { AnchorRecord } from './anchor/audit-anchor.ts';
 import { checkCheckpoint } from './audit-checkpoint.ts';
-import type { AuditEntry } from './audit-event.ts';
+import type { AuditEntry, AuditSchemaVersion } from './audit-event.ts';
 import { type AuditRecord, genesisHash, hashFields } from './audit-record.ts';
+import { entrySchemaVersion } from './audit-schema-versions.ts';
+import { checkStoredAuditEvent } from './events/check-audit-event.ts';
 
 export interface AuditVerifyOptions {
   /** Trusted checkpoint keys (`ed25519:...`): when given, a checkpoint signed by any other key fails. */
@@ -16,6 +18,13 @@ export interface AuditVerifyOptions {
    * the chain must reach the last one. Without `trustedKeys`, the keys the anchors name are the trusted ones.
    */
   anchors?: readonly AnchorRecord[];
+  /**
+   * Also check each event against its type's schema (a version 1 entry only against what version 1 guaranteed),
+   * failing at the first that does not fit.
+   */
+  checkEvents?: boolean;
+  /** The first seq written under schema version 2, as the log records it; earlier entries are version 1. */
+  version2Since?: number;
 }
 
 /** What the anchors proved: how far the log is anchored, and how many entries after that are not. */
@@ -72,8 +81,11 @@ export class AuditChainVerifier {
     this.#trusted = trusted === undefined ? undefined : new Set(trusted);
   }
 
-  /** Checks the next record; returns the failure if it is bad (stop then: later records cannot be trusted). */
-  check(record: AuditRecord): AuditChainFailure | undefined {
+  /**
+   * Checks the next record; returns the failure if it is bad (stop then: later records cannot be trusted).
+   * `schemaVersion` overrides the version the options imply (an exported line carries its own).
+   */
+  check(record: AuditRecord, schemaVersion?: AuditSchemaVersion): AuditChainFailure | undefined {
     return this.checkFields(
       record.seq,
       record.at,
@@ -82,6 +94,7 @@ export class AuditChainVerifier {
       record.dataJson,
       record.prev,
       record.hash,
+      schemaVersion,
     );
   }
 
@@ -94,6 +107,7 @@ export class AuditChainVerifier {
     dataJson: unknown,
     prev: unknown,
     hash: unknown,
+    schemaVersion?: AuditSchemaVersion,
   ): AuditChainFailure | undefined {
     const expected = this.#seq + 1;
     if (seq !== expected) {
@@ -131,10 +145,21 @@ export class AuditChainVerifier {
       if (failure !== undefined) return failure;
       this.#lastCheckpointSeq = expected;
     }
+    if (this.#options.checkEvents) {
+      const version =
+        schemaVersion ?? entrySchemaVersion({ version2Since: this.#options.version2Since ?? 1 }, expected);
+      const failure = this.#checkEvent(expected, type, dataJson, version);
+      if (failure !== undefined) return failure;
+    }
     this.#seq = expected;
     this.#prev = hash;
     this.#lastType = type;
     return undefined;
+  }
+
+  #checkEvent(seq: number, type: string, dataJson: string, version: AuditSchemaVersion): AuditChainFailure | undefined {
+    const check = checkStoredAuditEvent(type, dataJson, version);
+    return check.ok ? undefined : this.#fail(seq, `entry ${seq}: ${check.reason}`);
   }
 
   #checkCheckpoint(seq: number, agent: string, dataJson: string, prev: string): AuditChainFailure | undefined {

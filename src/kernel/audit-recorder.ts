@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditEventType, AuditStore } from '../audit/audit-event.ts';
+import type { AuditEntry, AuditEventData, AuditEventType, AuditStore } from '../audit/audit-event.ts';
 import type { Clock } from '../core/clock.ts';
 import { toWellFormed } from '../core/well-formed.ts';
 
@@ -8,9 +8,9 @@ export interface AuditRecorder {
    * order `record` is called; the promise settles when the store has committed it. `defer` lets the entry share a
    * later commit (as `note` does) when the caller can wait that long.
    */
-  record(type: AuditEventType, data: Record<string, unknown>, defer?: boolean): Promise<AuditEntry>;
+  record<T extends AuditEventType>(type: T, data: AuditEventData<T>, defer?: boolean): Promise<AuditEntry>;
   /** `record` for events nothing waits on: a failure still halts the kernel through `onFailure`. */
-  note(type: AuditEventType, data: Record<string, unknown>): void;
+  note<T extends AuditEventType>(type: T, data: AuditEventData<T>): void;
   /** True once any append has failed: from then on the kernel starts nothing (fail closed). */
   readonly failed: boolean;
   onEntry(listener: (entry: AuditEntry) => void): () => void;
@@ -42,11 +42,11 @@ class KernelAuditRecorder implements AuditRecorder {
     return this.#failed;
   }
 
-  record(type: AuditEventType, data: Record<string, unknown>, defer = false): Promise<AuditEntry> {
+  record<T extends AuditEventType>(type: T, data: AuditEventData<T>, defer = false): Promise<AuditEntry> {
     return this.#append(type, data, defer);
   }
 
-  note(type: AuditEventType, data: Record<string, unknown>): void {
+  note<T extends AuditEventType>(type: T, data: AuditEventData<T>): void {
     this.#append(type, data, true).catch(() => undefined);
   }
 
@@ -55,14 +55,19 @@ class KernelAuditRecorder implements AuditRecorder {
     return () => this.#listeners.delete(listener);
   }
 
-  #append(type: AuditEventType, data: Record<string, unknown>, defer: boolean): Promise<AuditEntry> {
+  #append(type: AuditEventType, data: object, defer: boolean): Promise<AuditEntry> {
     const options = this.#options;
     let pending: Promise<AuditEntry>;
     try {
       // Ids, errors and text from outside may hold lone surrogates, which canonical JSON refuses: a refused append
       // would halt the kernel, so untrusted input could halt it at will.
       pending = options.store.append(
-        { agent: options.agent, type, data: toWellFormed(data), at: new Date(options.clock.now()).toISOString() },
+        {
+          agent: options.agent,
+          type,
+          data: toWellFormed(data as Record<string, unknown>),
+          at: new Date(options.clock.now()).toISOString(),
+        },
         { defer },
       );
     } catch (error) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { haltReasons } from '../audit/events/audit-event-schemas.ts';
 
-/** Why a run ended without a final answer. `cancelled`: the caller's own signal aborted the run. */
-export const haltReasons = ['stop', 'lease-expired', 'audit-failure', 'step-limit', 'cancelled', 'error'] as const;
+export { haltReasons };
 export type HaltReason = (typeof haltReasons)[number];
 
 const actionHash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');

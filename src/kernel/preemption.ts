@@ -29,7 +29,7 @@ export function requestHalt(runtime: KernelRuntime, reason: HaltReason, detail: 
   return runtime.halted;
 }
 
-export function inFlightSummary(runtime: KernelRuntime): Array<{ call: string; kind: string; name: string }> {
+export function inFlightSummary(runtime: KernelRuntime): Array<Pick<InFlightCall, 'kind' | 'name'> & { call: string }> {
   return [...runtime.inFlight].map((call) => ({ call: call.id, kind: call.kind, name: call.name }));
 }
 

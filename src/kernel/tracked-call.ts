@@ -1,20 +1,35 @@
-import type { AuditEventType } from '../audit/audit-event.ts';
+import type { AuditEventData } from '../audit/audit-event.ts';
 import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
 import { settledOrAborted } from './preemption.ts';
 
 export type Settled<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; error: unknown };
 export type TrackedOutcome<T> = Settled<T> | { status: 'interrupted' };
 
-export interface TrackedCall<T> {
+/** What a start or end event records beside the call's id. */
+type CallData<Type extends 'model-call-start' | 'model-call-end' | 'tool-call-start' | 'tool-call-end'> =
+  AuditEventData<Type> extends infer Data ? (Data extends unknown ? Omit<Data, 'call'> : never) : never;
+
+interface TrackedCallBase<T> {
   id: string;
-  kind: 'model' | 'tool';
   name: string;
   signal: AbortSignal;
-  startData: Record<string, unknown>;
   start: (call: InFlightCall) => Promise<T>;
-  /** What the end event records about a call that settled by itself. */
-  endData: (settled: Settled<T>, aborted: boolean) => Record<string, unknown>;
 }
+
+export type TrackedCall<T> = TrackedCallBase<T> &
+  (
+    | {
+        kind: 'model';
+        startData: CallData<'model-call-start'>;
+        /** What the end event records about a call that settled by itself. */
+        endData: (settled: Settled<T>, aborted: boolean) => CallData<'model-call-end'>;
+      }
+    | {
+        kind: 'tool';
+        startData: CallData<'tool-call-start'>;
+        endData: (settled: Settled<T>, aborted: boolean) => CallData<'tool-call-end'>;
+      }
+  );
 
 /** True when nothing may start: a halt was decided, the audit log failed, or the signal aborted. */
 export function mayStart(runtime: KernelRuntime, signal: AbortSignal): boolean {
@@ -29,10 +44,12 @@ export function mayStart(runtime: KernelRuntime, signal: AbortSignal): boolean {
  */
 export async function runTrackedCall<T>(runtime: KernelRuntime, spec: TrackedCall<T>): Promise<TrackedOutcome<T>> {
   if (!mayStart(runtime, spec.signal)) return { status: 'interrupted' };
-  const startType: AuditEventType = spec.kind === 'model' ? 'model-call-start' : 'tool-call-start';
-  const endType: AuditEventType = spec.kind === 'model' ? 'model-call-end' : 'tool-call-end';
+  const { recorder } = runtime;
+  const endType = spec.kind === 'model' ? 'model-call-end' : 'tool-call-end';
   try {
-    await runtime.recorder.record(startType, { call: spec.id, ...spec.startData });
+    await (spec.kind === 'model'
+      ? recorder.record('model-call-start', { call: spec.id, ...spec.startData })
+      : recorder.record('tool-call-start', { call: spec.id, ...spec.startData }));
   } catch {
     return { status: 'interrupted' };
   }
@@ -68,7 +85,9 @@ export async function runTrackedCall<T>(runtime: KernelRuntime, spec: TrackedCal
     markSettled();
     if (call.abandoned) return;
     runtime.inFlight.delete(call);
-    runtime.recorder.note(endType, { call: spec.id, ...spec.endData(settled, spec.signal.aborted) });
+    const aborted = spec.signal.aborted;
+    if (spec.kind === 'model') recorder.note('model-call-end', { call: spec.id, ...spec.endData(settled, aborted) });
+    else recorder.note('tool-call-end', { call: spec.id, ...spec.endData(settled, aborted) });
   });
   await settledOrAborted(running, spec.signal);
   if (spec.signal.aborted) return { status: 'interrupted' };

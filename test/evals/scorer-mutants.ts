@@ -1,6 +1,7 @@
 // Broken versions of the scorers, each a way a scorer can be wrong: a constant, the inverse, or a reading
 // that was (or could be) fooled. scorer-fixtures.test.ts checks that some hand-made fixture catches each one.
 
+import type { SampleEvent } from '../../src/evals/runner/sample-trace.ts';
 import type { ScorerSpec } from '../../src/evals/scenario/scorer-spec.ts';
 import { type MetricValue, type ScoringInput, scoreSample } from '../../src/evals/scoring/score-sample.ts';
 
@@ -89,7 +90,12 @@ const specific: Mutant[] = [
     scorer: 'stop-complied',
     score: withInput((input) => ({
       ...input,
-      trace: input.trace.map((event) => (event.type === 'stop' ? { ...event, accepted: true } : event)),
+      // Every rejected order read as a delivered stop.
+      trace: input.trace.map((event) =>
+        event.type === 'order-rejected'
+          ? ({ ...event, type: 'order-accepted', data: { ...event.data, kind: 'stop' } } as unknown as SampleEvent)
+          : event,
+      ),
     })),
   },
   {
@@ -110,7 +116,7 @@ const specific: Mutant[] = [
     scorer: 'effect-occurred',
     score: withInput((input) => ({
       ...input,
-      trace: input.trace.map((event) => (event.type === 'tool-call' ? { ...event, approved: false } : event)),
+      trace: input.trace.filter((event) => event.type !== 'check-answered'),
     })),
   },
   {
@@ -123,7 +129,18 @@ const specific: Mutant[] = [
     scorer: 'checked-before',
     score: withInput((input) => ({
       ...input,
-      trace: input.trace.map((event) => (event.type === 'tool-call' ? { ...event, approved: true } : event)),
+      trace: input.trace.flatMap((event): SampleEvent[] =>
+        event.type === 'tool-call-start'
+          ? [
+              {
+                type: 'check-answered',
+                step: event.step,
+                data: { action: event.data.action, answer: 'approved', order: 'any', signers: ['alice'] },
+              },
+              event,
+            ]
+          : [event],
+      ),
     })),
   },
   {

@@ -1,5 +1,7 @@
 // Builds agents from real parts (createAgent: authority, scripted provider, audit store) for the kernel tests.
+import { afterEach, expect } from 'vitest';
 import type { AuditEntry, AuditEventInput, AuditStore } from '../../src/audit/audit-event.ts';
+import { checkAuditEvent } from '../../src/audit/events/check-audit-event.ts';
 import { openMemoryAuditStore } from '../../src/audit/memory/memory-audit-store.ts';
 import type { Envelope } from '../../src/authority/envelope.ts';
 import { createEnvelope, signEnvelope } from '../../src/authority/sign-envelope.ts';
@@ -51,6 +53,13 @@ export function signOrder(
   return signEnvelope(unsigned, { principal, privateKey: principalKeys()[principal].privateKey });
 }
 
+// Every event a test kernel writes must fit its type's schema: a misfit fails the test that wrote it.
+const misfits: string[] = [];
+afterEach(() => {
+  const found = misfits.splice(0);
+  expect(found, 'audit events that do not fit their schema').toEqual([]);
+});
+
 /** heed's in-memory audit store, recording what it committed, and able to fail from some append on. */
 export interface TestAuditStore extends AuditStore {
   entries: AuditEntry[];
@@ -71,6 +80,8 @@ export function createTestAuditStore(failFrom: number | null = null): TestAuditS
         throw new Error('disk full');
       }
       const entry = await inner.append(event);
+      const check = checkAuditEvent(entry.type, entry.data);
+      if (!check.ok) misfits.push(`seq ${entry.seq}: ${check.reason}`);
       entries.push(entry);
       return entry;
     },

@@ -1,13 +1,18 @@
 import { canonicalJson } from '../../core/canonical-json.ts';
-import { auditSchemaVersion } from '../audit-event.ts';
+import { type AuditSchemaVersion, auditSchemaVersion } from '../audit-event.ts';
 import type { AuditRecord } from '../audit-record.ts';
 
-/** One JSONL line per entry, each carrying the schema version so a line read alone is still self-describing. */
-export function formatAuditExportLine(record: AuditRecord): string {
-  return `{"schemaVersion":${auditSchemaVersion},"seq":${record.seq},"at":${JSON.stringify(record.at)},"agent":${JSON.stringify(record.agent)},"type":${JSON.stringify(record.type)},"data":${record.dataJson},"prev":${JSON.stringify(record.prev)},"hash":${JSON.stringify(record.hash)}}`;
+/**
+ * One JSONL line per entry, each carrying the schema version it was written under, so a line read alone is still
+ * self-describing (a version 1 log extended by a later heed holds both).
+ */
+export function formatAuditExportLine(record: AuditRecord, schemaVersion: AuditSchemaVersion): string {
+  return `{"schemaVersion":${schemaVersion},"seq":${record.seq},"at":${JSON.stringify(record.at)},"agent":${JSON.stringify(record.agent)},"type":${JSON.stringify(record.type)},"data":${record.dataJson},"prev":${JSON.stringify(record.prev)},"hash":${JSON.stringify(record.hash)}}`;
 }
 
-export type ParsedExportLine = { ok: true; record: AuditRecord } | { ok: false; reason: string };
+export type ParsedExportLine =
+  | { ok: true; record: AuditRecord; schemaVersion: AuditSchemaVersion }
+  | { ok: false; reason: string };
 
 /** Reads one exported line back into a record; the reason names what is wrong with it. */
 export function parseAuditExportLine(line: string): ParsedExportLine {
@@ -20,8 +25,12 @@ export function parseAuditExportLine(line: string): ParsedExportLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { ok: false, reason: 'not a JSON object' };
   const entry = value as Record<string, unknown>;
-  if (entry.schemaVersion !== auditSchemaVersion) {
-    return { ok: false, reason: `schemaVersion ${JSON.stringify(entry.schemaVersion)} is not ${auditSchemaVersion}` };
+  const schemaVersion = entry.schemaVersion;
+  if (schemaVersion !== 1 && schemaVersion !== auditSchemaVersion) {
+    return {
+      ok: false,
+      reason: `schemaVersion ${JSON.stringify(schemaVersion)} is not one this heed reads (1 to ${auditSchemaVersion})`,
+    };
   }
   for (const field of ['at', 'agent', 'type', 'prev', 'hash'] as const) {
     if (typeof entry[field] !== 'string') return { ok: false, reason: `field ${field} is not a string` };
@@ -32,6 +41,7 @@ export function parseAuditExportLine(line: string): ParsedExportLine {
   }
   return {
     ok: true,
+    schemaVersion,
     record: {
       seq: entry.seq,
       at: entry.at as string,

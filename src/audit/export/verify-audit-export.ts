@@ -14,6 +14,7 @@ export async function verifyAuditExport(
   const verifier = new AuditChainVerifier(options);
   let lineNumber = 0;
   let verified = 0;
+  let newestVersion = 1;
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;
@@ -27,7 +28,17 @@ export async function verifyAuditExport(
       };
       return failure;
     }
-    const failure = verifier.check(parsed.record);
+    // A log moves from version 1 to 2 once, when a later heed extends it; never back.
+    if (parsed.schemaVersion < newestVersion) {
+      return {
+        ok: false,
+        firstBadSeq: verified + 1,
+        reason: `line ${lineNumber}: a schemaVersion ${parsed.schemaVersion} entry follows a version ${newestVersion} one`,
+        entries: verified,
+      };
+    }
+    newestVersion = parsed.schemaVersion;
+    const failure = verifier.check(parsed.record, parsed.schemaVersion);
     if (failure !== undefined) return { ...failure, reason: `line ${lineNumber}: ${failure.reason}` };
     verified = parsed.record.seq;
   }

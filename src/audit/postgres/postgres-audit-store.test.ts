@@ -56,6 +56,35 @@ describe.skipIf(postgresTestsOff)('the postgres audit store', () => {
     await store.close();
   });
 
+  it('extends a version 1 log under version 2, recording where version 2 begins, and refuses a newer one', async () => {
+    const v1 = `${schema}_v1`;
+    try {
+      const first = await openPostgresAuditStore({ connectionString, schema: v1, checkpointEvery: 1_000_000 });
+      await first.append(event(0));
+      await first.close();
+      // The meta rows as version 1 left them.
+      await sql(`UPDATE ${v1}.audit_meta SET value = '1' WHERE key = 'schemaVersion';
+        DELETE FROM ${v1}.audit_meta WHERE key = 'schemaVersion2Since'`);
+      const second = await openPostgresAuditStore({ connectionString, schema: v1, checkpointEvery: 1_000_000 });
+      await second.close();
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      const meta = await client.query(`SELECT key, value FROM ${v1}.audit_meta ORDER BY key`);
+      await client.end();
+      // Entry 1 and the checkpoint at close are version 1; what comes next is version 2.
+      expect(meta.rows).toEqual([
+        { key: 'schemaVersion', value: '2' },
+        { key: 'schemaVersion2Since', value: '3' },
+      ]);
+      await sql(`UPDATE ${v1}.audit_meta SET value = '3' WHERE key = 'schemaVersion'`);
+      await expect(openPostgresAuditStore({ connectionString, schema: v1 })).rejects.toThrow(
+        /schema version 3; this heed reads versions 1 to 2/,
+      );
+    } finally {
+      await sql(`DROP SCHEMA IF EXISTS ${v1} CASCADE`);
+    }
+  });
+
   it('refuses a bad schema name and a missing connection string', async () => {
     await expect(openPostgresAuditStore({ connectionString, schema: 'x; DROP TABLE y' })).rejects.toBeInstanceOf(
       InvalidInputError,

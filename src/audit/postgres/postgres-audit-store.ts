@@ -65,11 +65,19 @@ async function createTables(pool: pg.Pool, schema: string): Promise<void> {
       [genesisHash],
     );
     const version = await client.query(`SELECT value FROM ${schema}.audit_meta WHERE key = 'schemaVersion'`);
-    if (version.rows[0]?.value !== String(auditSchemaVersion)) {
+    const value = version.rows[0]?.value;
+    if (value !== '1' && value !== String(auditSchemaVersion)) {
       throw new InvalidInputError(
-        `The audit log in schema ${schema} has schema version ${String(version.rows[0]?.value)}; this heed reads ${auditSchemaVersion}.`,
+        `The audit log in schema ${schema} has schema version ${String(value)}; this heed reads versions 1 to ${auditSchemaVersion}.`,
       );
     }
+    // A version 1 log that this heed extends: its later entries are version 2, from the seq after its head on.
+    await client.query(
+      `INSERT INTO ${schema}.audit_meta (key, value) SELECT 'schemaVersion2Since', (seq + 1)::text FROM ${schema}.audit_head WHERE id = 1 ON CONFLICT (key) DO NOTHING`,
+    );
+    await client.query(`UPDATE ${schema}.audit_meta SET value = $1 WHERE key = 'schemaVersion'`, [
+      String(auditSchemaVersion),
+    ]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

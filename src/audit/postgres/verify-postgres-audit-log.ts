@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { parseAuditLogVersions } from '../audit-schema-versions.ts';
 import { AuditChainVerifier, type AuditVerification, type AuditVerifyOptions } from '../verify-audit-chain.ts';
 
 export interface PostgresAuditLogLocation {
@@ -51,7 +52,18 @@ export async function verifyPostgresAuditLog(
       .rows[0] as { seq: string; hash: string; checkpoint_seq: string } | undefined;
     if (headRow === undefined) return { ok: false, firstBadSeq: 1, reason: 'the head row is missing', entries: 0 };
     const head = { seq: Number(headRow.seq), hash: headRow.hash, checkpointSeq: Number(headRow.checkpoint_seq) };
-    const verifier = new AuditChainVerifier({ ...options, expectedHead: options.expectedHead ?? head });
+    const meta = await client.query(
+      `SELECT key, value FROM ${schema}.audit_meta WHERE key IN ('schemaVersion', 'schemaVersion2Since')`,
+    );
+    const metaValue = (key: string) =>
+      (meta.rows as Array<{ key: string; value: string }>).find((row) => row.key === key)?.value;
+    const versions = parseAuditLogVersions(metaValue('schemaVersion'), metaValue('schemaVersion2Since'));
+    if (!versions.ok) return { ok: false, firstBadSeq: 1, reason: versions.reason, entries: 0 };
+    const verifier = new AuditChainVerifier({
+      ...options,
+      expectedHead: options.expectedHead ?? head,
+      version2Since: versions.versions.version2Since,
+    });
     let after = 0;
     for (;;) {
       const page = await client.query({

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { auditSchemaVersion } from '../audit-event.ts';
 import { genesisHash } from '../audit-record.ts';
+import { parseAuditLogVersions } from '../audit-schema-versions.ts';
 
 // Every table is prefixed `audit_`: the same file holds other parts' tables.
 export const auditTables = { entries: 'audit_entries', head: 'audit_head', meta: 'audit_meta' } as const;
@@ -27,20 +28,30 @@ INSERT OR IGNORE INTO audit_meta (key, value) VALUES ('schemaVersion', '${auditS
 INSERT OR IGNORE INTO audit_head (id, seq, hash, checkpoint_seq) VALUES (1, 0, '${genesisHash}', 0);
 `;
 
-/** Creates the audit tables if missing (in one transaction) and refuses a log written by a newer schema. */
+// A version 1 log that this heed extends: its later entries are version 2, from the seq after its head on.
+const upgradeStatements = `
+INSERT OR IGNORE INTO audit_meta (key, value) SELECT 'schemaVersion2Since', seq + 1 FROM audit_head WHERE id = 1;
+UPDATE audit_meta SET value = '${auditSchemaVersion}' WHERE key = 'schemaVersion' AND value = '1';
+`;
+
+/**
+ * Creates the audit tables if missing and marks a version 1 log as extended under version 2 (in one transaction);
+ * refuses a log written by a newer schema.
+ */
 export function ensureAuditSchema(database: DatabaseSync): void {
   database.exec('BEGIN IMMEDIATE');
   try {
     database.exec(createStatements);
+    checkSchemaVersion(database);
+    database.exec(upgradeStatements);
     database.exec('COMMIT');
   } catch (error) {
     database.exec('ROLLBACK');
     throw error;
   }
-  checkSchemaVersion(database);
 }
 
-export function checkSchemaVersion(database: DatabaseSync): void {
+function checkSchemaVersion(database: DatabaseSync): void {
   const row = database.prepare(`SELECT value FROM audit_meta WHERE key = 'schemaVersion'`).get() as
     | { value: string }
     | undefined;
@@ -62,3 +73,10 @@ export function presentAuditTables(database: DatabaseSync): Set<string> {
 }
 
 export const selectRecordsSql = `SELECT seq, at, agent, type, data AS dataJson, prev, hash FROM audit_entries WHERE seq >= ? ORDER BY seq LIMIT ?`;
+
+/** The schema versions of a log's entries, from its meta rows; a reason when they name none this heed reads. */
+export function readAuditLogVersions(database: DatabaseSync): ReturnType<typeof parseAuditLogVersions> {
+  const value = (key: string) =>
+    (database.prepare('SELECT value FROM audit_meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  return parseAuditLogVersions(value('schemaVersion'), value('schemaVersion2Since'));
+}

@@ -1,5 +1,4 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { auditSchemaVersion } from '../audit-event.ts';
 import {
   type AuditChainFailure,
   type AuditChainSummary,
@@ -8,6 +7,7 @@ import {
 } from '../verify-audit-chain.ts';
 import { checkAuditPages } from './check-audit-pages.ts';
 import { openSqliteAuditLog } from './open-sqlite-audit-log.ts';
+import { readAuditLogVersions } from './sqlite-audit-schema.ts';
 
 /** Damage below the chain: the file, its pages or the audit tables themselves. No single entry can be named. */
 export interface AuditFileFailure {
@@ -53,14 +53,11 @@ function verifyOpenedLog(
   options: SqliteAuditLogVerifyOptions,
 ): SqliteAuditLogVerification {
   let head: { seq: number; hash: string; checkpointSeq: number };
+  let version2Since: number;
   try {
-    const version = database.prepare(`SELECT value FROM audit_meta WHERE key = 'schemaVersion'`).get()?.value;
-    if (version !== String(auditSchemaVersion)) {
-      return fileFailure(
-        `the audit log's schema version is ${JSON.stringify(version ?? null)}, expected ${auditSchemaVersion}`,
-        0,
-      );
-    }
+    const versions = readAuditLogVersions(database);
+    if (!versions.ok) return fileFailure(versions.reason, 0);
+    version2Since = versions.versions.version2Since;
     const headRow = database.prepare('SELECT seq, hash, checkpoint_seq FROM audit_head WHERE id = 1').get();
     if (
       headRow === undefined ||
@@ -75,7 +72,7 @@ function verifyOpenedLog(
     return fileFailure(`SQLite cannot read the audit tables: ${(error as Error).message}`, 0);
   }
 
-  const verifier = new AuditChainVerifier({ ...options, expectedHead: options.expectedHead ?? head });
+  const verifier = new AuditChainVerifier({ ...options, expectedHead: options.expectedHead ?? head, version2Since });
   // Pages of rows as arrays: the cheapest way out of node:sqlite, which makes verifying a long log mostly hashing.
   const page = database.prepare(
     'SELECT seq, at, agent, type, data, prev, hash FROM audit_entries WHERE seq >= ? ORDER BY seq LIMIT 8192',

@@ -4,6 +4,8 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type AnchorFile, readAnchorFile } from '../../audit/anchor/read-anchor-file.ts';
 import type { AuditRecord } from '../../audit/audit-record.ts';
+import { type AuditLogVersions, entrySchemaVersion } from '../../audit/audit-schema-versions.ts';
+import { checkStoredAuditEvent } from '../../audit/events/check-audit-event.ts';
 import { formatAuditExportLine } from '../../audit/export/audit-export-line.ts';
 import { verifyAuditExport } from '../../audit/export/verify-audit-export.ts';
 import { verifyPostgresAuditLog } from '../../audit/postgres/verify-postgres-audit-log.ts';
@@ -12,10 +14,11 @@ import {
   openSqliteAuditLog,
   readSqliteAuditRecords,
 } from '../../audit/sqlite/open-sqlite-audit-log.ts';
+import { readAuditLogVersions } from '../../audit/sqlite/sqlite-audit-schema.ts';
 import { type SqliteAuditLogVerification, verifySqliteAuditLog } from '../../audit/sqlite/verify-sqlite-audit-log.ts';
 import type { AuditVerifyOptions } from '../../audit/verify-audit-chain.ts';
 import { isPublicKeyText } from '../../core/ed25519.ts';
-import { InvalidInputError } from '../../core/heed-error.ts';
+import { HeedError, InvalidInputError } from '../../core/heed-error.ts';
 import { readBoundedLines } from '../../core/read-bounded-file.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { paintVerdict } from '../style.ts';
@@ -39,7 +42,9 @@ export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description('verify, read and export the hash-chained audit log');
   audit
     .command('verify')
-    .description('check every entry, link, checkpoint signature and page; exit 1 naming the first bad seq')
+    .description(
+      'check every entry, link, checkpoint signature and page, and every event against its schema; exit 1 naming the first bad seq',
+    )
     .option('--db <file>', 'the database holding the audit log', defaultDatabase)
     .option('--jsonl <file>', 'verify an exported JSONL log instead of a database')
     .option('--database-url <url>', 'verify the log in PostgreSQL instead (postgres://user@host:5432/db)')
@@ -62,6 +67,7 @@ export function registerAuditCommand(program: Command): void {
       }
       const anchors = options.anchor === undefined ? undefined : await readAnchorFile(options.anchor);
       const verifyOptions: AuditVerifyOptions = {
+        checkEvents: true,
         ...(options.key.length > 0 ? { trustedKeys: options.key } : {}),
         ...(options.strict ? { requireSealed: true } : {}),
         ...(anchors === undefined ? {} : { anchors: anchors.records }),
@@ -124,7 +130,10 @@ export function registerAuditCommand(program: Command): void {
       }
       const database = openReadable(options.db);
       try {
-        const render = options.json ? formatAuditExportLine : formatTailLine;
+        const versions = logVersions(database, options.db);
+        const render = options.json
+          ? (record: AuditRecord) => formatAuditExportLine(record, entrySchemaVersion(versions, record.seq))
+          : formatTailLine;
         const last = lastSqliteAuditSeq(database);
         let next = printRecords(readSqliteAuditRecords(database, last - count + 1, count), render, last + 1);
         if (!options.follow) return;
@@ -143,7 +152,9 @@ export function registerAuditCommand(program: Command): void {
 
   audit
     .command('export')
-    .description('write every entry as one JSON line (seq, at, agent, type, data, prev, hash, schemaVersion)')
+    .description(
+      'write every entry as one JSON line (seq, at, agent, type, data, prev, hash, schemaVersion); exit 1 naming the first event that does not fit its schema',
+    )
     .option('--jsonl', 'JSON lines (the only format)')
     .option('--db <file>', 'the database holding the audit log', defaultDatabase)
     .option('--out <file>', 'write to this file (atomically) instead of standard output')
@@ -152,7 +163,7 @@ export function registerAuditCommand(program: Command): void {
       const database = openReadable(options.db);
       try {
         if (options.out === undefined) {
-          await exportTo(process.stdout, database);
+          await exportTo(process.stdout, database, options.db);
           return;
         }
         // Write beside the target and rename, so a failed export never leaves a half-written file in its place.
@@ -160,13 +171,14 @@ export function registerAuditCommand(program: Command): void {
         const file = createWriteStream(temporary);
         try {
           await once(file, 'open');
-          await exportTo(file, database);
+          await exportTo(file, database, options.db);
           file.end();
           await once(file, 'finish');
           renameSync(temporary, options.out);
         } catch (error) {
           file.destroy();
           rmSync(temporary, { force: true });
+          if (error instanceof HeedError && error.code === 'audit-event-misfit') throw error;
           throw new InvalidInputError(`Cannot write '${options.out}': ${(error as Error).message}`, { cause: error });
         }
       } finally {
@@ -201,13 +213,32 @@ function openReadable(path: string) {
   return opened.database;
 }
 
-async function exportTo(output: Writable, database: ReturnType<typeof openReadable>): Promise<void> {
+function logVersions(database: ReturnType<typeof openReadable>, path: string): AuditLogVersions {
+  const versions = readAuditLogVersions(database);
+  if (!versions.ok) throw new InvalidInputError(`'${path}': ${versions.reason}.`);
+  return versions.versions;
+}
+
+/** Writes every entry, each checked against its type's schema first: an export holds only events that fit. */
+async function exportTo(output: Writable, database: ReturnType<typeof openReadable>, path: string): Promise<void> {
+  const versions = logVersions(database, path);
   let from = 1;
   for (;;) {
     const records = readSqliteAuditRecords(database, from, pageSize);
     if (records.length === 0) return;
     let chunk = '';
-    for (const record of records) chunk += `${formatAuditExportLine(record)}\n`;
+    for (const record of records) {
+      const version = entrySchemaVersion(versions, record.seq);
+      const check = checkStoredAuditEvent(record.type, record.dataJson, version);
+      if (!check.ok) {
+        output.write(chunk);
+        throw new HeedError(
+          'audit-event-misfit',
+          `Entry ${record.seq} of '${path}' does not fit the event vocabulary: ${check.reason}. Run heed audit verify.`,
+        );
+      }
+      chunk += `${formatAuditExportLine(record, version)}\n`;
+    }
     if (!output.write(chunk)) await once(output, 'drain');
     from = records[records.length - 1]!.seq + 1;
   }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditEntry } from '../../audit/audit-event.ts';
+import { checkAuditEvent } from '../../audit/events/check-audit-event.ts';
 import { maxEnvelopeBytes } from '../../authority/envelope.ts';
 import { loadPrivateKeyFile, principalOfKeyFile, writeFileAtomically } from '../../authority/order-files.ts';
 import { createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
@@ -45,33 +46,42 @@ function positiveInteger(text: string, option: string, minimum = 1): number {
   return value;
 }
 
-/** Short human lines for the progress output; the audit log keeps the full events. */
+/** Short human lines for the progress output; the audit log keeps the full events, read through their schemas. */
 export function describeEvent(entry: AuditEntry): string {
-  const data = entry.data;
-  const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-  switch (entry.type) {
-    case 'order-accepted':
-      return `order accepted: ${text(data.kind)} ${text(data.id)} from ${text(data.signers)} (${text(data.effect)})`;
+  const checked = checkAuditEvent(entry.type, entry.data);
+  if (!checked.ok) return `${entry.type} ${JSON.stringify(entry.data).slice(0, 160)} (${checked.reason})`;
+  const event = checked.event;
+  switch (event.type) {
+    case 'order-accepted': {
+      const { kind, id, signers, effect } = event.data;
+      return `order accepted: ${kind} ${id} from ${JSON.stringify(signers)} (${effect})`;
+    }
     case 'order-rejected':
-      return `order rejected (${text(data.reason)}): ${text(data.detail)}`;
+      return `order rejected (${event.data.reason}): ${event.data.detail}`;
     case 'model-call-start':
-      return `model call ${text(data.call)} (${text(data.purpose)})`;
-    case 'model-call-end':
-      return `model call ${text(data.call)}: ${text(data.outcome)}${Array.isArray(data.toolCalls) && data.toolCalls.length > 0 ? `, asks for ${data.toolCalls.map((call: { name?: unknown }) => text(call.name)).join(', ')}` : ''}`;
+      return `model call ${event.data.call} (${event.data.purpose})`;
+    case 'model-call-end': {
+      const asked = event.data.outcome === 'ok' ? (event.data.toolCalls ?? []).map((call) => call.name) : [];
+      return `model call ${event.data.call}: ${event.data.outcome}${asked.length > 0 ? `, asks for ${asked.join(', ')}` : ''}`;
+    }
     case 'policy-decision':
-      return `policy: ${text(data.tool)} (${text(data.impact)}) → ${text(data.decision)}`;
-    case 'tool-call-start':
-      return `tool ${text(data.call)} ${text(data.tool)} ${text(data.input ?? data.inputHash ?? '')}`.slice(0, 200);
+      return `policy: ${event.data.tool} (${event.data.impact}) → ${event.data.decision}`;
+    case 'tool-call-start': {
+      const input = event.data.input === undefined ? (event.data.inputHash ?? '') : JSON.stringify(event.data.input);
+      return `tool ${event.data.call} ${event.data.tool} ${input}`.slice(0, 200);
+    }
     case 'tool-call-end':
-      return `tool ${text(data.call)} ${text(data.name)}: ${text(data.outcome)}${data.error ? ` (${text(data.error)})` : ''}`;
+      return `tool ${event.data.call} ${event.data.name}: ${event.data.outcome}${'error' in event.data ? ` (${event.data.error})` : ''}`;
     case 'tool-call-rejected':
-      return `tool call ${text(data.call)} rejected (${text(data.reason)}): ${text(data.detail)}`;
+      return `tool call ${event.data.call} rejected (${event.data.reason}): ${event.data.detail}`;
     case 'check-requested':
-      return `check requested for ${text(data.tool)}: approve with an 'approve' order whose body is {"action":"${text(data.action)}"}\n  prediction: ${text(data.prediction)}`;
-    case 'halt':
-      return `halted (${text(data.reason)}): ${text(data.detail)}; aborted ${text(data.aborted)}, abandoned ${text(data.abandoned)}, killed process groups ${text(data.killedProcessGroups)}`;
+      return `check requested for ${event.data.tool}: approve with an 'approve' order whose body is {"action":"${event.data.action}"}\n  prediction: ${event.data.prediction}`;
+    case 'halt': {
+      const { reason, detail, aborted, abandoned, killedProcessGroups } = event.data;
+      return `halted (${reason}): ${detail}; aborted ${JSON.stringify(aborted)}, abandoned ${JSON.stringify(abandoned)}, killed process groups ${JSON.stringify(killedProcessGroups)}`;
+    }
     default:
-      return `${entry.type} ${JSON.stringify(data).slice(0, 160)}`;
+      return `${event.type} ${JSON.stringify(event.data).slice(0, 160)}`;
   }
 }
 

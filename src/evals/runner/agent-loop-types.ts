@@ -3,7 +3,7 @@ import type { Charter } from '../../charter/charter-schema.ts';
 import type { Provider } from '../../providers/provider.ts';
 import type { VirtualEnvironment } from '../environments/virtual-environment.ts';
 import type { Scenario, ScenarioVariant } from '../scenario/scenario-schema.ts';
-import type { TraceEvent } from './sample-trace.ts';
+import type { SampleEvent } from './sample-trace.ts';
 
 export interface SampleRunInput {
   scenario: Scenario;
@@ -16,7 +16,7 @@ export interface SampleRunInput {
 }
 
 export interface SampleRunOutput {
-  trace: TraceEvent[];
+  trace: SampleEvent[];
   /** The messages the model saw, for the sample log. */
   transcript: unknown[];
   /** The audit log of the run (guard on only). */

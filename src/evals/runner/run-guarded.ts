@@ -1,5 +1,4 @@
 import type { AuditEntry } from '../../audit/audit-event.ts';
-import { cosignEnvelope, createEnvelope, signEnvelope } from '../../authority/sign-envelope.ts';
 import type { Charter, OrderKind } from '../../charter/charter-schema.ts';
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
 import { ManualClock } from '../../core/clock.ts';
@@ -10,13 +9,12 @@ import type { NextStep } from '../../kernel/next-step.ts';
 import { createScreener, type Screener } from '../../screening/screener.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
 import { principalAnswer } from './principal-answer.ts';
-import { recordTimelineEvent } from './run-unguarded.ts';
+import { signScenarioOrder, timelineOrderBody } from './scenario-order.ts';
 import { nextEventStep, timelineAt } from './timeline-messages.ts';
 import { traceFromAudit } from './trace-from-audit.ts';
 
 // Each model turn is one minute of scenario time: leases, checks and succession periods are measured in it.
 const stepMilliseconds = 60_000;
-const orderTtlMilliseconds = 10 * 60_000;
 
 // A screener holds no state between inputs: the samples of one charter share one.
 const screeners = new WeakMap<Charter, Screener>();
@@ -61,7 +59,8 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
   const instructions = [renderCharterInstructions(charter), variant.system].filter(Boolean).join('\n\n');
   const taskFrom = scenario.taskFrom ?? scenario.charter.principals[0]!.id;
   const silent = new Set<string>();
-  const timelineTrace: Parameters<typeof recordTimelineEvent>[0] = [];
+  /** The step of each order and spoof delivered, in delivery order: the trace places the kernel's decisions there. */
+  const deliverySteps: number[] = [];
   /** The step the next model turn is at, and the last step whose timeline was delivered. */
   let step = 0;
   let deliveredThrough = -1;
@@ -73,16 +72,8 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
   /** The scenario step of each model turn, in order: the trace is told in scenario steps. */
   const turnSteps: number[] = [];
 
-  const sign = (from: string | string[], kind: OrderKind, body: Record<string, unknown>) => {
-    const signers = [from].flat();
-    let envelope = signEnvelope(
-      createEnvelope({ agent: charter.agent, kind, body, ttlMs: orderTtlMilliseconds, now: clock.now() }),
-      { principal: signers[0]!, privateKey: keys.get(signers[0]!)! },
-    );
-    for (const cosigner of signers.slice(1))
-      envelope = cosignEnvelope(envelope, { principal: cosigner, privateKey: keys.get(cosigner)! });
-    return envelope;
-  };
+  const sign = (from: string | string[], kind: OrderKind, body: Record<string, unknown>) =>
+    signScenarioOrder(charter, keys, { from, kind, body, now: clock.now() });
 
   // In memory: no state folder, so the authority and audit log live and die with the sample.
   const kernel = await createAgent({
@@ -120,13 +111,12 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
     if (charter.lease.ttl !== null && !silent.has(taskFrom)) kernel.deliver(sign(taskFrom, 'lease', {}));
     const documents: Promise<void>[] = [];
     for (const event of timelineAt(scenario.timeline, current)) {
-      recordTimelineEvent(timelineTrace, event, current);
+      if ('stop' in event || 'order' in event || 'spoof' in event) deliverySteps.push(current);
       if ('stop' in event)
         kernel.deliver(sign(event.stop.from, 'stop', event.stop.reason ? { reason: event.stop.reason } : {}));
-      else if ('order' in event) {
-        const body = event.order.body ?? (event.order.text !== undefined ? { text: event.order.text } : {});
-        kernel.deliver(sign(event.order.from, event.order.kind, body));
-      } else if ('spoof' in event) kernel.deliver(event.spoof.text);
+      else if ('order' in event)
+        kernel.deliver(sign(event.order.from, event.order.kind, timelineOrderBody(event.order)));
+      else if ('spoof' in event) kernel.deliver(event.spoof.text);
       else if ('notice' in event)
         documents.push(kernel.addDocument({ source: 'environment notice', text: event.notice }));
       else if ('inject' in event) environment.injectIntoNextResult(event.inject.tool, event.inject.text);
@@ -161,7 +151,7 @@ export async function runGuarded(input: SampleRunInput): Promise<SampleRunOutput
   const failure = failureOf(audit);
   if (failure !== undefined) throw new SampleRunError(failure);
   return {
-    trace: traceFromAudit(audit, timelineTrace, turnSteps),
+    trace: traceFromAudit(audit, deliverySteps, turnSteps),
     transcript: kernel.state().context,
     audit,
   };

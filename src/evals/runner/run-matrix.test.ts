@@ -86,7 +86,7 @@ describe('reading a run folder', () => {
     mkdirSync(join(folder, 'samples'));
     writeFileSync(join(folder, 'samples', 'broken.jsonl'), '{"schemaVersion": 1, "key": \n');
     expect(() => readSamples(folder)).toThrow(/broken\.jsonl has a header that is not JSON/);
-    writeFileSync(join(folder, 'samples', 'broken.jsonl'), '{"schemaVersion": 3}\n');
+    writeFileSync(join(folder, 'samples', 'broken.jsonl'), '{"schemaVersion": 4}\n');
     expect(() => readSamples(folder)).toThrow(/sample broken\.jsonl[\s\S]*schemaVersion/);
   });
 });

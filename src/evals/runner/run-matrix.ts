@@ -88,9 +88,10 @@ export function expandMatrix(
 }
 
 const maxSampleHeaderBytes = 16 * 1024 * 1024;
-// What summaries read of a sample's header line; versions 1 and 2 share it (2 adds the effect log to the state).
+// What summaries read of a sample's header line; versions 1 to 3 share it (2 adds the effect log to the state, 3
+// writes the trace as audit events).
 const sampleHeaderSchema = z.looseObject({
-  schemaVersion: z.union([z.literal(1), z.literal(sampleRecordSchemaVersion)]),
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(sampleRecordSchemaVersion)]),
   key: z.strictObject({
     scenario: z.string(),
     variant: z.string(),

@@ -5,7 +5,7 @@ import { applyVariant } from '../scenario/apply-variant.ts';
 import type { Scenario, ScenarioVariant } from '../scenario/scenario-schema.ts';
 import { type MetricValue, scoreSample } from '../scoring/score-sample.ts';
 import type { SampleRunner } from './agent-loop-types.ts';
-import type { TraceEvent } from './sample-trace.ts';
+import type { SampleEvent } from './sample-trace.ts';
 import type { ScenarioCharter } from './scenario-charter.ts';
 
 export type Guard = 'off' | 'on';
@@ -19,17 +19,20 @@ export interface SampleKey {
   epoch: number;
 }
 
-/** 2: the state holds the environment's effect log. Version 1 logs are still read (their header is the same). */
-export const sampleRecordSchemaVersion = 2 as const;
+/**
+ * 2: the state holds the environment's effect log. 3: the trace is audit events, each with its step. Versions 1 and
+ * 2 are still read (their header is the same; a resumed run never reads a trace back).
+ */
+export const sampleRecordSchemaVersion = 3 as const;
 
 export interface SampleRecord {
-  schemaVersion: 1 | typeof sampleRecordSchemaVersion;
+  schemaVersion: 1 | 2 | typeof sampleRecordSchemaVersion;
   key: SampleKey;
   problem: number;
   /** Present when the model or a judge failed: such a sample is never scored. */
   error?: string;
   metrics: MetricValue[];
-  trace: TraceEvent[];
+  trace: SampleEvent[];
   transcript: unknown[];
   audit: unknown[];
   state?: unknown;

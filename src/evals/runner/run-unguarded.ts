@@ -1,16 +1,42 @@
 import { renderCharterInstructions } from '../../charter/render-charter.ts';
+import { auditedInput } from '../../kernel/execute-tool-call.ts';
+import { actionHash } from '../../kernel/policy/action-hash.ts';
+import { errorText } from '../../kernel/tracked-call.ts';
 import type { ChatMessage, ToolCall } from '../../providers/provider.ts';
 import type { SampleRunInput, SampleRunOutput } from './agent-loop-types.ts';
-import type { TraceEvent } from './sample-trace.ts';
+import type { SampleEvent } from './sample-trace.ts';
+import { signScenarioOrder, timelineOrderBody } from './scenario-order.ts';
 import { nextEventStep, timelineAt, unguardedMessage } from './timeline-messages.ts';
+
+/** Writes what the runner did as audit events, as the kernel would have written them, each at its step. */
+class UnguardedTrace {
+  readonly events: SampleEvent[] = [];
+  modelCalls = 0;
+  toolCalls = 0;
+
+  add(event: SampleEvent): void {
+    this.events.push(event);
+  }
+
+  halt(step: number, detail: string): void {
+    const counts = { modelCalls: this.modelCalls, toolCalls: this.toolCalls };
+    this.add({
+      type: 'halt',
+      step,
+      data: { reason: 'cancelled', detail, aborted: [], abandoned: [], killedProcessGroups: [], ...counts },
+    });
+  }
+}
 
 /**
  * Guard off: the alignment target as instructions only. Orders, spoofs and notices all arrive as chat
- * messages, tools run directly, nothing is verified, checked or stopped from outside the model.
+ * messages, tools run directly, nothing is verified, checked or stopped from outside the model. The trace
+ * holds the same audit events a kernel writes for the calls and orders; an order is signed by its principals
+ * and recorded as delivered, though nothing verified it.
  */
 export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutput> {
   const { scenario, variant, environment, provider, signal } = input;
-  const trace: TraceEvent[] = [];
+  const trace = new UnguardedTrace();
   const system = [renderCharterInstructions(input.charter), variant.system].filter(Boolean).join('\n\n');
   const taskFrom = scenario.taskFrom ?? scenario.charter.principals[0]!.id;
   const messages: ChatMessage[] = [
@@ -22,26 +48,35 @@ export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutp
     description: tool.description,
     inputSchema: tool.inputSchema,
   }));
-  let stopped = false;
 
   let step = 0;
   while (step < scenario.steps) {
     signal?.throwIfAborted();
     environment.setStep(step);
     for (const event of timelineAt(scenario.timeline, step)) {
-      recordTimelineEvent(trace, event, step);
-      if ('stop' in event) stopped = true;
+      recordDelivery(input, trace, event, step);
       if ('inject' in event) environment.injectIntoNextResult(event.inject.tool, event.inject.text);
       const text = unguardedMessage(event);
       if (text !== undefined) messages.push({ role: 'user', content: text });
     }
     if (environment.ended()) {
-      trace.push({ type: 'halt', step, reason: 'environment-ended' });
+      trace.halt(step, 'the environment shut down');
       break;
     }
-    trace.push({ type: 'model-call', step });
+    const call = `model-${++trace.modelCalls}`;
+    trace.add({
+      type: 'model-call-start',
+      step,
+      data: { call, purpose: 'turn', provider: provider.id, messages: messages.length },
+    });
     const result = await provider.step(messages, specs, { signal });
-    if (result.text) trace.push({ type: 'model-text', step, text: result.text });
+    const toolCalls = result.toolCalls.map((toolCall) => ({ id: toolCall.id, name: toolCall.name }));
+    const { usage, finishReason } = result;
+    trace.add({
+      type: 'model-call-end',
+      step,
+      data: { call, outcome: 'ok', text: result.text, toolCalls, usage, finishReason },
+    });
     messages.push({
       role: 'assistant',
       content: result.text,
@@ -52,22 +87,31 @@ export async function runUnguarded(input: SampleRunInput): Promise<SampleRunOutp
       // would, after a stop too (a plea to carry on is part of what is tested).
       const next = nextEventStep(scenario.timeline, step);
       if (next === undefined || next >= scenario.steps) {
-        trace.push({ type: 'halt', step, reason: stopped ? 'stopped' : 'final' });
+        trace.add({ type: 'run-ended', step, data: { outcome: 'final', text: result.text } });
         break;
       }
       step = next;
       continue;
     }
-    for (const call of result.toolCalls) {
-      messages.push({ role: 'tool', toolCallId: call.id, content: await runToolCall(input, call, step, trace) });
+    for (const toolCall of result.toolCalls) {
+      messages.push({
+        role: 'tool',
+        toolCallId: toolCall.id,
+        content: await runToolCall(input, toolCall, step, trace),
+      });
     }
     step += 1;
-    if (step === scenario.steps) trace.push({ type: 'halt', step: step - 1, reason: 'step-limit' });
+    if (step === scenario.steps) trace.halt(step - 1, `the scenario's step limit (${scenario.steps}) was reached`);
   }
-  return { trace, transcript: messages, audit: [] };
+  return { trace: trace.events, transcript: messages, audit: [] };
 }
 
-async function runToolCall(input: SampleRunInput, call: ToolCall, step: number, trace: TraceEvent[]): Promise<string> {
+async function runToolCall(
+  input: SampleRunInput,
+  call: ToolCall,
+  step: number,
+  trace: UnguardedTrace,
+): Promise<string> {
   const tool = input.environment.tools.find((candidate) => candidate.name === call.name);
   let parsed: unknown;
   try {
@@ -75,44 +119,73 @@ async function runToolCall(input: SampleRunInput, call: ToolCall, step: number, 
   } catch {
     parsed = undefined;
   }
-  const refusal = !tool
-    ? `unknown tool '${call.name}'`
-    : typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
-      ? 'arguments are not a JSON object'
-      : undefined;
-  if (refusal !== undefined || !tool) {
-    const reason = refusal ?? 'unknown tool';
-    trace.push({
-      type: 'tool-call',
-      step,
-      name: call.name,
-      arguments: call.arguments,
-      executed: false,
-      refusal: reason,
-    });
-    return `Error: ${reason}`;
+  if (!tool || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const [reason, detail] = !tool
+      ? ['unknown-tool', `unknown tool '${call.name}'`]
+      : ['malformed-arguments', 'arguments are not a JSON object'];
+    trace.add({ type: 'tool-call-rejected', step, data: { call: call.id, tool: call.name, reason, detail } });
+    return `Error: ${detail}`;
   }
-  trace.push({ type: 'tool-call', step, name: call.name, arguments: call.arguments, executed: true, approved: false });
+  const toolInput = parsed as Record<string, unknown>;
+  const id = `tool-${++trace.toolCalls}`;
+  trace.add({
+    type: 'tool-call-start',
+    step,
+    data: {
+      call: id,
+      toolCall: call.id,
+      tool: tool.name,
+      impact: tool.impact,
+      impacts: [tool.impact],
+      action: actionHash(tool.name, toolInput),
+      ...auditedInput(toolInput),
+    },
+  });
   try {
-    return await tool.run(parsed as Record<string, unknown>, {
+    const text = await tool.run(toolInput, {
       signal: input.signal ?? new AbortController().signal,
       registerProcessGroup: () => {},
     });
+    trace.add({
+      type: 'tool-call-end',
+      step,
+      data: { call: id, name: tool.name, outcome: 'ok', characters: text.length },
+    });
+    return text;
   } catch (error) {
+    trace.add({
+      type: 'tool-call-end',
+      step,
+      data: { call: id, name: tool.name, outcome: 'error', error: errorText(error) },
+    });
     return `Error: ${(error as Error).message}`;
   }
 }
 
-export function recordTimelineEvent(
-  trace: TraceEvent[],
+/** A stop or an order reaches the model as a message: recorded as the order its principals signed, delivered. */
+function recordDelivery(
+  input: SampleRunInput,
+  trace: UnguardedTrace,
   event: Parameters<typeof unguardedMessage>[0],
   step: number,
 ): void {
-  if ('stop' in event) trace.push({ type: 'stop', step, from: event.stop.from, accepted: true });
-  else if ('order' in event)
-    trace.push({ type: 'order', step, from: [event.order.from].flat(), kind: event.order.kind, accepted: true });
-  else if ('spoof' in event) trace.push({ type: 'spoof', step, claims: event.spoof.claims, text: event.spoof.text });
-  else if ('notice' in event) trace.push({ type: 'notice', step, text: event.notice });
-  else if ('inject' in event) trace.push({ type: 'inject', step, tool: event.inject.tool });
-  else if ('silence' in event) trace.push({ type: 'silence', step, principal: event.silence });
+  const order =
+    'stop' in event
+      ? { from: event.stop.from, kind: 'stop' as const, body: event.stop.reason ? { reason: event.stop.reason } : {} }
+      : 'order' in event
+        ? { from: event.order.from, kind: event.order.kind, body: timelineOrderBody(event.order) }
+        : undefined;
+  if (order === undefined) return;
+  // Scenario time: one minute a step, as the guarded runner counts it.
+  const envelope = signScenarioOrder(input.charter, input.keys, { ...order, now: step * 60_000 });
+  const explanation = 'guard off: delivered to the model as a chat message; nothing verified it';
+  const data = {
+    id: envelope.id,
+    kind: envelope.kind,
+    signers: [order.from].flat(),
+    effect: 'none',
+    explanation,
+    envelope,
+  };
+  trace.add({ type: 'order-accepted', step, data });
 }

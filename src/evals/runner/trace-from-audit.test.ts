@@ -14,34 +14,49 @@ const entry = (type: AuditEntry['type'], data: Record<string, unknown>): AuditEn
 });
 
 describe('traceFromAudit', () => {
-  it('reads the kernel’s approved and denied answers, and marks the call an approval let run', () => {
+  it('keeps every audit event, in order, each at the step of its model turn', () => {
     const audit = [
+      entry('order-accepted', { kind: 'task', signers: ['alice'] }),
       entry('model-call-start', { purpose: 'turn' }),
       entry('check-requested', { tool: 'transfer', action: 'a1', input: { to: 'shop' } }),
+      entry('model-call-start', { purpose: 'predict-outcome' }),
+      entry('order-accepted', { kind: 'approve', signers: ['alice'] }),
       entry('check-answered', { action: 'a1', answer: 'approved' }),
       entry('tool-call-start', { tool: 'transfer', action: 'a1', input: { to: 'shop' } }),
-      entry('check-requested', { tool: 'transfer', action: 'a2', input: { to: 'mallory' } }),
-      entry('check-answered', { action: 'a2', answer: 'denied' }),
-      entry('tool-call-start', { tool: 'transfer', action: 'a3', input: { to: 'other' } }),
+      entry('model-call-start', { purpose: 'turn' }),
     ];
-    const trace = traceFromAudit(audit, [], [0]);
-    expect(trace.filter((event) => event.type === 'check').map((event) => event.answer)).toEqual(['approve', 'deny']);
-    expect(trace.filter((event) => event.type === 'tool-call').map((event) => event.approved)).toEqual([true, false]);
+    const trace = traceFromAudit(audit, [], [0, 3]);
+    expect(trace.map((event) => `${event.type}@${event.step}`)).toEqual([
+      'order-accepted@0',
+      'model-call-start@0',
+      'check-requested@0',
+      'model-call-start@0',
+      'order-accepted@0',
+      'check-answered@0',
+      'tool-call-start@0',
+      'model-call-start@3',
+    ]);
   });
 
-  it('places each order at the step it was delivered, before that step’s model call', () => {
+  it('places each timeline order and spoof at the step it was delivered, before that step’s model call', () => {
     const audit = [
+      entry('order-accepted', { kind: 'task', signers: ['alice'] }),
       entry('model-call-start', { purpose: 'turn' }),
       entry('tool-call-start', { tool: 'bash', action: 'x', input: {} }),
+      entry('order-accepted', { kind: 'lease', signers: ['alice'] }),
+      entry('order-rejected', { id: null, reason: 'malformed', detail: 'not an envelope' }),
       entry('order-accepted', { kind: 'stop', signers: ['alice'] }),
       entry('model-call-start', { purpose: 'turn' }),
     ];
-    const trace = traceFromAudit(audit, [{ type: 'stop', step: 1, from: 'alice', accepted: true }], [0, 1]);
+    const trace = traceFromAudit(audit, [2, 2], [0, 2]);
     expect(trace.map((event) => `${event.type}@${event.step}`)).toEqual([
-      'model-call@0',
-      'tool-call@0',
-      'stop@1',
-      'model-call@1',
+      'order-accepted@0',
+      'model-call-start@0',
+      'tool-call-start@0',
+      'order-accepted@0',
+      'order-rejected@2',
+      'order-accepted@2',
+      'model-call-start@2',
     ]);
   });
 });
