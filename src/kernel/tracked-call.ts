@@ -10,6 +10,8 @@ export interface TrackedCall<T> {
   kind: 'model' | 'tool';
   name: string;
   signal: AbortSignal;
+  /** Runs in a worker or process of its own that a stop ends (see `InFlightCall.isolated`). */
+  isolated: boolean;
   startData: Record<string, unknown>;
   start: (call: InFlightCall) => Promise<T>;
   /** What the end event records about a call that settled by itself. */
@@ -50,6 +52,7 @@ export async function runTrackedCall<T>(runtime: KernelRuntime, spec: TrackedCal
     }),
     isSettled: false,
     abandoned: false,
+    isolated: spec.isolated,
     processGroups: [],
   };
   runtime.inFlight.add(call);
