@@ -17,8 +17,8 @@ const confirmPollMilliseconds = 2;
 /**
  * Runs one call in a child process of its own, in its own process group and, where the machine allows, its
  * own PID namespace (`detectProcessContainment`). On abort the group gets SIGTERM (the tool's signal aborts);
- * whatever still runs `graceMs` later gets SIGKILL. When the call ends by itself, whatever it left running is
- * killed. Settles once every process of the call is confirmed gone: the child's `exit` event, which in a PID
+ * whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
+ * abort), whatever the call left running gets SIGKILL. Settles once every process of the call is confirmed gone: the child's `exit` event, which in a PID
  * namespace means its whole tree is gone, and otherwise the group and the descendants found in /proc.
  */
 export function runInProcess(
@@ -45,8 +45,8 @@ export function runInProcess(
     let deadline: NodeJS.Timeout | undefined;
     let forced = false;
     const pgid = child.pid;
-    // In a PID namespace, the tool's first process (the namespace's init, a child of `unshare`): killing it
-    // kills the namespace, and it is gone only once every process in the namespace is.
+    // In a PID namespace, the tool's first process (the namespace's init, a child of `unshare`, which holds its
+    // pid until it reaps it): killing it kills every process in the namespace.
     let namespaceInit: number | undefined;
     // Outside a namespace, descendants that left the group are found while their parents still live.
     const descendants = new Set<number>();
@@ -67,15 +67,18 @@ export function runInProcess(
         }
       }
     };
-    const anythingLeft = () => {
-      if (pgid === undefined) return false;
-      if (containment.kind === 'pid-namespace') return namespaceInit !== undefined && isProcessRunning(namespaceInit);
-      return isProcessGroupAlive(pgid) || [...descendants].some(isProcessRunning);
-    };
+    // Asked once the child has exited. In a namespace, `unshare` exits only after reaping the namespace's init,
+    // which exits only once every other process in the namespace is gone: nothing is left.
+    const anythingLeft = () =>
+      pgid !== undefined &&
+      containment.kind === 'process-group' &&
+      (isProcessGroupAlive(pgid) || [...descendants].some(isProcessRunning));
     const forceEnd = () => {
       forced = true;
-      namespaceInit ??= pgid === undefined ? undefined : processDescendants(pgid)[0];
-      if (containment.kind === 'pid-namespace' && namespaceInit !== undefined) {
+      if (containment.kind === 'pid-namespace' && pgid !== undefined && !exited) {
+        namespaceInit ??= processDescendants(pgid)[0];
+      }
+      if (containment.kind === 'pid-namespace' && namespaceInit !== undefined && !exited) {
         // Not `unshare` first: its exit would be reported while the namespace is still being torn down.
         try {
           process.kill(namespaceInit, 'SIGKILL');
@@ -98,8 +101,8 @@ export function runInProcess(
     };
     const confirmGone = () => {
       if (!anythingLeft()) return finish();
-      // A call that ended by itself or was past its grace leaves nothing behind; one within its grace waits.
-      if (!options.signal.aborted || forced) forceEnd();
+      // A call that has ended or is past its grace leaves nothing behind; one within its grace may still clean up.
+      if (report !== undefined || forced) forceEnd();
       setTimeout(confirmGone, confirmPollMilliseconds);
     };
     child.once('error', (error) => {
@@ -112,7 +115,8 @@ export function runInProcess(
         return;
       }
       report = message;
-      walk();
+      // The call is over: what it left running ends now (heed need not wait for Node to exit the process).
+      forceEnd();
     });
     child.once('exit', () => {
       walk();
