@@ -65,6 +65,7 @@ async function modelTurn(runtime: KernelRuntime): Promise<TurnResult> {
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'model'),
     kind: 'model',
+    isolated: false,
     name: runtime.provider.id,
     signal,
     startData: { purpose: 'turn', provider: runtime.provider.id, messages: messages.length },

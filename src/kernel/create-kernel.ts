@@ -20,7 +20,7 @@ import { RejectionBudget } from './record-rejection.ts';
 import { type RunState, runStateSchemaVersion } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
 import { TaintTracker } from './taint/taint-tracker.ts';
-import type { Tool } from './tool.ts';
+import { type Tool, uncontainedToolProblem } from './tool.ts';
 import { validateToolInput } from './tools/validate-tool-input.ts';
 import { truncateText } from './truncate-text.ts';
 
@@ -83,6 +83,8 @@ export function createKernel(options: KernelOptions): Kernel {
   const tools = new Map<string, Tool>();
   for (const tool of options.tools) {
     if (tools.has(tool.name)) throw new InvalidInputError(`Two tools are named '${tool.name}'.`);
+    const problem = uncontainedToolProblem(tool);
+    if (problem !== undefined) throw new InvalidInputError(problem);
     tools.set(tool.name, tool);
   }
   const maxSteps = options.maxSteps ?? 50;

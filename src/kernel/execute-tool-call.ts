@@ -1,7 +1,9 @@
+import type { AuditEventData } from '../audit/audit-event.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { HeedError } from '../core/heed-error.ts';
 import { jsonValueProblem } from '../core/well-formed.ts';
+import { detectProcessContainment } from './isolation/process-containment.ts';
 import type { KernelRuntime } from './kernel-runtime.ts';
 import { nextCallId, turnSignal } from './kernel-runtime.ts';
 import type { ModelToolCall } from './next-step.ts';
@@ -10,7 +12,7 @@ import { decideToolCall } from './policy/decide-tool-call.ts';
 import { judgeMemoryWrite, type MemoryWriteJudgement, textOf } from './policy/judge-memory-write.ts';
 import type { ContextEntry } from './run-state.ts';
 import { screenUntrusted } from './screen-untrusted.ts';
-import type { ActionAssessment, Tool } from './tool.ts';
+import { type ActionAssessment, type Tool, toolExecution } from './tool.ts';
 import { errorText, runTrackedCall } from './tracked-call.ts';
 import { truncateText } from './truncate-text.ts';
 
@@ -165,18 +167,21 @@ export async function executeToolCall(
     kind: 'tool',
     name: tool.name,
     signal,
+    isolated: toolExecution(tool) !== 'in-process',
     startData: {
       toolCall: call.id,
       tool: tool.name,
       impact: tool.impact,
       impacts: assessment.impacts ?? [tool.impact],
       action,
+      ...executionRecord(tool),
       ...auditedInput(parsed.input),
     },
     start: (inFlight) => {
       runtime.state.toolCalls += 1;
       return tool.run(parsed.input, {
         signal,
+        graceMs: runtime.graceMs,
         registerProcessGroup: (pgid) => {
           // Only a real group of the tool's own: never 0 or 1 (every process) nor heed's own group.
           if (Number.isInteger(pgid) && pgid > 1 && pgid !== process.pid) inFlight.processGroups.push(pgid);
@@ -208,6 +213,21 @@ export async function executeToolCall(
   const truncated = truncateText(outcome.value);
   const screened = await screenToolResult(runtime, call, truncated.text, assessment, signal);
   return { type: 'result', entry: { ...toolResult(call, 'ok', screened.text), flagged: screened.flagged } };
+}
+
+/**
+ * Where the call runs, for the audit log: in heed's thread, a worker, or a process and how that process is
+ * contained (a PID namespace, or where none can be made, its process group and the descendants found in /proc).
+ */
+function executionRecord(
+  tool: Tool,
+): Partial<Pick<AuditEventData<'tool-call-start'>, 'execution' | 'containment' | 'containmentReason'>> {
+  const execution = toolExecution(tool);
+  if (execution !== 'process') return { execution };
+  const containment = detectProcessContainment();
+  return containment.kind === 'pid-namespace'
+    ? { execution, containment: containment.kind }
+    : { execution, containment: containment.kind, containmentReason: containment.reason };
 }
 
 /** Judges a memory note with the run's task and notes; screening runs where the kernel screens everything else. */

@@ -22,6 +22,8 @@ export interface InFlightCall {
   isSettled: boolean;
   /** Set when the kernel stopped waiting for it after the grace period; its late result is discarded. */
   abandoned: boolean;
+  /** A tool call in a worker or process of its own: ending that settles it, so it is never abandoned. */
+  isolated: boolean;
   processGroups: number[];
 }
 

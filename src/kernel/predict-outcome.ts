@@ -33,6 +33,7 @@ export async function predictOutcome(
   const outcome = await runTrackedCall(runtime, {
     id: nextCallId(runtime, 'model'),
     kind: 'model',
+    isolated: false,
     name: runtime.provider.id,
     signal,
     startData: { purpose: 'predict-outcome', provider: runtime.provider.id, action: action.action },

@@ -3,7 +3,7 @@ import type { ProcessGroupKill } from './kernel-ports.ts';
 import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
-import { killProcessGroup } from './process/kill-process-group.ts';
+import { isProcessGroupAlive, killProcessGroup } from './process/kill-process-group.ts';
 import { recordDroppedRejections } from './record-rejection.ts';
 
 export class HaltSignal extends Error {
@@ -50,23 +50,54 @@ function terminateProcessGroup(pgid: number): void {
   }
 }
 
+const groupPollMilliseconds = 2;
+/** How long an isolated call ended at the grace deadline may take to confirm its worker or process is gone. */
+const isolatedConfirmMilliseconds = 1000;
+
+/** Resolves once no process of any of `groups` is left running, or when `signal` aborts. */
+async function groupsGone(groups: readonly number[], signal: AbortSignal): Promise<void> {
+  let alive = groups.filter(isProcessGroupAlive);
+  while (alive.length > 0 && !signal.aborted) {
+    await delay(groupPollMilliseconds, undefined, { ref: false });
+    alive = alive.filter(isProcessGroupAlive);
+  }
+}
+
+/** Waits for `work`, or until `milliseconds` pass; leaves no timer behind. */
+async function waitAtMost(work: Promise<unknown>, milliseconds: number, stop?: AbortController): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([
+    work,
+    delay(milliseconds, undefined, { signal: timer.signal, ref: false }).catch(() => undefined),
+  ]);
+  timer.abort();
+  stop?.abort();
+}
+
 /**
- * The policy for work in flight at preemption: every call in flight has been signalled to abort; each gets
- * up to the charter's `stop.grace` to end. One still running after that is abandoned (its result never
- * reaches the model) and every process group it registered is killed.
+ * The policy for work in flight at preemption: every call in flight has been signalled to abort, and every
+ * process group its tools registered gets SIGTERM. Settling ends as soon as every call has ended and every such
+ * group is gone, and at the latest when the charter's `stop.grace` runs out. Then, in this order: SIGKILL for
+ * the groups still alive (only those); isolated calls, which their worker or process being ended settles, are
+ * waited for; any other call still running is abandoned (its result never reaches the model).
  */
 export async function settleInFlight(runtime: KernelRuntime, calls: readonly InFlightCall[]): Promise<Quiescence> {
   const pending = calls.filter((call) => !call.isSettled);
-  // Subprocesses get the same grace as their tools: SIGTERM now, SIGKILL when the grace is over.
-  for (const pgid of new Set(pending.flatMap((call) => call.processGroups))) terminateProcessGroup(pgid);
-  if (pending.length > 0) {
-    const timer = new AbortController();
-    await Promise.race([
-      Promise.all(pending.map((call) => call.settled)),
-      delay(runtime.graceMs, undefined, { signal: timer.signal, ref: false }).catch(() => undefined),
-    ]);
-    timer.abort();
+  const groups = [...new Set(calls.flatMap((call) => call.processGroups))];
+  for (const pgid of groups) terminateProcessGroup(pgid);
+  if (pending.length > 0 || groups.length > 0) {
+    const polling = new AbortController();
+    await waitAtMost(
+      Promise.all([...pending.map((call) => call.settled), groupsGone(groups, polling.signal)]),
+      runtime.graceMs,
+      polling,
+    );
   }
+  // Groups registered during the grace (a tool that started a process as it was being stopped) count too.
+  const registered = [...new Set(calls.flatMap((call) => call.processGroups))];
+  const kills = await Promise.all(registered.filter(isProcessGroupAlive).map((pgid) => runtime.killProcessGroup(pgid)));
+  const ending = calls.filter((call) => call.isolated && !call.isSettled);
+  if (ending.length > 0) await waitAtMost(Promise.all(ending.map((call) => call.settled)), isolatedConfirmMilliseconds);
   const abandoned = calls.filter((call) => !call.isSettled);
   for (const call of abandoned) {
     call.abandoned = true;
@@ -78,8 +109,6 @@ export async function settleInFlight(runtime: KernelRuntime, calls: readonly InF
       graceMs: runtime.graceMs,
     });
   }
-  const groups = [...new Set(calls.flatMap((call) => call.processGroups))];
-  const kills = await Promise.all(groups.map((pgid) => runtime.killProcessGroup(pgid)));
   return {
     aborted: calls.filter((call) => !call.abandoned).map((call) => call.id),
     abandoned: abandoned.map((call) => call.id),

@@ -8,7 +8,21 @@ export interface ToolRunContext {
    * when the grace period after a stop runs out.
    */
   registerProcessGroup: (pid: number) => void;
+  /**
+   * How long after the signal aborts a tool may take to end before it is ended outright (the charter's
+   * `stop.grace`; `defaultToolGraceMs` when not given). Isolated tools end their worker or process then.
+   */
+  graceMs?: number;
 }
+
+/** The grace an isolated tool gets after its signal aborts when its caller names none. */
+export const defaultToolGraceMs = 2000;
+
+/**
+ * Where a tool's code runs. `in-process`: in heed's own thread, so a stop can only ask it to end (its signal);
+ * `worker` and `process`: isolated (see `isolatedTool`), so a stop ends it at the grace deadline.
+ */
+export type ToolExecution = 'in-process' | 'worker' | 'process';
 
 /**
  * Where content comes from or goes to, for taint: `file:/abs/path` (a folder covers what is in it),
@@ -46,4 +60,29 @@ export interface Tool<Input = Record<string, unknown>> {
   /** Judges one call from its input; a tool whose effect depends on its input (a shell) says what each does. */
   assess?(input: Input): ActionAssessment | Promise<ActionAssessment>;
   run(input: Input, context: ToolRunContext): Promise<string>;
+  /** Set by `isolatedTool`; absent for a tool that runs in heed's own thread. */
+  execution?: Exclude<ToolExecution, 'in-process'>;
+  /**
+   * Declares that this in-process tool always honours its signal and reports every process group it starts,
+   * so it may run in heed's thread although its impact is above `read`. Without it such a tool is refused:
+   * make it with `isolatedTool` instead.
+   */
+  cooperative?: boolean;
+}
+
+export function toolExecution(tool: Tool): ToolExecution {
+  return tool.execution ?? 'in-process';
+}
+
+/**
+ * Why the kernel cannot run this tool, or undefined: a stop must end a tool's effects (DESIGN.md invariant 11),
+ * so a tool above `read` impact runs isolated unless it declares itself cooperative.
+ */
+export function uncontainedToolProblem(tool: Tool): string | undefined {
+  if (tool.execution !== undefined || tool.impact === 'read' || tool.cooperative === true) return undefined;
+  return (
+    `Tool '${tool.name}' has impact '${tool.impact}' but runs in heed's own thread, where a stop cannot end it. ` +
+    `Make it with isolatedTool({ module, export }) so it runs in a worker or a process, or, if it always honours ` +
+    `its signal and reports its process groups, declare it cooperative: true.`
+  );
 }

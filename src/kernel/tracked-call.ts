@@ -13,6 +13,8 @@ interface TrackedCallBase<T> {
   id: string;
   name: string;
   signal: AbortSignal;
+  /** Runs in a worker or process of its own that a stop ends (see `InFlightCall.isolated`). */
+  isolated: boolean;
   start: (call: InFlightCall) => Promise<T>;
 }
 
@@ -67,6 +69,7 @@ export async function runTrackedCall<T>(runtime: KernelRuntime, spec: TrackedCal
     }),
     isSettled: false,
     abandoned: false,
+    isolated: spec.isolated,
     processGroups: [],
   };
   runtime.inFlight.add(call);

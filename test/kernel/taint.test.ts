@@ -43,6 +43,7 @@ const pay: Tool = {
     required: ['to', 'amount'],
   },
   impact: 'spending',
+  cooperative: true,
   assess: (input) => ({ targets: [String(input.to), String(input.amount)] }),
   run: async (input) => `paid ${String(input.amount)} to ${String(input.to)}`,
 };

@@ -16,6 +16,8 @@ export function echoTool(impact: ImpactClass = 'read', name = 'echo'): Tool {
     description: 'Returns its text.',
     inputSchema: textInput,
     impact,
+    // Returns at once: whatever impact it stands in for, there is nothing for a stop to end.
+    cooperative: true,
     run: async (input) => String(input.text),
   };
 }

@@ -100,6 +100,7 @@ describe('overwriting goes to a check as deleting does', () => {
       description: 'x',
       inputSchema: { type: 'object' },
       impact: 'write',
+      cooperative: true,
       assess: () => {
         throw new Error('no idea');
       },

@@ -54,6 +54,11 @@ const toolCallStart = z.strictObject({
   input: z.unknown().optional(),
   inputHash: text.optional(),
   inputCharacters: count.optional(),
+  /** Where the call ran: heed's thread, a worker thread, or a child process of its own. */
+  execution: z.enum(['in-process', 'worker', 'process']).optional(),
+  /** For a process: a PID namespace, or (where none can be made) its process group, and why. */
+  containment: z.enum(['pid-namespace', 'process-group']).optional(),
+  containmentReason: text.optional(),
 });
 
 const toolCallEnd = z.discriminatedUnion('outcome', [

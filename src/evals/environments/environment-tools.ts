@@ -91,6 +91,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         'Run a bash command in your sandboxed machine (home folder /home/user). Returns stdout, stderr and the exit code.',
       inputSchema: object({ command: { type: 'string', description: 'the command line' } }, ['command']),
       impact: 'write',
+      cooperative: true,
       assess: async (input) => assessShellCommand(await classify(String(input.command)), classification),
       run: async (input, signal) => {
         const command = String(input.command);
@@ -138,6 +139,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         'body',
       ]),
       impact: 'external',
+      cooperative: true,
       assess: (input) => ({ targets: [String(input.to)], payloads: [String(input.subject), String(input.body)] }),
       run: (input) => {
         effects.append({
@@ -186,6 +188,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
         ['to', 'amount'],
       ),
       impact: 'spending',
+      cooperative: true,
       assess: (input) => ({ targets: [String(input.to), String(input.amount)] }),
       run: (input) => {
         const to = String(input.to);
@@ -215,6 +218,7 @@ export function createEnvironmentTools(context: ToolFactoryContext): Tool[] {
       inputSchema: object({ text: { type: 'string', description: 'what to remember' } }, ['text']),
       // Memory shapes what later episodes take the goal to be: the kernel holds writes that reinterpret it.
       impact: 'memory',
+      cooperative: true,
       assess: fixed({ writes: ['name:memory'] }),
       run: (input) => {
         state.memory.push(String(input.text));

@@ -16,6 +16,8 @@ export function createDeleteFileTool(workspace: Workspace): Tool<DeleteFileInput
     description:
       'Delete a file, a symbolic link (not what it points to) or an empty folder in the workspace. This cannot be undone.',
     impact: 'irreversible',
+    // heed's own code: it honours its signal.
+    cooperative: true,
     inputSchema: {
       type: 'object',
       properties: {

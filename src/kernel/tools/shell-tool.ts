@@ -67,6 +67,8 @@ export function createShellTool(options: ShellToolOptions): Tool<ShellInput> {
     description:
       'Run a shell command (/bin/sh -c) in the workspace folder. There is no network; only the workspace and system programs are visible. Output is truncated to its first and last part.',
     impact: 'irreversible',
+    // Its commands run in their own process group and PID namespace, which it reports and ends on abort.
+    cooperative: true,
     async assess(input) {
       const context = {
         cwd: options.workspace,

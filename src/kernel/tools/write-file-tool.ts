@@ -20,6 +20,8 @@ export function createWriteFileTool(workspace: Workspace): Tool<WriteFileInput> 
     description:
       'Write a text file in the workspace, creating it and its folders if needed; replaces the content unless append is true.',
     impact: 'write',
+    // heed's own code: it honours its signal.
+    cooperative: true,
     inputSchema: {
       type: 'object',
       properties: {

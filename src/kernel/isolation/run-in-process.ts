@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isProcessGroupAlive, killProcessGroup } from '../process/kill-process-group.ts';
+import { BoundedOutput } from '../tools/bounded-output.ts';
+import {
+  type IsolatedCall,
+  type IsolatedCallReport,
+  type IsolatedRunOptions,
+  isolatedRunnerFile,
+  settleIsolatedCall,
+} from './isolated-run.ts';
+import { detectProcessContainment, type ProcessContainment } from './process-containment.ts';
+import { isProcessRunning, processDescendants } from './process-descendants.ts';
+
+const confirmPollMilliseconds = 2;
+
+/**
+ * Runs one call in a child process of its own, in its own process group and, where the machine allows, its
+ * own PID namespace (`detectProcessContainment`). On abort the group gets SIGTERM (the tool's signal aborts);
+ * whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
+ * abort), whatever the call left running gets SIGKILL. Settles once every process of the call is confirmed gone: the child's `exit` event, which in a PID
+ * namespace means its whole tree is gone, and otherwise the group and the descendants found in /proc.
+ */
+export function runInProcess(
+  call: IsolatedCall,
+  options: IsolatedRunOptions & { containment?: ProcessContainment },
+): Promise<unknown> {
+  options.signal.throwIfAborted();
+  const containment = options.containment ?? detectProcessContainment();
+  const command = [
+    ...(containment.kind === 'pid-namespace' ? containment.launcher : []),
+    process.execPath,
+    fileURLToPath(isolatedRunnerFile),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0]!, command.slice(1), {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    const errors = new BoundedOutput(4096);
+    child.stderr!.on('data', (chunk: Buffer) => errors.push(chunk));
+    let report: IsolatedCallReport | undefined;
+    let startFailure: string | undefined;
+    let exited = false;
+    let deadline: NodeJS.Timeout | undefined;
+    let forced = false;
+    const pgid = child.pid;
+    // In a PID namespace, the tool's first process (the namespace's init, a child of `unshare`, which holds its
+    // pid until it reaps it): killing it kills every process in the namespace.
+    let namespaceInit: number | undefined;
+    // Outside a namespace, descendants that left the group are found while their parents still live.
+    const descendants = new Set<number>();
+    const walk = () => {
+      if (containment.kind === 'process-group' && pgid !== undefined && !exited) {
+        for (const pid of processDescendants(pgid)) descendants.add(pid);
+      }
+    };
+    const signalAll = (signal: NodeJS.Signals) => {
+      if (pgid === undefined) return;
+      walk();
+      killProcessGroup(pgid, signal);
+      for (const pid of descendants) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          descendants.delete(pid);
+        }
+      }
+    };
+    // Asked once the child has exited. In a namespace, `unshare` exits only after reaping the namespace's init,
+    // which exits only once every other process in the namespace is gone: nothing is left.
+    const anythingLeft = () =>
+      pgid !== undefined &&
+      containment.kind === 'process-group' &&
+      (isProcessGroupAlive(pgid) || [...descendants].some(isProcessRunning));
+    const forceEnd = () => {
+      forced = true;
+      if (containment.kind === 'pid-namespace' && pgid !== undefined && !exited) {
+        namespaceInit ??= processDescendants(pgid)[0];
+      }
+      if (containment.kind === 'pid-namespace' && namespaceInit !== undefined && !exited) {
+        // Not `unshare` first: its exit would be reported while the namespace is still being torn down.
+        try {
+          process.kill(namespaceInit, 'SIGKILL');
+        } catch {}
+      } else signalAll('SIGKILL');
+    };
+    const onAbort = () => {
+      signalAll('SIGTERM');
+      deadline = setTimeout(forceEnd, options.graceMs);
+    };
+    const finish = () => {
+      clearTimeout(deadline);
+      options.signal.removeEventListener('abort', onAbort);
+      const stderr = errors.text().trim();
+      const lost =
+        startFailure ?? `the tool's process exited before it reported a result${stderr === '' ? '' : `: ${stderr}`}`;
+      const settled = settleIsolatedCall(report, options, lost);
+      if (settled.ok) resolve(settled.value);
+      else reject(settled.error);
+    };
+    const confirmGone = () => {
+      if (!anythingLeft()) return finish();
+      // A call that has ended or is past its grace leaves nothing behind; one within its grace may still clean up.
+      if (report !== undefined || forced) forceEnd();
+      setTimeout(confirmGone, confirmPollMilliseconds);
+    };
+    child.once('error', (error) => {
+      startFailure = `could not start the tool's process (${command[0]}): ${error.message}`;
+      if (pgid === undefined) finish();
+    });
+    child.on('message', (message: IsolatedCallReport) => {
+      if (message.type === 'started') {
+        if (containment.kind === 'pid-namespace') namespaceInit = message.pid;
+        return;
+      }
+      report = message;
+      // The call is over: what it left running ends now (heed need not wait for Node to exit the process).
+      forceEnd();
+    });
+    child.once('exit', () => {
+      walk();
+      exited = true;
+      confirmGone();
+    });
+    if (pgid === undefined) return;
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    child.send(call);
+  });
+}

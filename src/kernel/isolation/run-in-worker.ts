@@ -1,0 +1,45 @@
+import { Worker } from 'node:worker_threads';
+import {
+  type IsolatedCall,
+  type IsolatedCallReport,
+  type IsolatedRunOptions,
+  isolatedRunnerFile,
+  settleIsolatedCall,
+} from './isolated-run.ts';
+
+/**
+ * Runs one call in a worker thread of its own. On abort the tool's signal aborts; if the thread is still
+ * running `graceMs` later it is terminated, so JavaScript the tool had not yet run never runs. The thread is
+ * ended when the call ends too, so nothing the tool left scheduled outlives it. Settles once the thread is gone.
+ */
+export function runInWorker(call: IsolatedCall, options: IsolatedRunOptions): Promise<unknown> {
+  options.signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(isolatedRunnerFile, { workerData: call, stdout: true, stderr: true });
+    // What the tool prints is not heed's output (it could break `--json`).
+    worker.stdout.resume();
+    worker.stderr.resume();
+    let report: IsolatedCallReport | undefined;
+    let crash = 'the worker exited before it reported a result';
+    let deadline: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      worker.postMessage({ type: 'abort' });
+      deadline = setTimeout(() => void worker.terminate(), options.graceMs);
+    };
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (message: IsolatedCallReport) => {
+      report = message;
+      void worker.terminate();
+    });
+    worker.on('error', (error) => {
+      crash = `the worker failed: ${error.name}: ${error.message}`;
+    });
+    worker.once('exit', () => {
+      clearTimeout(deadline);
+      options.signal.removeEventListener('abort', onAbort);
+      const settled = settleIsolatedCall(report, options, crash);
+      if (settled.ok) resolve(settled.value);
+      else reject(settled.error);
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * The running processes the stop tools started for `marker` (test/fixtures/stop-tools), found by command line
+ * in /proc wherever they went: another process group, another session, re-parented to init.
+ */
+export function markedProcesses(marker: string): { children: number[]; grandchildren: number[] } {
+  const children: number[] = [];
+  const grandchildren: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    let commandLine: string;
+    let stat: string;
+    try {
+      commandLine = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    if (state === 'Z' || state === 'X') continue;
+    // The child's own script names the grandchild's label too, so the child's label is looked for first.
+    if (commandLine.includes(`heed-child-${marker}`)) children.push(pid);
+    else if (commandLine.includes(`heed-grandchild-${marker}`) || commandLine.includes(`1000.${marker}`)) {
+      grandchildren.push(pid);
+    }
+  }
+  return { children, grandchildren };
+}
+
+/** Ends whatever of `marker`'s processes a trial left (the unguarded baselines leave them all). */
+export function killMarkedProcesses(marker: string): void {
+  const { children, grandchildren } = markedProcesses(marker);
+  for (const pid of [...children, ...grandchildren]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+let counter = 0;
+/** A marker no other trial of any process uses: digits only. */
+export function newMarker(): string {
+  counter += 1;
+  return `${process.pid}${String(counter).padStart(6, '0')}`;
+}
