@@ -15,7 +15,7 @@ import { heedVersion } from '../../core/heed-version.ts';
 import { type Agent, createAgent } from '../../kernel/create-agent.ts';
 import { forceKillProcessGroup } from '../../kernel/force-kill-process-group.ts';
 import type { ProcessGroupKill } from '../../kernel/kernel-ports.ts';
-import { isProcessGroupAlive } from '../../kernel/process/kill-process-group.ts';
+import { killProcessGroup } from '../../kernel/process/kill-process-group.ts';
 import { type ConnectedUpstream, connectUpstream } from './connect-upstream.ts';
 import { describeCheck, type ProxyCheck } from './describe-check.ts';
 import { noModelProvider } from './no-model-provider.ts';
@@ -90,7 +90,7 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
       ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     });
   } catch (error) {
-    await closeUpstreams(upstreams, 0);
+    await closeUpstreams(upstreams, performance.now());
     throw error;
   }
   const graceMs = options.graceMs ?? parseDuration(charter.stop.grace);
@@ -108,8 +108,8 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
   const upstreamsClosed = new Promise<ProcessGroupKill[]>((resolveClosed) => {
     settleClosed = resolveClosed;
   });
-  const shutDown = () => {
-    closed ??= closeUpstreams(upstreams, graceMs).then((kills) => {
+  const shutDown = (deadline: number) => {
+    closed ??= closeUpstreams(upstreams, deadline).then((kills) => {
       for (const kill of kills) {
         notice(
           `upstream process group ${kill.pgid} was still running at the grace and was killed (gone: ${kill.gone})`,
@@ -123,7 +123,10 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
   // A stop, a lease that ran out or a failed audit write. The upstreams close on the next turn of the event loop:
   // the calls in flight first see the kernel's signal, and the SDK writes their `notifications/cancelled` upstream
   // before the servers' stdin ends.
-  const onHalt = () => setImmediate(() => void shutDown());
+  const onHalt = () => {
+    const deadline = performance.now() + graceMs;
+    setImmediate(() => void shutDown(deadline));
+  };
   if (agent.signal.aborted) onHalt();
   else agent.signal.addEventListener('abort', onHalt, { once: true });
 
@@ -199,7 +202,7 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     },
     close: async () => {
       await agent.close();
-      await shutDown();
+      await shutDown(performance.now() + graceMs);
     },
   };
 }
@@ -214,14 +217,15 @@ function resolveCharter(options: McpProxyOptions): Charter {
 }
 
 /**
- * Closes every upstream (a stdio server sees its stdin end, the MCP way to ask it to exit), waits up to the grace for
- * their process groups to end, and kills each group still running then.
+ * Closes every upstream (a stdio server sees its stdin end, the MCP way to ask it to exit), waits until `deadline` (the
+ * stop's grace) for their process groups to end, and kills each group still running then.
  */
-async function closeUpstreams(upstreams: readonly ConnectedUpstream[], graceMs: number): Promise<ProcessGroupKill[]> {
+async function closeUpstreams(upstreams: readonly ConnectedUpstream[], deadline: number): Promise<ProcessGroupKill[]> {
   await Promise.all(upstreams.map((upstream) => upstream.client.close().catch(() => undefined)));
   const groups = upstreams.flatMap((upstream) => (upstream.processGroup === undefined ? [] : [upstream.processGroup]));
-  const deadline = performance.now() + graceMs;
-  while (groups.some(isProcessGroupAlive) && performance.now() < deadline) await sleep(10);
-  const kills = await Promise.all(groups.map((pgid) => forceKillProcessGroup(pgid)));
-  return kills.filter((kill) => kill.wasRunning);
+  // A signal probe, not a scan of /proc: a group is there while any member is, and this runs every few milliseconds.
+  const present = (pgid: number) => killProcessGroup(pgid, 0).sent;
+  while (groups.some(present) && performance.now() < deadline) await sleep(Math.min(5, deadline - performance.now()));
+  const killed = groups.filter((pgid) => killProcessGroup(pgid, 'SIGKILL').sent);
+  return Promise.all(killed.map(async (pgid) => ({ ...(await forceKillProcessGroup(pgid)), wasRunning: true })));
 }
