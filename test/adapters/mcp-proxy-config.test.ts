@@ -36,8 +36,13 @@ const testUpstream = (name: string) =>
   `    - name: ${name}\n      command: ${JSON.stringify(process.execPath)}\n      args: [${JSON.stringify(testServer)}]\n      tools: { echo: read }\n`;
 
 /** Starts `heed proxy --http 0` and resolves with its MCP URL once it serves. */
-async function startHttpProxy(charterFile: string, state: string): Promise<{ url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [heedBin, 'proxy', '--charter', charterFile, '--state', state, '--http', '0'], {
+async function startHttpProxy(
+  charterFile: string,
+  state: string,
+  extraArgs: string[] = [],
+): Promise<{ url: string; stderr: () => string }> {
+  const args = [heedBin, 'proxy', '--charter', charterFile, '--state', state, '--http', '0', ...extraArgs];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -46,8 +51,12 @@ async function startHttpProxy(charterFile: string, state: string): Promise<{ url
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  await eventually(() => /Streamable HTTP at (\S+)/.test(stderr), `the proxy to serve HTTP:\n${stderr}`, 30_000);
-  return { url: /Streamable HTTP at (\S+)/.exec(stderr)![1]!, stderr: () => stderr };
+  await eventually(
+    () => /Streamable HTTP at (http:\/\/[^\s"]+)/.test(stderr),
+    `the proxy to serve HTTP:\n${stderr}`,
+    30_000,
+  );
+  return { url: /Streamable HTTP at (http:\/\/[^\s"]+)/.exec(stderr)![1]!, stderr: () => stderr };
 }
 
 describe('heed proxy configuration', () => {
@@ -95,6 +104,7 @@ describe('heed proxy configuration', () => {
         `proxy:\n  upstreams:\n    - name: inner\n      url: ${inner.url}\n      tools: { first__echo: read }\n`,
       ),
       join(root, 'outer-state'),
+      ['--json'],
     );
     const client = new Client({ name: 'heed-test-client', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(outer.url)));
@@ -112,6 +122,11 @@ describe('heed proxy configuration', () => {
       const held = client.callTool({ name: 'second__echo', arguments: { text: 'unclassified' } });
       await eventually(() => outer.stderr().includes('pending: heed check: the call of second__echo'), 'the check');
       void held.catch(() => undefined);
+      // --json: everything the proxy reports on stderr is one JSON object a line.
+      const lines = outer.stderr().trim().split('\n');
+      expect(lines.map((line) => (JSON.parse(line) as { kind: string }).kind)).toEqual(
+        expect.arrayContaining(['tools', 'http', 'event', 'notice']),
+      );
     } finally {
       await client.close();
     }
