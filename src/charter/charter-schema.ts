@@ -165,6 +165,44 @@ export const screeningPolicySchema = z.strictObject({
   onFlag: z.enum(['withhold', 'warn']).default('withhold'),
 });
 
+/**
+ * One MCP server `heed proxy` fronts: a command it starts as a child process (stdio), or a Streamable HTTP URL.
+ * `tools` gives each of its tools an impact class; a tool not named there needs at least a check.
+ */
+export const upstreamSchema = z
+  .strictObject({
+    name,
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}),
+    cwd: z.string().min(1).optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    tools: z.record(z.string().min(1).max(128), z.enum(impactClasses)).default({}),
+  })
+  .superRefine((upstream, context) => {
+    if ((upstream.command === undefined) === (upstream.url === undefined)) {
+      context.addIssue({ code: 'custom', path: ['command'], message: 'give exactly one of command and url' });
+    }
+  });
+export type Upstream = z.output<typeof upstreamSchema>;
+
+/** What `heed proxy` fronts; other commands ignore it. */
+export const proxySchema = z
+  .strictObject({ upstreams: z.array(upstreamSchema).min(1) })
+  .superRefine((proxy, context) => {
+    const seen = new Set<string>();
+    proxy.upstreams.forEach((upstream, index) => {
+      if (seen.has(upstream.name)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['upstreams', index, 'name'],
+          message: `duplicate upstream '${upstream.name}'`,
+        });
+      }
+      seen.add(upstream.name);
+    });
+  });
+
 export const charterSchema = z
   .strictObject({
     schemaVersion: z.literal(charterSchemaVersion).default(charterSchemaVersion),
@@ -196,6 +234,7 @@ export const charterSchema = z
       .prefault({}),
     policy: policySchema.prefault({}),
     screening: screeningPolicySchema.prefault({}),
+    proxy: proxySchema.optional(),
   })
   .superRefine((charter, context) => {
     const ids = new Set<string>();

@@ -20,6 +20,11 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => [(await import('./run.ts')).registerRunCommand],
   },
   {
+    name: 'proxy',
+    summary: 'an MCP gateway: upstream MCP servers behind the charter, checks, screening, audit and stop',
+    load: async () => [(await import('./proxy.ts')).registerProxyCommand],
+  },
+  {
     name: 'lab',
     summary: 'formal environments where alignment targets are objectives (no model, no network)',
     load: async () => [(await import('./lab.ts')).registerLabCommand],

@@ -1,0 +1,122 @@
+// A verified stop through heed proxy: the calls in flight are cancelled upstream (notifications/cancelled), the
+// upstream servers and everything they spawned are gone after the grace, no late side effect lands, and every
+// later call is refused. The test server ignores cancellation and SIGTERM, so only the proxy's kill ends it.
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { isProcessGroupAlive } from '../../src/kernel/process/kill-process-group.ts';
+import { runHeed } from '../helpers/run-heed.ts';
+import {
+  eventually,
+  makeProxyFixture,
+  type ProxyFixture,
+  type RunningProxy,
+  startProxy,
+  textOf,
+} from './mcp-proxy-fixture.ts';
+
+let fixture: ProxyFixture;
+let proxy: RunningProxy;
+
+beforeAll(async () => {
+  fixture = makeProxyFixture({ grace: '300ms' });
+  proxy = await startProxy(fixture);
+}, 60_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  rmSync(fixture.root, { recursive: true, force: true });
+});
+
+/** The processes whose parent is `pid`: the upstream servers the proxy started. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
+  } catch {
+    return false;
+  }
+}
+
+it('cancels calls in flight, kills the upstreams and their descendants after the grace, and refuses every later call', async () => {
+  const proxyPid = proxy.client.transport === undefined ? undefined : (proxy.client.transport as { pid?: number }).pid;
+  expect(proxyPid).toBeTypeOf('number');
+  const upstreams = childrenOf(proxyPid!);
+  expect(upstreams).toHaveLength(2);
+  const late = (name: string) => join(fixture.root, name);
+  const afterMs = 2_000;
+  const inFlight = [
+    proxy.call('write_late', { path: late('ignores'), afterMs }),
+    proxy.call('wait_honouring', { path: late('honours'), afterMs }),
+    proxy.call('spawn_late', { path: late('plain-spawn'), afterMs }),
+    proxy.call('spawn_late', { path: late('spawn-with-signal'), afterMs, withSignal: true }),
+  ];
+  await eventually(
+    () => existsSync(`${late('plain-spawn')}.pids`) && existsSync(`${late('spawn-with-signal')}.pids`),
+    'the spawned children',
+  );
+  const descendants = ['plain-spawn', 'spawn-with-signal'].flatMap((name) =>
+    readFileSync(`${late(name)}.pids`, 'utf8')
+      .split(' ')
+      .map(Number),
+  );
+  expect(descendants.every(isRunning)).toBe(true);
+
+  const stop = await proxy.send(fixture.order('stop'));
+  expect(stop.body.accepted).toBe(true);
+  const stoppedAt = Date.now();
+  for (const result of await Promise.all(inFlight)) {
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/halted \(stop: stop order/);
+  }
+  // Each cancelled request was cancelled upstream, the MCP way.
+  await eventually(
+    () =>
+      (existsSync(late('cancelled.log')) ? readFileSync(late('cancelled.log'), 'utf8').split('\n').length - 1 : 0) >= 4,
+    'four notifications/cancelled upstream',
+  );
+
+  const refused = await proxy.call('echo', { text: 'after the stop' });
+  expect(refused.isError).toBe(true);
+  expect(textOf(refused)).toMatch(/^Not run: the agent is halted \(stop: stop order/);
+
+  // Grace (300 ms), then the kill; polled, never timed: the assertion is what is alive, not how fast it died.
+  await eventually(() => upstreams.every((pgid) => !isProcessGroupAlive(pgid)), 'the upstream process groups to end');
+  expect(descendants.filter(isRunning)).toEqual([]);
+  await eventually(
+    () =>
+      /upstream process group \d+ was still running at the grace and was killed \(gone: true\)/.test(proxy.stderr()),
+    'the proxy to report the kill',
+  );
+
+  // Past the time the tools would have written their files: nothing landed.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, stoppedAt + afterMs + 500 - Date.now())));
+  for (const name of ['ignores', 'honours', 'plain-spawn', 'spawn-with-signal'])
+    expect(existsSync(late(name))).toBe(false);
+
+  await proxy.close();
+  const exported = await runHeed(['audit', 'export', '--jsonl', '--db', join(fixture.root, 'state', 'heed.db')]);
+  const entries = exported.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> });
+  const haltIndex = entries.findIndex((entry) => entry.type === 'halt');
+  expect(entries[haltIndex]?.data.reason).toBe('stop');
+  expect(entries.slice(haltIndex).filter((entry) => entry.type === 'tool-call-start')).toEqual([]);
+  const verified = await runHeed(['audit', 'verify', '--db', join(fixture.root, 'state', 'heed.db')]);
+  expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+}, 60_000);
