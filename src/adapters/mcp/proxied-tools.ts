@@ -63,6 +63,9 @@ export function proxiedTools(
               }),
             }
           : {}),
+        // The call honours its signal (the SDK cancels the request upstream) and the proxy kills the upstreams'
+        // process groups at the grace deadline, so the work a stop must end is not in heed's thread.
+        cooperative: true,
         run: async (input, context) => {
           const signal = mergeAbortSignals([context.signal, requestSignals.getStore()]);
           const result = (await upstream.client.callTool({ name: listing.name, arguments: input }, undefined, {

@@ -138,7 +138,7 @@ export const auditEventDataSchemas = {
   }),
   'check-answered': z.union([
     z.strictObject({ action: text, answer: z.enum(['approved', 'denied']), order: text, signers: strings }),
-    z.strictObject({ action: text, answer: z.enum(['expired', 'superseded']) }),
+    z.strictObject({ action: text, answer: z.enum(['expired', 'superseded', 'cancelled']) }),
   ]),
   'screening-verdict': z.strictObject({
     /** The call whose result, or the document, that was screened. */
