@@ -10,11 +10,12 @@ import { advanceRun } from './agent-loop.ts';
 import { createAuditRecorder } from './audit-recorder.ts';
 import { type Delivery, deliverOrder, deliverOrderRecorded } from './deliver-order.ts';
 import { forceKillProcessGroup } from './force-kill-process-group.ts';
+import { type GuardedToolResult, guardToolCall } from './guard-tool-call.ts';
 import type { KernelAuthority, KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { InputValidator, KernelRuntime } from './kernel-runtime.ts';
 import { type FinalOrHalted, type KernelStatus, runToEnd, statusOf, waitForCheck } from './kernel-waits.ts';
 import { armLeaseTimer } from './lease-watch.ts';
-import type { NextStep } from './next-step.ts';
+import type { ModelToolCall, NextStep } from './next-step.ts';
 import { requestHalt } from './preemption.ts';
 import { RejectionBudget } from './record-rejection.ts';
 import { type RunState, runStateSchemaVersion } from './run-state.ts';
@@ -62,6 +63,14 @@ export interface Kernel {
   run(options?: { signal?: AbortSignal }): Promise<NextStep>;
   /** Runs through checks (waiting for their answers) until final or halted. */
   runToEnd(options?: { signal?: AbortSignal }): Promise<FinalOrHalted>;
+  /**
+   * Runs one tool call that another agent loop asked for (an agent framework that heed guards) through this kernel's
+   * gate: policy, a check that waits for a signed approval of the exact action, screening, audit. Needs no task order:
+   * the framework's caller gives the task.
+   */
+  callTool(call: ModelToolCall, options?: { signal?: AbortSignal }): Promise<GuardedToolResult>;
+  /** Aborts when the run halts (a verified stop, the lease, a failed audit write): for another agent loop's run. */
+  readonly signal: AbortSignal;
   /** Resolves when a pending check is answered, expires, or the run halts. */
   waitForCheck(options?: { signal?: AbortSignal }): Promise<void>;
   /** Halts the run (reason `cancelled` unless given) and waits until it is quiescent. */
@@ -204,6 +213,8 @@ export function createKernel(options: KernelOptions): Kernel {
     runToEnd: (runOptions = {}) => runToEnd(kernel, run, runOptions.signal),
     waitForCheck: (waitOptions = {}) => waitForCheck(kernel, waitOptions.signal),
     halt: (reason = 'cancelled', detail = 'halted by the caller') => requestHalt(kernel, reason, detail),
+    callTool: (call, callOptions = {}) => guardToolCall(kernel, call, callOptions.signal),
+    signal: kernel.runController.signal,
     addDocument: async ({ source, text }) => {
       const shown = truncateText(text).text;
       kernel.taint.noteUntrusted(shown, `the document '${source}'`);
