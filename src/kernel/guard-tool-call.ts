@@ -93,19 +93,7 @@ async function answerCheck(
   const prediction = await predictOutcome(runtime, call, [], check);
   if (prediction === null || runtime.halt) return halted(runtime);
   const expiresAt = new Date(runtime.clock.now() + runtime.checkTimeoutMs).toISOString();
-  try {
-    await runtime.recorder.record('check-requested', {
-      call: call.id,
-      tool: check.tool,
-      action: check.action,
-      input: check.input,
-      prediction,
-      expiresAt,
-    });
-  } catch {
-    return halted(runtime);
-  }
-  if (runtime.halt) return halted(runtime);
+  // The check is pending from the moment its request is on the log: an answer that follows the entry at once counts.
   runtime.state.next = {
     type: 'check',
     action: check.action,
@@ -117,6 +105,19 @@ async function answerCheck(
     remaining: [],
   };
   try {
+    try {
+      await runtime.recorder.record('check-requested', {
+        call: call.id,
+        tool: check.tool,
+        action: check.action,
+        input: check.input,
+        prediction,
+        expiresAt,
+      });
+    } catch {
+      return halted(runtime);
+    }
+    if (runtime.halt) return halted(runtime);
     await waitForCheck(runtime, signal);
     if (runtime.halt) return halted(runtime);
     const answer = runtime.checkAnswers.get(check.action);
