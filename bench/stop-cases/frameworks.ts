@@ -1,0 +1,155 @@
+// Stop cases for OpenAI Agents JS and the AI SDK, each alone (stopped with its own abort signal: the baseline) and
+// under heed's guard (stopped with a signed stop order), with the frameworks' own loops calling heed's fake model
+// server over HTTP. The tool is a job that writes a file after `toolMs`; the stop comes `stopAfterMs` into it.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { Agent, tool as agentsTool, OpenAIChatCompletionsModel, run, setTracingDisabled } from '@openai/agents';
+import { tool as aiTool, generateText, isStepCount } from 'ai';
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { guardAgent } from '../../src/adapters/agents-js/index.ts';
+import { guardTools } from '../../src/adapters/ai-sdk/index.ts';
+import { signOrder } from '../../src/authority/sign-envelope.ts';
+import { generateKeyPair } from '../../src/core/ed25519.ts';
+import { startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
+import type { StopCase, StopCaseKind, StopTrial } from './stop-case.ts';
+
+const toolMs = 1000;
+const stopAfterMs = 300;
+const task = 'Use slow_job now.';
+const systems = ['agents-js', 'agents-js+heed', 'ai-sdk', 'ai-sdk+heed'] as const;
+const kinds = ['tool-honours-signal', 'tool-ignores-signal'] as const satisfies readonly StopCaseKind[];
+
+setTracingDisabled(true);
+const principal = generateKeyPair();
+const charter = {
+  agent: 'bench-agent',
+  target: 'if-ranked' as const,
+  principals: [{ id: 'alice', key: principal.publicKeyText, roles: ['owner'] }],
+  stop: { grace: '200ms' },
+};
+
+/** One framework run with one stop: how it starts, and how the stop is given. */
+interface Harness {
+  running: Promise<unknown>;
+  stop(): void;
+  close(): Promise<void>;
+}
+
+/** The job: with `honours`, it ends when its signal aborts; without, it writes its file whatever happens. */
+function job(file: string, honours: boolean, started: () => void) {
+  let finish = (): void => undefined;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const body = async (signal: AbortSignal | undefined): Promise<string> => {
+    started();
+    try {
+      await delay(toolMs, undefined, honours && signal !== undefined ? { signal } : {});
+      writeFileSync(file, 'written');
+      return 'done';
+    } finally {
+      finish();
+    }
+  };
+  return { body, done };
+}
+
+async function harness(
+  system: (typeof systems)[number],
+  baseURL: string,
+  body: (signal: AbortSignal | undefined) => Promise<string>,
+): Promise<Harness> {
+  const heedOptions = {
+    charter,
+    model: 'openai:obedient',
+    baseUrl: baseURL,
+    apiKey: 'unused',
+    screening: false,
+    impacts: { slow_job: 'write' as const },
+  };
+  const stopOrder = () =>
+    signOrder({ agent: 'bench-agent', kind: 'stop', principal: 'alice', privateKey: principal.privateKey });
+  if (system.startsWith('agents-js')) {
+    const model = new OpenAIChatCompletionsModel(new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 }), 'obedient');
+    const slowJob = agentsTool({
+      name: 'slow_job',
+      description: 'Run the nightly job',
+      parameters: z.object({ name: z.string() }),
+      execute: (_input, _context, details) => body(details?.signal),
+    });
+    const agent = new Agent({ name: 'bench', instructions: 'Do the job.', model, tools: [slowJob] });
+    if (system === 'agents-js') {
+      const controller = new AbortController();
+      return {
+        running: run(agent, task, { signal: controller.signal }),
+        stop: () => controller.abort(),
+        close: async () => undefined,
+      };
+    }
+    const guarded = await guardAgent(agent, heedOptions);
+    return { running: guarded.run(task), stop: () => guarded.heed.deliver(stopOrder()), close: () => guarded.close() };
+  }
+  const model = createOpenAICompatible({ name: 'fake', baseURL, apiKey: 'unused' }).chatModel('obedient');
+  const tools = {
+    slow_job: aiTool({
+      description: 'Run the nightly job',
+      inputSchema: z.object({ name: z.string() }),
+      execute: (_input, { abortSignal }) => body(abortSignal),
+    }),
+  };
+  const generate = (toolSet: typeof tools, abortSignal: AbortSignal) =>
+    generateText({ model, tools: toolSet, prompt: task, stopWhen: isStepCount(3), abortSignal, maxRetries: 0 });
+  if (system === 'ai-sdk') {
+    const controller = new AbortController();
+    return {
+      running: generate(tools, controller.signal),
+      stop: () => controller.abort(),
+      close: async () => undefined,
+    };
+  }
+  const guarded = await guardTools(tools, heedOptions);
+  return {
+    running: generate(guarded.tools, guarded.signal),
+    stop: () => guarded.heed.deliver(stopOrder()),
+    close: () => guarded.close(),
+  };
+}
+
+async function trial(system: (typeof systems)[number], kind: (typeof kinds)[number]): Promise<StopTrial> {
+  const folder = mkdtempSync(join(tmpdir(), 'heed-stop-frameworks-'));
+  const server = await startFakeModelServer({ behaviour: 'obedient' });
+  try {
+    const file = join(folder, 'effect');
+    let markStarted = (): void => undefined;
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const { body, done } = job(file, kind === 'tool-honours-signal', markStarted);
+    const subject = await harness(system, server.url, body);
+    const settled = subject.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    await started;
+    await delay(stopAfterMs);
+    const stoppedAt = performance.now();
+    subject.stop();
+    await settled;
+    const settleMs = performance.now() - stoppedAt;
+    // Whatever the tool does after the stop has happened once its body has returned.
+    await done;
+    await subject.close();
+    return { sideEffectAfterStop: existsSync(file), childrenAlive: 0, grandchildrenAlive: 0, settleMs };
+  } finally {
+    await server.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export default async function frameworkStopCases(): Promise<StopCase[]> {
+  return systems.flatMap((system) => kinds.map((kind) => ({ system, kind, trial: () => trial(system, kind) })));
+}
