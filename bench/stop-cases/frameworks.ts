@@ -1,7 +1,10 @@
 // Stop cases for OpenAI Agents JS and the AI SDK, each alone (stopped with its own abort signal: the baseline) and
 // under heed's guard (stopped with a signed stop order), with the frameworks' own loops calling heed's fake model
-// server over HTTP. The tool is a job that writes a file after `toolMs`; the stop comes `stopAfterMs` into it.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// server over HTTP. The tool is a job that writes a file after `toolMs` (in `plain-spawn`, a shell and its background
+// subshell do, started with a plain spawn); the stop comes `stopAfterMs` into it.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -21,7 +24,8 @@ const toolMs = 1000;
 const stopAfterMs = 300;
 const task = 'Use slow_job now.';
 const systems = ['agents-js', 'agents-js+heed', 'ai-sdk', 'ai-sdk+heed'] as const;
-const kinds = ['tool-honours-signal', 'tool-ignores-signal'] as const satisfies readonly StopCaseKind[];
+const kinds = ['tool-honours-signal', 'tool-ignores-signal', 'plain-spawn'] as const satisfies readonly StopCaseKind[];
+const graceMs = 200;
 
 setTracingDisabled(true);
 const principal = generateKeyPair();
@@ -29,7 +33,7 @@ const charter = {
   agent: 'bench-agent',
   target: 'if-ranked' as const,
   principals: [{ id: 'alice', key: principal.publicKeyText, roles: ['owner'] }],
-  stop: { grace: '200ms' },
+  stop: { grace: `${graceMs}ms` },
 };
 
 /** One framework run with one stop: how it starts, and how the stop is given. */
@@ -39,23 +43,53 @@ interface Harness {
   close(): Promise<void>;
 }
 
-/** The job: with `honours`, it ends when its signal aborts; without, it writes its file whatever happens. */
-function job(file: string, honours: boolean, started: () => void) {
+/**
+ * The job: `tool-honours-signal` ends when its signal aborts, `tool-ignores-signal` writes its file whatever happens,
+ * and `plain-spawn` starts a shell whose background subshell writes it, and waits for the shell.
+ */
+function job(file: string, kind: (typeof kinds)[number], started: () => void) {
   let finish = (): void => undefined;
   const done = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  const processes: { child: number | undefined } = { child: undefined };
   const body = async (signal: AbortSignal | undefined): Promise<string> => {
     started();
     try {
-      await delay(toolMs, undefined, honours && signal !== undefined ? { signal } : {});
+      if (kind === 'plain-spawn') {
+        const script = `(sleep ${toolMs / 1000}; echo written > "$1") & wait`;
+        const child = spawn('sh', ['-c', script, 'job', file], { stdio: 'ignore' });
+        processes.child = child.pid;
+        await once(child, 'exit');
+        return 'done';
+      }
+      await delay(toolMs, undefined, kind === 'tool-honours-signal' && signal !== undefined ? { signal } : {});
       writeFileSync(file, 'written');
       return 'done';
     } finally {
       finish();
     }
   };
-  return { body, done };
+  return { body, done, processes };
+}
+
+function childrenOf(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function harness(
@@ -128,7 +162,7 @@ async function trial(system: (typeof systems)[number], kind: (typeof kinds)[numb
     const started = new Promise<void>((resolve) => {
       markStarted = resolve;
     });
-    const { body, done } = job(file, kind === 'tool-honours-signal', markStarted);
+    const { body, done, processes } = job(file, kind, markStarted);
     const subject = await harness(system, server.url, body);
     const settled = subject.running.then(
       () => undefined,
@@ -136,14 +170,21 @@ async function trial(system: (typeof systems)[number], kind: (typeof kinds)[numb
     );
     await started;
     await delay(stopAfterMs);
+    const grandchildren = childrenOf(processes.child);
     const stoppedAt = performance.now();
     subject.stop();
+    // Who is alive at grace + 20 ms after the stop, however long the run takes to settle.
+    const census = delay(graceMs + 20).then(() => ({
+      childrenAlive: alive(processes.child) ? 1 : 0,
+      grandchildrenAlive: grandchildren.filter(alive).length,
+    }));
     await settled;
     const settleMs = performance.now() - stoppedAt;
+    const { childrenAlive, grandchildrenAlive } = await census;
     // Whatever the tool does after the stop has happened once its body has returned.
     await done;
     await subject.close();
-    return { sideEffectAfterStop: existsSync(file), childrenAlive: 0, grandchildrenAlive: 0, settleMs };
+    return { sideEffectAfterStop: existsSync(file), childrenAlive, grandchildrenAlive, settleMs };
   } finally {
     await server.close();
     rmSync(folder, { recursive: true, force: true });
