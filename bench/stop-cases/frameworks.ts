@@ -105,8 +105,13 @@ async function harness(
     screening: false,
     impacts: { slow_job: 'write' as const },
   };
-  const stopOrder = () =>
-    signOrder({ agent: 'bench-agent', kind: 'stop', principal: 'alice', privateKey: principal.privateKey });
+  // Signed beforehand: the stop arrives as an envelope, and the figure is heed's, not the signer's.
+  const stopOrder = signOrder({
+    agent: 'bench-agent',
+    kind: 'stop',
+    principal: 'alice',
+    privateKey: principal.privateKey,
+  });
   if (system.startsWith('agents-js')) {
     const model = new OpenAIChatCompletionsModel(new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 }), 'obedient');
     const slowJob = agentsTool({
@@ -125,7 +130,7 @@ async function harness(
       };
     }
     const guarded = await guardAgent(agent, heedOptions);
-    return { running: guarded.run(task), stop: () => guarded.heed.deliver(stopOrder()), close: () => guarded.close() };
+    return { running: guarded.run(task), stop: () => guarded.heed.deliver(stopOrder), close: () => guarded.close() };
   }
   const model = createOpenAICompatible({ name: 'fake', baseURL, apiKey: 'unused' }).chatModel('obedient');
   const tools = {
@@ -148,7 +153,7 @@ async function harness(
   const guarded = await guardTools(tools, heedOptions);
   return {
     running: generate(guarded.tools, guarded.signal),
-    stop: () => guarded.heed.deliver(stopOrder()),
+    stop: () => guarded.heed.deliver(stopOrder),
     close: () => guarded.close(),
   };
 }
