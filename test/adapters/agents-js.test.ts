@@ -1,5 +1,5 @@
 // heed/agents-js: OpenAI Agents JS's own run loop against heed's fake model server over HTTP, its tools guarded.
-import { Agent, OpenAIChatCompletionsModel, setTracingDisabled, tool } from '@openai/agents';
+import { Agent, OpenAIChatCompletionsModel, run, setTracingDisabled, tool } from '@openai/agents';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -200,6 +200,22 @@ describe('heed/agents-js', () => {
     // Without isolation a JavaScript function that ignores its signal runs on: heed only stops waiting for it.
     expect(effects.log).toEqual(['slow_job started', 'slow_job wrote']);
     expect(server.stats.requests).toBe(requests);
+    await guarded.close();
+  });
+
+  it("streams with the framework's own run, and a stop ends the stream", async () => {
+    const effects = new Effects();
+    const guarded = await guardAgent(frameworkAgent(effects), heedOptions(server));
+    const streamed = await run(guarded.agent, tasks.slow, { stream: true, signal: guarded.signal });
+    const consumed = (async () => {
+      for await (const _event of streamed);
+      await streamed.completed;
+    })();
+    await waitFor(() => effects.log.includes('slow_job started'));
+    expect(guarded.heed.deliver(stop()).accepted).toBe(true);
+    await consumed.catch(() => undefined);
+    expect(effects.log).toEqual(['slow_job started', 'slow_job aborted']);
+    expect(guarded.heed.status().halt?.reason).toBe('stop');
     await guarded.close();
   });
 
