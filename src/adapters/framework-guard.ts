@@ -8,7 +8,22 @@ import { mergeAbortSignals } from '../core/merge-abort-signals.ts';
 import { type Agent, type CreateAgentOptions, createAgent } from '../kernel/create-agent.ts';
 import type { GuardedToolResult } from '../kernel/guard-tool-call.ts';
 import type { HaltedStep } from '../kernel/next-step.ts';
-import type { Tool } from '../kernel/tool.ts';
+import type { Tool, ToolRunContext } from '../kernel/tool.ts';
+
+// The kernel's context of the guarded tool running now, for registerProcessGroup.
+const runContexts = new AsyncLocalStorage<ToolRunContext>();
+
+/**
+ * Called inside a guarded tool that starts a subprocess in a process group of its own (`spawn(…, { detached: true
+ * })`): a stop then sends the group SIGTERM, and SIGKILL once the charter's grace is over, so no descendant that stays
+ * in the group outlives the stop. False outside a guarded tool call, where nothing is registered.
+ */
+export function registerProcessGroup(pgid: number): boolean {
+  const context = runContexts.getStore();
+  if (context === undefined) return false;
+  context.registerProcessGroup(pgid);
+  return true;
+}
 
 /**
  * How to build the heed agent that guards a framework's tools: createAgent's options (charter, state folder,
@@ -70,10 +85,11 @@ export async function createFrameworkGuard<Frame>(
     description: spec.description,
     inputSchema: spec.inputSchema,
     impact: impacts[spec.name]!,
-    run: async (input, { signal }) => {
+    run: async (input, context) => {
       const current = frames.getStore();
       if (current === undefined) throw new HeedError('tool-refused', `${spec.name} runs only through its framework.`);
-      const output = await spec.run(input, current.frame, mergeAbortSignals([signal, current.signal]));
+      const signal = mergeAbortSignals([context.signal, current.signal]);
+      const output = await runContexts.run(context, () => spec.run(input, current.frame, signal));
       return typeof output === 'string' ? output : (JSON.stringify(output) ?? '');
     },
   }));

@@ -1,10 +1,12 @@
 // heed/ai-sdk: the AI SDK's own generateText / streamText loop against heed's fake model server over HTTP, its
 // tools guarded.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, isStepCount, jsonSchema, streamText, type ToolSet, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { guardTools, RunHaltedError } from '../../src/adapters/ai-sdk/index.ts';
+import { guardTools, RunHaltedError, registerProcessGroup } from '../../src/adapters/ai-sdk/index.ts';
 import type { FakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import {
   approve,
@@ -28,6 +30,15 @@ beforeAll(async () => {
   server = await startModel();
 });
 afterAll(() => server.close());
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function model() {
   return createOpenAICompatible({ name: 'fake', baseURL: server.url, apiKey: 'unused' }).chatModel('obedient');
@@ -218,6 +229,45 @@ describe('heed/ai-sdk', () => {
     // Without isolation a JavaScript function that ignores its signal runs on: heed only stops waiting for it.
     expect(effects.log).toEqual(['slow_job started', 'slow_job wrote']);
     expect(server.stats.requests).toBe(requests);
+    await guarded.close();
+  });
+
+  it('ends the process group a tool registered: SIGTERM at the stop, SIGKILL after the grace', async () => {
+    const started: number[] = [];
+    const spawning = {
+      run_script: tool({
+        description: 'Run the build script',
+        inputSchema: z.object({ name: z.string() }),
+        execute: async () => {
+          // A shell that ignores SIGTERM, with a background child of its own: only the group's SIGKILL ends both.
+          const child = spawn('sh', ['-c', "trap '' TERM; sleep 30 & wait; wait"], { detached: true, stdio: 'ignore' });
+          started.push(child.pid!);
+          expect(registerProcessGroup(child.pid!)).toBe(true);
+          await once(child, 'exit');
+          return 'built';
+        },
+      }),
+    };
+    expect(registerProcessGroup(1234)).toBe(false);
+    const guarded = await guardTools(spawning, { ...heedOptions(server), impacts: { run_script: 'write' } });
+    const events = recordEvents(guarded.heed);
+    const running = generateText({
+      model: model(),
+      tools: guarded.tools,
+      prompt: 'Use run_script now.',
+      stopWhen: isStepCount(3),
+      abortSignal: guarded.signal,
+    });
+    await waitFor(() => started.length === 1);
+    const pgid = started[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(groupAlive(pgid)).toBe(true);
+    guarded.heed.deliver(stop());
+    await expect(running).rejects.toThrow();
+    await waitFor(() => events.some((entry) => entry.type === 'halt'));
+    expect(events.find((entry) => entry.type === 'halt')?.data.killedProcessGroups).toEqual([{ pgid, gone: true }]);
+    // Killed at once; gone from the process table once the shell, heed's child, is reaped.
+    await waitFor(() => !groupAlive(pgid), 2000);
     await guarded.close();
   });
 

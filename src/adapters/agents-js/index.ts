@@ -19,7 +19,11 @@ import {
   haltedRunError,
 } from '../framework-guard.ts';
 
-export { type FrameworkGuardOptions as AgentsJsGuardOptions, RunHaltedError } from '../framework-guard.ts';
+export {
+  type FrameworkGuardOptions as AgentsJsGuardOptions,
+  RunHaltedError,
+  registerProcessGroup,
+} from '../framework-guard.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the framework's own run() takes any agent as Agent<any, any>.
 type AnyAgent = AgentsJsAgent<any, any>;

@@ -11,7 +11,11 @@ import {
   haltedRunError,
 } from '../framework-guard.ts';
 
-export { type FrameworkGuardOptions as AiSdkGuardOptions, RunHaltedError } from '../framework-guard.ts';
+export {
+  type FrameworkGuardOptions as AiSdkGuardOptions,
+  RunHaltedError,
+  registerProcessGroup,
+} from '../framework-guard.ts';
 
 export interface GuardedAiSdkTools<TOOLS extends ToolSet> {
   /** The same tools, each `execute` run through heed: give them to generateText or streamText. */
