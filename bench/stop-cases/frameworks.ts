@@ -15,6 +15,7 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { guardAgent } from '../../src/adapters/agents-js/index.ts';
 import { guardTools } from '../../src/adapters/ai-sdk/index.ts';
+import { registerProcessGroup } from '../../src/adapters/framework-guard.ts';
 import { signOrder } from '../../src/authority/sign-envelope.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
 import { startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
@@ -24,7 +25,12 @@ const toolMs = 1000;
 const stopAfterMs = 300;
 const task = 'Use slow_job now.';
 const systems = ['agents-js', 'agents-js+heed', 'ai-sdk', 'ai-sdk+heed'] as const;
-const kinds = ['tool-honours-signal', 'tool-ignores-signal', 'plain-spawn'] as const satisfies readonly StopCaseKind[];
+const kinds = [
+  'tool-honours-signal',
+  'tool-ignores-signal',
+  'plain-spawn',
+  'spawn-with-signal',
+] as const satisfies readonly StopCaseKind[];
 const graceMs = 200;
 
 setTracingDisabled(true);
@@ -45,7 +51,9 @@ interface Harness {
 
 /**
  * The job: `tool-honours-signal` ends when its signal aborts, `tool-ignores-signal` writes its file whatever happens,
- * and `plain-spawn` starts a shell whose background subshell writes it, and waits for the shell.
+ * `plain-spawn` starts a shell whose background subshell writes it, and waits for the shell. `spawn-with-signal` does
+ * the same with the signal, in a process group of its own that it registers with heed (a no-op without heed): the
+ * same code in every system.
  */
 function job(file: string, kind: (typeof kinds)[number], started: () => void) {
   let finish = (): void => undefined;
@@ -56,11 +64,20 @@ function job(file: string, kind: (typeof kinds)[number], started: () => void) {
   const body = async (signal: AbortSignal | undefined): Promise<string> => {
     started();
     try {
-      if (kind === 'plain-spawn') {
+      if (kind === 'plain-spawn' || kind === 'spawn-with-signal') {
         const script = `(sleep ${toolMs / 1000}; echo written > "$1") & wait`;
-        const child = spawn('sh', ['-c', script, 'job', file], { stdio: 'ignore' });
+        const child =
+          kind === 'plain-spawn'
+            ? spawn('sh', ['-c', script, 'job', file], { stdio: 'ignore' })
+            : spawn('sh', ['-c', script, 'job', file], {
+                stdio: 'ignore',
+                detached: true,
+                ...(signal === undefined ? {} : { signal }),
+              });
         processes.child = child.pid;
-        await once(child, 'exit');
+        if (kind === 'spawn-with-signal' && child.pid !== undefined) registerProcessGroup(child.pid);
+        // An aborted spawn emits 'error' before 'exit'.
+        await once(child, 'exit').catch(() => once(child, 'exit'));
         return 'done';
       }
       await delay(toolMs, undefined, kind === 'tool-honours-signal' && signal !== undefined ? { signal } : {});
@@ -82,11 +99,12 @@ function childrenOf(pid: number | undefined): number[] {
   }
 }
 
+/** Running, not a zombie waiting for a parent (here often PID 1) to reap it. */
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -174,6 +192,7 @@ async function trial(system: (typeof systems)[number], kind: (typeof kinds)[numb
       () => undefined,
     );
     await started;
+    const startedAt = performance.now();
     await delay(stopAfterMs);
     const grandchildren = childrenOf(processes.child);
     const stoppedAt = performance.now();
@@ -186,8 +205,12 @@ async function trial(system: (typeof systems)[number], kind: (typeof kinds)[numb
     await settled;
     const settleMs = performance.now() - stoppedAt;
     const { childrenAlive, grandchildrenAlive } = await census;
-    // Whatever the tool does after the stop has happened once its body has returned.
+    // Whatever a JavaScript tool does after the stop has happened once its body has returned; a subprocess's
+    // background work, once its time is up.
     await done;
+    if (kind === 'plain-spawn' || kind === 'spawn-with-signal') {
+      await delay(Math.max(0, startedAt + toolMs + 100 - performance.now()));
+    }
     await subject.close();
     return { sideEffectAfterStop: existsSync(file), childrenAlive, grandchildrenAlive, settleMs };
   } finally {
