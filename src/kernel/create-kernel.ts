@@ -66,7 +66,7 @@ export interface Kernel {
   /**
    * Runs one tool call that another agent loop asked for (an agent framework that heed guards) through this kernel's
    * gate: policy, a check that waits for a signed approval of the exact action, screening, audit. Needs no task order:
-   * the framework's caller gives the task.
+   * the framework's caller gives the task. One loop drives a kernel: not while `run` advances.
    */
   callTool(call: ModelToolCall, options?: { signal?: AbortSignal }): Promise<GuardedToolResult>;
   /** Aborts when the run halts (a verified stop, the lease, a failed audit write): for another agent loop's run. */
