@@ -88,7 +88,14 @@ describe('terminal output', () => {
       new Promise<string>((resolve, reject) => {
         const command = `'${process.execPath}' '${heedBin}' screen '${attack}'`;
         const child = spawn('script', ['-qec', command, '/dev/null'], {
-          env: { ...process.env, TERM: 'xterm-256color', FORCE_COLOR: undefined, CI: undefined, NODE_DISABLE_COLORS: undefined, ...env },
+          env: {
+            ...process.env,
+            TERM: 'xterm-256color',
+            FORCE_COLOR: undefined,
+            CI: undefined,
+            NODE_DISABLE_COLORS: undefined,
+            ...env,
+          },
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let output = '';
