@@ -219,6 +219,10 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
       }));
     },
+    async setting(key, initial) {
+      await query('INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, initial()]);
+      return (await query<{ value: string }>('SELECT value FROM server_settings WHERE key = $1', [key]))[0]!.value;
+    },
     async close() {
       closed = true;
       clearInterval(poller);

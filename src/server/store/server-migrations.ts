@@ -51,4 +51,10 @@ export const serverMigrations: readonly ServerMigration[] = [
         agent TEXT NOT NULL, seq BIGINT NOT NULL, entry_json TEXT NOT NULL, PRIMARY KEY (agent, seq)
       );`,
   },
+  {
+    version: 2,
+    description: 'server settings: the secret every replica signs principal tokens with',
+    sqlite: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+    postgres: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+  },
 ];

@@ -152,6 +152,15 @@ for (const backend of backends) {
       await Promise.all([store.close(), replica.close()]);
     });
 
+    it('keeps a setting as its first writer set it', async () => {
+      const { store, reopen } = await backend.open();
+      expect(await store.setting('token-secret', () => 'first')).toBe('first');
+      await store.close();
+      const again = await reopen();
+      expect(await again.setting('token-secret', () => 'second')).toBe('first');
+      await again.close();
+    });
+
     it('stores shipped agent events once each, whatever is shipped twice', async () => {
       const { store } = await backend.open();
       const entry = (seq: number) => ({ seq, agent: 'agent-1', type: 'halt', data: { seq } });

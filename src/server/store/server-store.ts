@@ -71,5 +71,7 @@ export interface ServerStore {
   /** Stores shipped entries; one already stored (same agent and seq) is left as it is. Returns how many were new. */
   addAgentEvents(agent: string, entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>): Promise<number>;
   readAgentEvents(agent: string, afterSeq: number, limit: number): Promise<StoredAgentEvent[]>;
+  /** The value of a setting, written once: the first writer's value wins and every later caller reads it. */
+  setting(key: string, initial: () => string): Promise<string>;
   close(): Promise<void>;
 }

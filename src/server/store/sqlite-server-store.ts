@@ -145,6 +145,12 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
       }));
     },
+    async setting(key, initial) {
+      database
+        .prepare('INSERT INTO server_settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING')
+        .run(key, initial());
+      return (database.prepare('SELECT value FROM server_settings WHERE key = ?').get(key) as { value: string }).value;
+    },
     async close() {
       orders.removeAllListeners();
       if (database.isOpen) database.close();

@@ -1,0 +1,50 @@
+import type { ServerStore } from './store/server-store.ts';
+
+/** Longest detail of a refused request kept in the server's audit chain. */
+export const maxRecordedDetail = 300;
+
+/**
+ * Records every API call in the server's audit chain; refused requests are recorded bounded (a detail cut short,
+ * at most `refusalsPerMinute` a minute, the rest counted into the next one), so a flood of bad requests cannot
+ * grow the chain without limit.
+ */
+export class RequestLog {
+  private windowStart = 0;
+  private recordedInWindow = 0;
+  private suppressed = 0;
+
+  private readonly store: ServerStore;
+  private readonly now: () => number;
+  private readonly refusalsPerMinute: number;
+
+  constructor(store: ServerStore, now: () => number, refusalsPerMinute = 120) {
+    this.store = store;
+    this.now = now;
+    this.refusalsPerMinute = refusalsPerMinute;
+  }
+
+  async record(actor: string, action: string, data: Record<string, unknown>): Promise<void> {
+    await this.store.appendServerAudit({ actor, action, data }, new Date(this.now()).toISOString());
+  }
+
+  async refused(actor: string, action: string, status: number, detail: string): Promise<void> {
+    const now = this.now();
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.recordedInWindow = 0;
+    }
+    if (this.recordedInWindow >= this.refusalsPerMinute) {
+      this.suppressed += 1;
+      return;
+    }
+    this.recordedInWindow += 1;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    await this.record(actor.slice(0, 64), 'request-refused', {
+      action,
+      status,
+      detail: detail.length > maxRecordedDetail ? `${detail.slice(0, maxRecordedDetail)}…` : detail,
+      ...(suppressed > 0 ? { suppressedBefore: suppressed } : {}),
+    });
+  }
+}
