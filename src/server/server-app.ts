@@ -27,6 +27,13 @@ const tokenRequestSchema = z.strictObject({
   signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be the unpadded base64url of a 64-byte Ed25519 signature'),
 });
 const maxJsonBytes = 4 * 1024 * 1024;
+/** Events that show an agent at work; a `halt` shows it halted. Others (a rejected order) change neither. */
+const workingEvents: ReadonlySet<string> = new Set([
+  'run-started',
+  'task-started',
+  'model-call-start',
+  'tool-call-start',
+]);
 
 class RequestError extends Error {
   readonly status: 400 | 401 | 403 | 404 | 413;
@@ -206,7 +213,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
     }
     if ((await store.getAgent(id)) === undefined) throw new RequestError(404, `no agent '${id}' is registered`);
     const added = await store.addAgentEvents(id, batch.events);
-    const last = batch.events.findLast((event) => event.type === 'halt' || event.type === 'run-started');
+    const last = batch.events.findLast((event) => event.type === 'halt' || workingEvents.has(event.type));
     await store.touchAgent(id, nowText(), last === undefined ? undefined : last.type === 'halt' ? 'halted' : 'running');
     await log.record(id, 'audit-ingested', { events: batch.events.length, added });
     return context.json({ added });
