@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { orderStreamEvent } from '../kernel/fleet/fleet-protocol.ts';
-import type { AgentRecord, ServerStore } from './store/server-store.ts';
+import type { AgentRecord, OrderRecord, ServerStore } from './store/server-store.ts';
 
 export interface OrderStreamOptions {
   store: ServerStore;
@@ -26,28 +26,47 @@ export function streamOrders(context: Context, options: OrderStreamOptions) {
   return streamSSE(context, async (stream) => {
     let last = options.afterSeq;
     let wake: (() => void) | undefined;
+    // Every order up to `checked` has been handled (sent, or not for this agent); -1 while that is unknown. An
+    // announcement that follows it directly is used as announced; any other sends the stream back to the store.
+    let checked = -1;
     let dirty = true;
+    const ready: OrderRecord[] = [];
     const unsubscribe = store.onOrder((order) => {
-      if (!targets.includes(order.target) || order.seq <= last) return;
-      dirty = true;
+      if (checked >= 0 && order.seq === checked + 1) {
+        checked = order.seq;
+        if (!targets.includes(order.target)) return;
+        ready.push(order);
+      } else {
+        checked = -1;
+        dirty = true;
+      }
       wake?.();
     });
     options.onOpen();
     stream.onAbort(() => {
       wake?.();
     });
+    const send = async (order: OrderRecord) => {
+      if (order.seq <= last) return;
+      await stream.writeSSE({ id: String(order.seq), event: orderStreamEvent, data: order.envelope });
+      last = order.seq;
+    };
     try {
       while (!stream.aborted && !stream.closed) {
         if (dirty) {
           dirty = false;
+          ready.length = 0;
+          const through = store.announcedThrough();
           for (;;) {
             const orders = await store.ordersFor(targets, last, 500);
-            for (const order of orders) {
-              await stream.writeSSE({ id: String(order.seq), event: orderStreamEvent, data: order.envelope });
-              last = order.seq;
-            }
+            for (const order of orders) await send(order);
             if (orders.length < 500) break;
           }
+          if (!dirty) checked = Math.max(through, last);
+          continue;
+        }
+        if (ready.length > 0) {
+          for (const order of ready.splice(0)) await send(order);
           continue;
         }
         const woken = await new Promise<boolean>((resolve) => {

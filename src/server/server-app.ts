@@ -212,9 +212,11 @@ export function createServerApp(options: ServerAppOptions): Hono {
       );
     }
     if ((await store.getAgent(id)) === undefined) throw new RequestError(404, `no agent '${id}' is registered`);
-    const added = await store.addAgentEvents(id, batch.events);
     const last = batch.events.findLast((event) => event.type === 'halt' || workingEvents.has(event.type));
-    await store.touchAgent(id, nowText(), last === undefined ? undefined : last.type === 'halt' ? 'halted' : 'running');
+    const added = await store.addAgentEvents(id, batch.events, {
+      at: nowText(),
+      ...(last === undefined ? {} : { status: last.type === 'halt' ? 'halted' : 'running' }),
+    });
     await log.record(id, 'audit-ingested', { events: batch.events.length, added });
     return context.json({ added });
   });

@@ -9,7 +9,7 @@ import { type FakeModelServer, startFakeModelServer } from '../../src/providers/
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { callServer, loginToServer, ServerRefusedError, submitEnvelope } from '../../src/server/server-client.ts';
 import { verifyServerAudit } from '../../src/server/store/server-audit-chain.ts';
-import type { ServerStore } from '../../src/server/store/server-store.ts';
+import type { OrderRecord, ServerStore } from '../../src/server/store/server-store.ts';
 import { openSqliteServerStore } from '../../src/server/store/sqlite-server-store.ts';
 import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from './fleet-fixture.ts';
 
@@ -104,14 +104,15 @@ describe('heed serve with agents joined', () => {
     const folder = stateFolder();
     const honest = openSqliteServerStore(folder);
     cleanups.push(() => honest.close());
-    // The server patched to change each order's body before it streams it.
+    // The server patched to change each order's body before it streams it, on both paths an order takes.
+    const alter = (order: OrderRecord): OrderRecord => {
+      const envelope = JSON.parse(order.envelope);
+      return { ...order, envelope: JSON.stringify({ ...envelope, body: { reason: 'the server says so' } }) };
+    };
     const altering: ServerStore = {
       ...honest,
-      ordersFor: async (targets, afterSeq, limit) =>
-        (await honest.ordersFor(targets, afterSeq, limit)).map((order) => {
-          const envelope = JSON.parse(order.envelope);
-          return { ...order, envelope: JSON.stringify({ ...envelope, body: { reason: 'the server says so' } }) };
-        }),
+      ordersFor: async (targets, afterSeq, limit) => (await honest.ordersFor(targets, afterSeq, limit)).map(alter),
+      onOrder: (listener) => honest.onOrder((order) => listener(alter(order))),
     };
     const server = await serve({ store: altering });
     const agents = await join3(server);

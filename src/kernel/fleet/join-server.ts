@@ -14,7 +14,7 @@ export interface JoinServerOptions {
   onEvent: (listener: (entry: AuditEntry) => void) => () => void;
   /** Told about each lost connection and failed shipment; the agent goes on (its lease decides when to halt). */
   onError?: (error: Error) => void;
-  /** How long audit entries wait to be shipped together (default 100 ms). */
+  /** How long audit entries wait to be shipped together (default 1 s). */
   shipEveryMs?: number;
 }
 
@@ -145,7 +145,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   });
   const shipper = setInterval(() => {
     if (queue.length > 0) void ship();
-  }, options.shipEveryMs ?? 100);
+  }, options.shipEveryMs ?? 1000);
   shipper.unref();
 
   return {

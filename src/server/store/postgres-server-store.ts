@@ -11,7 +11,7 @@ import {
 } from './row-mappers.ts';
 import { chainServerAudit } from './server-audit-chain.ts';
 import { serverMigrations } from './server-migrations.ts';
-import type { ServerStore } from './server-store.ts';
+import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
 
 export interface PostgresServerStoreOptions {
   connectionString: string;
@@ -51,10 +51,10 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
   const orders = new EventEmitter();
   orders.setMaxListeners(0);
   let lastAnnounced = Number((await pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM orders')).rows[0].seq);
-  const announce = (seq: number, target: string) => {
-    if (seq <= lastAnnounced) return;
-    lastAnnounced = seq;
-    orders.emit('order', { seq, target });
+  const announce = (order: OrderRecord) => {
+    if (order.seq <= lastAnnounced) return;
+    lastAnnounced = order.seq;
+    orders.emit('order', order);
   };
   let closed = false;
   let listener: pg.Client | undefined;
@@ -63,25 +63,29 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
     client.on('error', () => {
       if (listener === client) listener = undefined;
     });
-    client.on('notification', (message) => {
-      const [seq, ...target] = (message.payload ?? '').split(' ');
-      // Orders commit one at a time in sequence order, so notifications arrive in order; a gap means one was missed.
-      if (Number(seq) > lastAnnounced + 1) void poll();
-      else announce(Number(seq), target.join(' '));
-    });
+    // A notification says an order committed; the orders are read once per replica, for all its streams.
+    client.on('notification', () => void poll());
     await client.connect();
     await client.query(`LISTEN ${channel}`);
     listener = client;
   };
   let polling: Promise<void> | undefined;
-  const poll = () => {
-    polling ??= (async () => {
+  let pollAgain = false;
+  const poll = (): Promise<void> => {
+    if (polling !== undefined) {
+      // A notification during a read may name an order the read began too early to see.
+      pollAgain = true;
+      return polling;
+    }
+    polling = (async () => {
       try {
-        if (listener === undefined && !closed) await listen().catch(() => {});
-        const rows = await pool.query('SELECT seq, target FROM orders WHERE seq > $1 ORDER BY seq LIMIT 10000', [
-          lastAnnounced,
-        ]);
-        for (const row of rows.rows) announce(Number(row.seq), row.target as string);
+        do {
+          pollAgain = false;
+          if (listener === undefined && !closed) await listen().catch(() => {});
+          const rows = await pool.query('SELECT * FROM orders WHERE seq > $1 ORDER BY seq LIMIT 1000', [lastAnnounced]);
+          for (const row of rows.rows) announce(orderFromRow(row as OrderRow));
+          if (rows.rows.length === 1000) pollAgain = true;
+        } while (pollAgain && !closed);
       } catch {
         // The database is unreachable now; the next poll tries again.
       } finally {
@@ -172,22 +176,28 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       orders.on('order', listener);
       return () => orders.off('order', listener);
     },
-    async appendServerAudit(input, at) {
+    announcedThrough: () => lastAnnounced,
+    async appendServerAudit(inputs, at) {
       return transaction(async (client) => {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-audit-' || $1))`, [schema]);
-        const head = (await client.query('SELECT seq, hash FROM server_audit ORDER BY seq DESC LIMIT 1')).rows[0] as
+        const row = (await client.query('SELECT seq, hash FROM server_audit ORDER BY seq DESC LIMIT 1')).rows[0] as
           | { seq: string; hash: string }
           | undefined;
-        const entry = chainServerAudit(
-          input,
-          at,
-          head === undefined ? undefined : { seq: Number(head.seq), hash: head.hash },
-        );
+        let head = row === undefined ? undefined : { seq: Number(row.seq), hash: row.hash };
+        const stored: ServerAuditEntry[] = [];
+        const rows: string[][] = [[], [], [], [], [], [], []];
+        for (const input of inputs) {
+          const { dataJson, ...entry } = chainServerAudit(input, at, head);
+          const values = [String(entry.seq), entry.at, entry.actor, entry.action, dataJson, entry.prev, entry.hash];
+          for (const [column, value] of values.entries()) rows[column]!.push(value);
+          stored.push(entry);
+          head = entry;
+        }
         await client.query(
-          'INSERT INTO server_audit (seq, at, actor, action, data_json, prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          [entry.seq, entry.at, entry.actor, entry.action, entry.dataJson, entry.prev, entry.hash],
+          `INSERT INTO server_audit (seq, at, actor, action, data_json, prev, hash)
+           SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+          rows,
         );
-        const { dataJson: _dataJson, ...stored } = entry;
         return stored;
       });
     },
@@ -199,15 +209,25 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         ])
       ).map(serverAuditFromRow);
     },
-    async addAgentEvents(agent, entries) {
-      if (entries.length === 0) return 0;
-      const result = await pool.query(
-        `INSERT INTO agent_events (agent, seq, entry_json)
-         SELECT $1, seq, entry_json FROM UNNEST($2::bigint[], $3::text[]) AS shipped(seq, entry_json)
-         ON CONFLICT DO NOTHING`,
-        [agent, entries.map((entry) => entry.seq), entries.map((entry) => JSON.stringify(entry))],
-      );
-      return result.rowCount ?? 0;
+    async addAgentEvents(agent, entries, seen) {
+      return transaction(async (client) => {
+        const result = await client.query(
+          `INSERT INTO agent_events (agent, seq, entry_json)
+           SELECT $1, seq, entry_json FROM UNNEST($2::bigint[], $3::text[]) AS shipped(seq, entry_json)
+           ON CONFLICT DO NOTHING`,
+          [agent, entries.map((entry) => entry.seq), entries.map((entry) => JSON.stringify(entry))],
+        );
+        if (seen?.status !== undefined) {
+          await client.query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [
+            seen.at,
+            seen.status,
+            agent,
+          ]);
+        } else if (seen !== undefined) {
+          await client.query('UPDATE agents SET last_seen = $1 WHERE id = $2', [seen.at, agent]);
+        }
+        return result.rowCount ?? 0;
+      });
     },
     async readAgentEvents(agent, afterSeq, limit) {
       const rows = await query<{ seq: string; entry_json: string }>(

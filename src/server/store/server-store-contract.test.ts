@@ -103,7 +103,7 @@ for (const backend of backends) {
       const listening = backend.name === 'PostgreSQL' ? replica : store;
       const heard = new Promise<void>((resolve) =>
         listening.onOrder((order) => {
-          announced.push(order);
+          announced.push({ seq: order.seq, target: order.target });
           if (announced.length === 3) resolve();
         }),
       );
@@ -113,6 +113,7 @@ for (const backend of backends) {
       expect(b.seq).toBeGreaterThan(a.seq);
       expect(c.seq).toBeGreaterThan(b.seq);
       await heard;
+      expect(listening.announcedThrough()).toBe(c.seq);
       expect(announced).toEqual([
         { seq: a.seq, target: 'agent-1' },
         { seq: b.seq, target: 'group:fleet' },
@@ -138,7 +139,7 @@ for (const backend of backends) {
       await Promise.all(
         Array.from({ length: 10 }, (_, index) =>
           (index % 2 === 0 ? store : replica).appendServerAudit(
-            { actor: 'alice', action: 'agents.list', data: { index } },
+            [{ actor: 'alice', action: 'agents-listed', data: { index } }],
             '2026-01-01T00:00:00.000Z',
           ),
         ),
@@ -149,6 +150,15 @@ for (const backend of backends) {
       const changed = entries.map((entry) => (entry.seq === 4 ? { ...entry, actor: 'mallory' } : entry));
       expect(verifyServerAudit(changed)).toEqual({ ok: false, seq: 4 });
       expect((await store.readServerAudit(8, 100)).map((entry) => entry.seq)).toEqual([9, 10]);
+      const batch = await replica.appendServerAudit(
+        [
+          { actor: 'bob', action: 'a', data: {} },
+          { actor: 'bob', action: 'b', data: { n: 1 } },
+        ],
+        '2026-01-01T00:00:01.000Z',
+      );
+      expect(batch.map((entry) => entry.seq)).toEqual([11, 12]);
+      expect(verifyServerAudit(await store.readServerAudit(0, 100))).toEqual({ ok: true });
       await Promise.all([store.close(), replica.close()]);
     });
 
@@ -165,7 +175,14 @@ for (const backend of backends) {
       const { store } = await backend.open();
       const entry = (seq: number) => ({ seq, agent: 'agent-1', type: 'halt', data: { seq } });
       expect(await store.addAgentEvents('agent-1', [entry(1), entry(2)])).toBe(2);
-      expect(await store.addAgentEvents('agent-1', [entry(2), entry(3)])).toBe(1);
+      await store.registerAgent(registration('agent-1', []), '2026-01-01T00:00:00.000Z');
+      expect(
+        await store.addAgentEvents('agent-1', [entry(2), entry(3)], {
+          at: '2026-01-02T00:00:00.000Z',
+          status: 'halted',
+        }),
+      ).toBe(1);
+      expect(await store.getAgent('agent-1')).toMatchObject({ lastSeen: '2026-01-02T00:00:00.000Z', status: 'halted' });
       expect(await store.addAgentEvents('agent-2', [entry(1)])).toBe(1);
       const read = await store.readAgentEvents('agent-1', 1, 100);
       expect(read).toEqual([

@@ -64,12 +64,25 @@ export interface ServerStore {
   addOrder(order: Omit<OrderRecord, 'seq'>): Promise<OrderRecord>;
   /** Orders after `afterSeq` addressed to one of `targets`, in sequence order. */
   ordersFor(targets: readonly string[], afterSeq: number, limit: number): Promise<OrderRecord[]>;
-  /** Called with each new order committed by any replica sharing this store. */
-  onOrder(listener: (order: { seq: number; target: string }) => void): () => void;
-  appendServerAudit(input: ServerAuditInput, at: string): Promise<ServerAuditEntry>;
+  /**
+   * Called with each new order committed by any replica sharing this store, in sequence order, read once for all
+   * listeners. Sequence numbers may skip (a rolled-back insert); a listener that sees one skip reads the store.
+   */
+  onOrder(listener: (order: OrderRecord) => void): () => void;
+  /** The highest sequence number announced to this store's listeners: every order up to it is committed. */
+  announcedThrough(): number;
+  /** Appends records to the server's chain in one commit, in the order given. */
+  appendServerAudit(inputs: readonly ServerAuditInput[], at: string): Promise<ServerAuditEntry[]>;
   readServerAudit(afterSeq: number, limit: number): Promise<ServerAuditEntry[]>;
-  /** Stores shipped entries; one already stored (same agent and seq) is left as it is. Returns how many were new. */
-  addAgentEvents(agent: string, entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>): Promise<number>;
+  /**
+   * Stores shipped entries; one already stored (same agent and seq) is left as it is. Marks the agent seen at `at`
+   * (and its status, when given) in the same commit. Returns how many entries were new.
+   */
+  addAgentEvents(
+    agent: string,
+    entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>,
+    seen?: { at: string; status?: AgentRunStatus },
+  ): Promise<number>;
   readAgentEvents(agent: string, afterSeq: number, limit: number): Promise<StoredAgentEvent[]>;
   /** The value of a setting, written once: the first writer's value wins and every later caller reads it. */
   setting(key: string, initial: () => string): Promise<string>;
