@@ -13,7 +13,7 @@ import {
 } from './row-mappers.ts';
 import { chainServerAudit } from './server-audit-chain.ts';
 import { serverMigrations } from './server-migrations.ts';
-import type { ServerAuditEntry, ServerStore } from './server-store.ts';
+import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
 
 /** The embedded store: `server.db` in the state folder (made 0700). One process owns it; replicas need PostgreSQL. */
 export function openSqliteServerStore(stateDir: string): ServerStore {
@@ -73,6 +73,40 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
       'SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
   };
+  // Orders submitted in the same turn of the event loop share one commit, and so one wait for the disk.
+  const pendingOrders: Array<{ order: Omit<OrderRecord, 'seq'>; done: PromiseWithResolvers<OrderRecord> }> = [];
+  const commitOrders = () => {
+    const batch = pendingOrders.splice(0);
+    let stored: OrderRecord[];
+    try {
+      database.exec('PRAGMA synchronous = FULL');
+      try {
+        stored = transaction(() =>
+          batch.map(({ order }) => {
+            const row = statements.addOrder.get(
+              order.target,
+              order.envelopeId,
+              order.kind,
+              order.envelope,
+              order.submittedBy,
+              order.submittedAt,
+            ) as { seq: number };
+            return { ...order, seq: Number(row.seq) };
+          }),
+        );
+      } finally {
+        database.exec('PRAGMA synchronous = NORMAL');
+      }
+    } catch (error) {
+      for (const item of batch) item.done.reject(error);
+      return;
+    }
+    for (const [index, order] of stored.entries()) {
+      announced = order.seq;
+      orders.emit('order', order);
+      batch[index]!.done.resolve(order);
+    }
+  };
   return {
     backend: 'sqlite',
     async registerAgent(registration, at) {
@@ -99,25 +133,11 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     async listAgents() {
       return (statements.agents.all() as unknown as AgentRow[]).map(agentFromRow);
     },
-    async addOrder(order) {
-      database.exec('PRAGMA synchronous = FULL');
-      let row: { seq: number };
-      try {
-        row = statements.addOrder.get(
-          order.target,
-          order.envelopeId,
-          order.kind,
-          order.envelope,
-          order.submittedBy,
-          order.submittedAt,
-        ) as { seq: number };
-      } finally {
-        database.exec('PRAGMA synchronous = NORMAL');
-      }
-      const stored = { ...order, seq: Number(row.seq) };
-      announced = stored.seq;
-      orders.emit('order', stored);
-      return stored;
+    addOrder(order) {
+      const done = Promise.withResolvers<OrderRecord>();
+      pendingOrders.push({ order, done });
+      if (pendingOrders.length === 1) setImmediate(commitOrders);
+      return done.promise;
     },
     async ordersFor(targets, afterSeq, limit) {
       if (targets.length === 0) return [];
