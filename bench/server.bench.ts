@@ -161,12 +161,12 @@ const bench: Bench = async (report) => {
       });
       return;
     }
+    const replicas: ControlPlaneServer[] = [];
+    let members: Member[] = [];
     try {
-      const replicas = [
-        await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 }),
-        await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 }),
-      ];
-      const members = await joinMembers(replicas, agentCount, 'replicated');
+      replicas.push(await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 }));
+      replicas.push(await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 }));
+      members = await joinMembers(replicas, agentCount, 'replicated');
       const samples = await fleetHaltSamples(replicas[0]!, members);
       report({
         name: 'server.fleet_halt_cross_replica_p99_ms',
@@ -179,9 +179,10 @@ const bench: Bench = async (report) => {
           'in-process agents over loopback, half on each of two replicas in this process sharing PostgreSQL; stop submitted to the first',
         target: 400,
       });
+    } finally {
+      // Agents and replicas first: a replica still running would write to the schema being dropped.
       await closeMembers(members);
       for (const replica of replicas) await replica.close();
-    } finally {
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
     }
