@@ -31,6 +31,25 @@ describe('heed fleet, order send --server and audit tail --server', () => {
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).agents).toMatchObject([{ id: 'agent-1', groups: ['fleet'], roles: ['owner'] }]);
 
+    const waited = await runHeed(['fleet', 'ls', '--server', server.url, '--key', aliceKey(), '--wait', '1', '--json']);
+    expect(JSON.parse(waited.stdout).agents).toMatchObject([{ id: 'agent-1', connected: true }]);
+    const tooMany = await runHeed([
+      'fleet',
+      'ls',
+      '--server',
+      server.url,
+      '--key',
+      aliceKey(),
+      '--wait',
+      '2',
+      '--timeout',
+      '1s',
+    ]);
+    expect(tooMany).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/1 of the 2 agents awaited are connected after 1s/),
+    });
+
     const stopped = await runHeed(['fleet', 'stop', 'fleet', '--server', server.url, '--key', aliceKey(), '--json']);
     expect(stopped.code).toBe(0);
     expect(JSON.parse(stopped.stdout)).toMatchObject({ target: 'group:fleet', members: 1 });

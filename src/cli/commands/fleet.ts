@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { signOrder } from '../../authority/sign-envelope.ts';
 import type { OrderKind } from '../../charter/charter-schema.ts';
 import { parseDuration } from '../../core/duration.ts';
-import { callServer, submitEnvelope } from '../../server/server-client.ts';
+import { HeedError, InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
+import { callServer, ServerRefusedError, submitEnvelope } from '../../server/server-client.ts';
 import { paintVerdict } from '../style.ts';
 import { loginWithKeyFile, principalKey, resolveServer } from './server-options.ts';
 
@@ -55,6 +56,30 @@ function addFleetOrder(fleet: Command, kind: Extract<OrderKind, 'stop' | 'resume
   });
 }
 
+interface ListOptions {
+  key: string;
+  principal?: string;
+  server?: string;
+  wait?: string;
+  timeout: string;
+  json?: boolean;
+}
+
+/**
+ * Logs in and lists. While --wait waits, a server still starting (unreachable) or knowing no agent of yours yet (401)
+ * counts as no agents, and is asked again.
+ */
+async function listAgents(server: string, options: ListOptions): Promise<ListedAgent[]> {
+  try {
+    const token = await loginWithKeyFile(server, options.key, options.principal);
+    return (await callServer<{ agents: ListedAgent[] }>(server, '/agents', { token })).agents;
+  } catch (error) {
+    const notYet = (error instanceof ServerRefusedError && error.status === 401) || error instanceof UnreachableError;
+    if (options.wait !== undefined && notYet) return [];
+    throw error;
+  }
+}
+
 export function registerFleetCommand(program: Command): void {
   const fleet = program
     .command('fleet')
@@ -65,11 +90,27 @@ export function registerFleetCommand(program: Command): void {
     .requiredOption('--key <file>', "your principal's private key, to log in with (NAME.key.jwk)")
     .option('--principal <id>', "who you are (default: the key file's name)")
     .option('--server <url>', 'the control plane (default HEED_SERVER)')
+    .option('--wait <count>', 'first wait until this many of your agents are connected (at most --timeout)')
+    .option('--timeout <duration>', 'how long --wait waits', '60s')
     .option('--json', 'print the agents as JSON')
-    .action(async (options: { key: string; principal?: string; server?: string; json?: boolean }) => {
+    .action(async (options: ListOptions) => {
       const server = resolveServer(options.server);
-      const token = await loginWithKeyFile(server, options.key, options.principal);
-      const { agents } = await callServer<{ agents: ListedAgent[] }>(server, '/agents', { token });
+      const wanted = options.wait === undefined ? 0 : Number(options.wait);
+      if (!Number.isInteger(wanted) || wanted < 0) {
+        throw new InvalidInputError(`--wait '${options.wait}' must be a whole number of agents.`);
+      }
+      const deadline = Date.now() + parseDuration(options.timeout, '--timeout');
+      let agents = await listAgents(server, options);
+      while (agents.filter((agent) => agent.connected).length < wanted) {
+        if (Date.now() >= deadline) {
+          throw new HeedError(
+            'timeout',
+            `${agents.filter((agent) => agent.connected).length} of the ${wanted} agents awaited are connected after ${options.timeout}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        agents = await listAgents(server, options);
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ agents })}\n`);
         return;

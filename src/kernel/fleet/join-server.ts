@@ -14,6 +14,8 @@ export interface JoinServerOptions {
   onEvent: (listener: (entry: AuditEntry) => void) => () => void;
   /** Told about each lost connection and failed shipment; the agent goes on (its lease decides when to halt). */
   onError?: (error: Error) => void;
+  /** How long the first registration keeps trying to reach the server (default 30 s). */
+  registerWithinMs?: number;
   /** How long audit entries wait to be shipped together (default 1 s). */
   shipEveryMs?: number;
 }
@@ -65,7 +67,18 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
       );
     }
   };
-  await register();
+  // A server still starting refuses connections for a moment: the first registration retries for a while.
+  const registrationDeadline = Date.now() + (options.registerWithinMs ?? 30_000);
+  for (let backoffMs = 100; ; backoffMs = Math.min(backoffMs * 2, 2_000)) {
+    try {
+      await register();
+      break;
+    } catch (error) {
+      const refused = error instanceof UnreachableError && /^Cannot reach/.test(error.message);
+      if (!refused || Date.now() + backoffMs > registrationDeadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs));
+    }
+  }
 
   const streamOnce = async () => {
     const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/orders/stream`, {
