@@ -82,7 +82,11 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         do {
           pollAgain = false;
           if (listener === undefined && !closed) await listen().catch(() => {});
-          const rows = await pool.query('SELECT * FROM orders WHERE seq > $1 ORDER BY seq LIMIT 1000', [lastAnnounced]);
+          // On the listening connection when there is one: fan-out never waits behind the pool's other work.
+          const rows = await (listener ?? pool).query(
+            `SELECT * FROM ${schema}.orders WHERE seq > $1 ORDER BY seq LIMIT 1000`,
+            [lastAnnounced],
+          );
           for (const row of rows.rows) announce(orderFromRow(row as OrderRow));
           if (rows.rows.length === 1000) pollAgain = true;
         } while (pollAgain && !closed);
