@@ -1,7 +1,7 @@
 // Runs the shell examples of README.md and the worked example of docs/kernel.md as written, one bash process per
 // code block, and says which commands did not end as their comments say. A command is expected to exit 0 unless
 // its comment says `exit N`. Commands left running in the background (`heed fake-model &`) are ended with the
-// block, and the fixed ports of the examples (8000, 7070) are swapped for free ones, so blocks run side by side.
+// block, and the fixed ports of the examples (8000, 7070, 7400) are swapped for free ones, so blocks run side by side.
 //
 //   node scripts/readme-examples.ts FOLDER [--heed 'node /path/to/bin/heed.js']
 //
@@ -143,6 +143,7 @@ export async function runBlock(
   const ports = new Map([
     ['8000', await freePort()],
     ['7070', await freePort()],
+    ['7400', await freePort()],
   ]);
   const script = `${preamble}\n${instrumentBlock(block.text, ports)}\n${epilogue}`;
   const path = options.heed === undefined ? process.env.PATH : `${npxShim(options.heed)}:${process.env.PATH}`;

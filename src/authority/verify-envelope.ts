@@ -70,9 +70,8 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
   }
   const { charter, now } = context;
   const roster = rosterIndex(charter);
-  if (envelope.agent !== charter.agent) {
-    return reject('wrong-agent', `addressed to agent '${envelope.agent}', this is '${charter.agent}'`);
-  }
+  const addressing = checkAddressee(envelope, charter);
+  if (addressing !== undefined) return reject('wrong-agent', addressing);
   if (now >= expiresAt) return reject('expired', `expired at ${envelope.expiresAt}`);
   if (issuedAt > now + roster.skewMs) {
     return reject('not-yet-valid', `issued at ${envelope.issuedAt}, beyond the ${charter.clock.skew} clock skew`);
@@ -102,6 +101,26 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
   const permission = checkPermission(envelope, body.data as Record<string, unknown>, signers, charter);
   if (permission !== undefined) return reject(permission.reason, permission.detail);
   return { accepted: true, envelope, signers };
+}
+
+/** Envelopes addressed to a group (`group:<name>`) may carry only these kinds: one signed order for many agents. */
+export const groupOrderKinds: ReadonlySet<string> = new Set(['stop', 'resume', 'lease']);
+export const groupAddressPrefix = 'group:';
+
+/** Why this agent is not the envelope's addressee, or undefined when it is: its own id, or a group its charter lists. */
+function checkAddressee(envelope: Envelope, charter: Charter): string | undefined {
+  if (envelope.agent === charter.agent) return undefined;
+  if (!envelope.agent.startsWith(groupAddressPrefix)) {
+    return `addressed to agent '${envelope.agent}', this is '${charter.agent}'`;
+  }
+  const group = envelope.agent.slice(groupAddressPrefix.length);
+  if (!charter.groups.includes(group)) {
+    return `addressed to group '${group}', which the charter of '${charter.agent}' does not list`;
+  }
+  if (!groupOrderKinds.has(envelope.kind)) {
+    return `a '${envelope.kind}' order cannot be addressed to a group; only ${[...groupOrderKinds].join(', ')} can`;
+  }
+  return undefined;
 }
 
 type Decoded =

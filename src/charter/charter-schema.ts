@@ -208,6 +208,11 @@ export const charterSchema = z
     schemaVersion: z.literal(charterSchemaVersion).default(charterSchemaVersion),
     agent: name,
     target: z.enum(targetProfileNames),
+    /**
+     * The fleet groups this agent belongs to: an order addressed to `group:<name>` (stop, resume or lease only)
+     * reaches it when the name is listed here, signed once for the whole group.
+     */
+    groups: z.array(name).max(64).default([]),
     principals: z.array(principalSchema).min(1),
     authority: authorityRulesSchema.prefault({}),
     conflict: z.enum(conflictRules).default('ask'),

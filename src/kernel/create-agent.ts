@@ -15,6 +15,8 @@ import { openSqliteAuthorityStore } from '../authority/store/sqlite-authority-st
 import type { Charter, CharterInput } from '../charter/charter-schema.ts';
 import { loadCharterFile, parseCharter } from '../charter/load-charter.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
+import { formatPublicKey, publicKeyOf } from '../core/ed25519.ts';
+import { canonicalHash } from '../core/hash.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
 import { ensurePrivateFolder } from '../core/private-files.ts';
 import { createProviderFromSpec } from '../providers/model-spec.ts';
@@ -23,6 +25,7 @@ import { createScreeningPool } from '../screening/screening-pool.ts';
 import { type ControlEndpoint, serveControlEndpoint } from './control/serve-control-endpoint.ts';
 import { createKernel, type Kernel } from './create-kernel.ts';
 import type { Delivery } from './deliver-order.ts';
+import { joinServer, type ServerConnection } from './fleet/join-server.ts';
 import type { KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { InputValidator } from './kernel-runtime.ts';
 import { loadAgentKey } from './load-agent-key.ts';
@@ -76,6 +79,13 @@ export interface CreateAgentOptions {
   protectedPaths?: readonly string[];
   /** Screen tool results and documents (default true), or use this screener. */
   screening?: boolean | KernelScreener;
+  /**
+   * Join a control plane (`heed serve` at this URL): register, take orders from its stream (each verified here like
+   * any other), ship audit entries to it. Losing it never fails open: the lease halts the agent.
+   */
+  server?: string;
+  /** Told when the link to the server is lost or a shipment fails; the agent goes on. */
+  onServerError?: (error: Error) => void;
   /** Open POST /orders and GET /status on 127.0.0.1 (0 picks a free port). */
   controlPort?: number;
   /** The model's standing instructions; the charter rendered by default. */
@@ -112,6 +122,8 @@ export interface Agent extends Kernel {
   authorityState(): AuthorityState;
   /** The control endpoint's URL when `controlPort` was given. */
   readonly controlUrl: string | undefined;
+  /** The link to the control plane when `server` was given. */
+  readonly server: ServerConnection | undefined;
   readonly paths: AgentPaths;
   /** Halts a run still going, then closes the endpoint and stores (sealing and anchoring the audit log). */
   close(): Promise<void>;
@@ -147,9 +159,10 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
     const authority = createAuthority({ charter, clock, store: authorityStore });
 
     let audit = options.audit;
+    let signingKey: KeyObject | undefined = options.agentKey;
     if (audit === undefined) {
       const legacyKey = paths.stateDir === undefined ? undefined : join(paths.stateDir, 'agent.key.jwk');
-      const signingKey =
+      signingKey =
         options.agentKey ??
         (paths.agentKey === undefined ? undefined : loadAgentKey(paths.agentKey, legacyKey).privateKey);
       const anchors = openAnchors(options, paths);
@@ -243,12 +256,35 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
       ...(options.beforeTurn === undefined ? {} : { beforeTurn: options.beforeTurn }),
     });
     kernel = created;
+    let server: ServerConnection | undefined;
+    if (options.server !== undefined) {
+      const held = authority.charter();
+      const opened = await joinServer({
+        url: options.server,
+        registration: {
+          agent: held.agent,
+          publicKey: signingKey === undefined ? null : formatPublicKey(publicKeyOf(signingKey)),
+          charterHash: canonicalHash(held),
+          groups: held.groups,
+          principals: held.principals
+            .filter((principal) => !principal.revoked)
+            .map((principal) => ({ id: principal.id, key: principal.key, roles: principal.roles })),
+          runId: created.runId,
+        },
+        deliver: (text) => created.deliverRecorded(text),
+        onEvent: (listener) => created.onEvent(listener),
+        ...(options.onServerError === undefined ? {} : { onError: options.onServerError }),
+      });
+      closers.push(() => opened.close());
+      server = opened;
+    }
     let closing: Promise<void> | undefined;
     return {
       ...created,
       charter: () => authority.charter(),
       authorityState: () => authority.state(),
       controlUrl: endpoint?.url,
+      server,
       paths,
       close: () => {
         closing ??= (async () => {

@@ -1,5 +1,5 @@
 // Library docs import from the package, not from its sources, and every name they import from 'heed',
-// 'heed/lab' or 'heed/evals' is exported by the built package: values by its JavaScript, types by its .d.ts.
+// 'heed/lab', 'heed/evals' or 'heed/server' is exported by the built package: values by its JavaScript, types by its .d.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +73,7 @@ describe('the names the docs import from heed', () => {
   it('come from the package, and no doc imports heed by its source paths', () => {
     expect(imports.length).toBeGreaterThan(40);
     expect(new Set(imports.map((entry) => entry.specifier))).toEqual(
-      new Set(['heed', 'heed/lab', 'heed/agents-js', 'heed/ai-sdk']),
+      new Set(['heed', 'heed/lab', 'heed/agents-js', 'heed/ai-sdk', 'heed/server']),
     );
     const sourceImports = documents.flatMap((file) =>
       codeBlocks(file).flatMap((block) =>

@@ -44,6 +44,7 @@ describe('the README examples, as written, from a fresh clone', () => {
       "The lab: heed's main job",
       'Signed orders: the agent obeys its principals and no one else',
       'Stopping an agent that would rather not stop',
+      'A fleet: `heed serve`',
       'Screening untrusted input',
       'Evals: measure real models',
       'Development',

@@ -123,10 +123,22 @@ export function registerAuditCommand(program: Command): void {
     .option('-n, --lines <count>', 'how many entries', '10')
     .option('--follow', 'keep printing new entries until interrupted')
     .option('--json', 'print entries as JSON lines (the export format)')
-    .action(async (options: { db: string; lines: string; follow?: boolean; json?: boolean }) => {
+    .option('--server <url>', 'read the entries an agent shipped to this control plane instead (with --agent, --key)')
+    .option('--agent <id>', 'with --server: the agent')
+    .option('--key <file>', "with --server: your principal's private key, to log in with")
+    .option('--principal <id>', "with --server: who you are (default: the key file's name)")
+    .action(async (options: ServerTailFlags & { db: string; lines: string; follow?: boolean; json?: boolean }) => {
       const count = Number(options.lines);
       if (!Number.isInteger(count) || count < 0) {
         throw new InvalidInputError(`-n '${options.lines}' must be a non-negative whole number.`);
+      }
+      if (options.server !== undefined) {
+        const stopped = stopSignal();
+        const { tailServerAudit } = await import('./audit-tail-server.ts');
+        await tailServerAudit({ ...options, server: options.server, lines: count }, stopped, (ms) =>
+          sleep(ms, stopped),
+        );
+        return;
       }
       const database = openReadable(options.db);
       try {
@@ -249,6 +261,13 @@ function printRecords(records: AuditRecord[], render: (record: AuditRecord) => s
   for (const record of records) text += `${render(record)}\n`;
   process.stdout.write(text);
   return records.length === 0 ? next : records[records.length - 1]!.seq + 1;
+}
+
+interface ServerTailFlags {
+  server?: string;
+  agent?: string;
+  key?: string;
+  principal?: string;
 }
 
 function formatTailLine(record: AuditRecord): string {

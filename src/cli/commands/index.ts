@@ -63,6 +63,16 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => [(await import('./audit.ts')).registerAuditCommand],
   },
   {
+    name: 'serve',
+    summary: 'serve the control plane that agents join and principals govern as a fleet',
+    load: async () => [(await import('./serve.ts')).registerServeCommand],
+  },
+  {
+    name: 'fleet',
+    summary: 'list the agents joined to a control plane, and stop, resume or lease a group with one signed order',
+    load: async () => [(await import('./fleet.ts')).registerFleetCommand],
+  },
+  {
     name: 'screen',
     summary: 'screen text for jailbreaks, injected instructions and claimed authority',
     load: async () => [(await import('./screen.ts')).registerScreenCommand],

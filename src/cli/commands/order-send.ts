@@ -24,6 +24,24 @@ function ordersUrl(text: string): URL {
   return url;
 }
 
+interface SendOptions {
+  server?: string;
+  json?: boolean;
+  timeout: string;
+}
+
+/** Submits an envelope to the control plane: the server records and routes it; the agent decides. */
+async function sendToServer(server: string, file: string, options: SendOptions): Promise<void> {
+  const { submitEnvelope, serverBaseUrl } = await import('../../server/server-client.ts');
+  const submitted = await submitEnvelope(serverBaseUrl(server), readBoundedText(file, 'envelope', maxSendBytes));
+  if (options.json) process.stdout.write(`${JSON.stringify(submitted)}\n`);
+  else {
+    process.stdout.write(
+      `${paintVerdict(true, 'submitted')}: ${submitted.id} for ${submitted.target} (order ${submitted.seq}); the agent verifies it itself\n`,
+    );
+  }
+}
+
 /** Adds `heed order send` to the `order` command (created by the authority commands) or on its own. */
 export function registerOrderSendCommand(program: Command): void {
   const order =
@@ -32,11 +50,24 @@ export function registerOrderSendCommand(program: Command): void {
   order
     .command('send')
     .description("deliver one envelope to an agent's control endpoint and print its verification (exit 1 if rejected)")
-    .argument('<url>', 'the control endpoint, e.g. http://127.0.0.1:7070')
-    .argument('<envelope-file>', 'the signed envelope (JSON)')
+    .argument('[url]', 'the control endpoint, e.g. http://127.0.0.1:7070 (not with --server)')
+    .argument('[envelope-file]', 'the signed envelope (JSON)')
+    .option('--server <url>', "submit to a control plane (heed serve) instead; the agent's stream delivers it")
     .option('--json', "print the endpoint's answer as JSON")
     .option('--timeout <duration>', 'give up after this long', '10s')
-    .action(async (urlText: string, file: string, options: { json?: boolean; timeout: string }) => {
+    .action(async (first: string | undefined, second: string | undefined, options: SendOptions) => {
+      if (options.server !== undefined) {
+        if (first === undefined || second !== undefined) {
+          throw new InvalidInputError('With --server, give only the envelope file: heed order send --server URL FILE.');
+        }
+        await sendToServer(options.server, first, options);
+        return;
+      }
+      if (first === undefined || second === undefined) {
+        throw new InvalidInputError('Give the control endpoint and the envelope file (or --server URL and the file).');
+      }
+      const urlText = first;
+      const file = second;
       const url = ordersUrl(urlText);
       const timeoutMs = parseDuration(options.timeout, '--timeout');
       const body = readBoundedText(file, 'envelope', maxSendBytes);

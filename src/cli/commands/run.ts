@@ -14,6 +14,7 @@ import { readBoundedText } from '../../core/read-bounded-file.ts';
 import { createAgent } from '../../kernel/create-agent.ts';
 import { createProviderFromSpec } from '../../providers/model-spec.ts';
 import type { Provider } from '../../providers/provider.ts';
+import { serverBaseUrl } from '../../server/server-client.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { addModelOptions, type ModelCommandOptions, providerOptions, reportRetry } from '../model-options.ts';
 import { paint } from '../style.ts';
@@ -32,6 +33,7 @@ interface RunOptions extends ModelCommandOptions {
   anchor?: string | false;
   witness?: string;
   controlPort?: string;
+  server?: string;
   maxSteps: string;
   shell?: boolean;
   screening: boolean;
@@ -159,9 +161,12 @@ async function runAgent(options: RunOptions): Promise<number> {
     protectedPaths: [options.charter, ...(options.key === undefined ? [] : [dirname(resolve(options.key))])],
     maxSteps,
     ...(controlPort === undefined ? {} : { controlPort }),
+    ...(options.server === undefined ? {} : { server: serverBaseUrl(options.server) }),
+    onServerError: (error) => process.stderr.write(`heed: control plane: ${error.message}\n`),
   });
   try {
     if (agent.controlUrl !== undefined) process.stderr.write(`heed: control endpoint ${agent.controlUrl}\n`);
+    if (options.server !== undefined) process.stderr.write(`heed: joined the control plane ${options.server}\n`);
     agent.onEvent((entry) => process.stderr.write(`heed: [${entry.seq}] ${describeEvent(entry)}\n`));
     for (const [index, order] of orders.entries()) {
       const delivery = agent.deliver(order);
@@ -243,6 +248,7 @@ export function registerRunCommand(program: Command): void {
     .option('--no-anchor', 'do not anchor audit checkpoints')
     .option('--witness <url>', 'also POST each anchored checkpoint to this URL')
     .option('--control-port <n>', 'open POST /orders and GET /status on 127.0.0.1:N (0: a free port)')
+    .option('--server <url>', 'join a control plane (heed serve): take orders from it and ship the audit log to it')
     .option('--max-steps <n>', 'halt after this many model calls', '50')
     .option('--shell', 'offer the isolated shell tool')
     .option('--no-screening', 'do not screen tool results for injected instructions')

@@ -1,0 +1,90 @@
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { orderStreamEvent } from '../kernel/fleet/fleet-protocol.ts';
+import type { AgentRecord, OrderRecord, ServerStore } from './store/server-store.ts';
+
+export interface OrderStreamOptions {
+  store: ServerStore;
+  agent: AgentRecord;
+  /** The last sequence number the agent has: from `Last-Event-ID` (or `?after=`); 0 for everything. */
+  afterSeq: number;
+  /** A comment line this often keeps the connection open through proxies, and marks the agent seen. */
+  keepAliveMs: number;
+  now: () => string;
+  onOpen: () => void;
+  onClose: () => void;
+}
+
+/**
+ * One agent's order stream: every order addressed to it or to one of its groups after `afterSeq`, then each new one as
+ * the store announces it (from any replica). The event id is the order's sequence number, so a reconnecting agent
+ * resumes where it left off; an order sent twice is harmless, because the agent rejects a replay.
+ */
+export function streamOrders(context: Context, options: OrderStreamOptions) {
+  const { store, agent } = options;
+  const targets = [agent.id, ...agent.groups.map((group) => `group:${group}`)];
+  return streamSSE(context, async (stream) => {
+    let last = options.afterSeq;
+    let wake: (() => void) | undefined;
+    // Every order up to `checked` has been handled (sent, or not for this agent); -1 while that is unknown. An
+    // announcement that follows it directly is used as announced; any other sends the stream back to the store.
+    let checked = -1;
+    let dirty = true;
+    const ready: OrderRecord[] = [];
+    const unsubscribe = store.onOrder((order) => {
+      if (checked >= 0 && order.seq === checked + 1) {
+        checked = order.seq;
+        if (!targets.includes(order.target)) return;
+        ready.push(order);
+      } else {
+        checked = -1;
+        dirty = true;
+      }
+      wake?.();
+    });
+    options.onOpen();
+    stream.onAbort(() => {
+      wake?.();
+    });
+    const send = async (order: OrderRecord) => {
+      if (order.seq <= last) return;
+      await stream.writeSSE({ id: String(order.seq), event: orderStreamEvent, data: order.envelope });
+      last = order.seq;
+    };
+    try {
+      while (!stream.aborted && !stream.closed) {
+        if (dirty) {
+          dirty = false;
+          ready.length = 0;
+          const through = store.announcedThrough();
+          for (;;) {
+            const orders = await store.ordersFor(targets, last, 500);
+            for (const order of orders) await send(order);
+            if (orders.length < 500) break;
+          }
+          if (!dirty) checked = Math.max(through, last);
+          continue;
+        }
+        if (ready.length > 0) {
+          for (const order of ready.splice(0)) await send(order);
+          continue;
+        }
+        const woken = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), options.keepAliveMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+        wake = undefined;
+        if (!woken && !stream.aborted) {
+          await stream.write(': keep-alive\n\n');
+          await store.touchAgent(agent.id, options.now());
+        }
+      }
+    } finally {
+      unsubscribe();
+      options.onClose();
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parsePublicKey, verifyBytes } from '../core/ed25519.ts';
+import type { AgentRecord } from './store/server-store.ts';
+
+/** What a principal signs to log in: this prefix, then the challenge the server issued. */
+export const challengePrefix = 'heed-server-challenge-v1\n';
+export const challengeTtlMs = 60_000;
+export const tokenTtlMs = 15 * 60_000;
+
+export interface Session {
+  principal: string;
+  /** The principal's public key, as its charters list it: a token is for this key, not for a name. */
+  key: string;
+  expiresAt: number;
+}
+
+/** The role that may only read. */
+export const observerRole = 'observer';
+
+/**
+ * Principals log in without a password: the server issues a one-time challenge, the principal signs it with its
+ * Ed25519 key, and the server checks the signature against the key a registered agent's charter lists for that
+ * principal. Tokens are short-lived HMACs, so any replica holding the same secret accepts them.
+ */
+export class PrincipalAuth {
+  private readonly challenges = new Map<string, { principal: string; expiresAt: number }>();
+  private readonly secret: Buffer;
+  private readonly now: () => number;
+
+  constructor(options: { secret?: Buffer; now?: () => number } = {}) {
+    this.secret = options.secret ?? randomBytes(32);
+    this.now = options.now ?? Date.now;
+  }
+
+  issueChallenge(principal: string): { challenge: string; expiresAt: string } {
+    const now = this.now();
+    for (const [challenge, pending] of this.challenges) if (pending.expiresAt <= now) this.challenges.delete(challenge);
+    // Bounded: a flood of challenge requests can only evict the oldest unanswered ones.
+    if (this.challenges.size >= 10_000) this.challenges.delete(this.challenges.keys().next().value!);
+    const challenge = randomBytes(32).toString('base64url');
+    const expiresAt = now + challengeTtlMs;
+    this.challenges.set(challenge, { principal, expiresAt });
+    return { challenge, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  /** A token when the challenge is fresh, was issued to this principal, and its signature verifies with a listed key. */
+  redeem(
+    principal: string,
+    challenge: string,
+    signature: string,
+    agents: readonly AgentRecord[],
+  ): { token: string; expiresAt: string } | { error: string } {
+    const pending = this.challenges.get(challenge);
+    this.challenges.delete(challenge);
+    if (pending === undefined || pending.expiresAt <= this.now() || pending.principal !== principal) {
+      return { error: 'the challenge is unknown, used, expired or issued to another principal' };
+    }
+    const keys = new Set<string>();
+    for (const agent of agents) {
+      for (const listed of agent.principals) if (listed.id === principal) keys.add(listed.key);
+    }
+    const message = Buffer.from(challengePrefix + challenge, 'utf8');
+    const signatureBytes = Buffer.from(signature, 'base64url');
+    for (const key of keys) {
+      if (verifyBytes(parsePublicKey(key), message, signatureBytes)) {
+        const expiresAt = this.now() + tokenTtlMs;
+        return { token: this.sign({ principal, key, expiresAt }), expiresAt: new Date(expiresAt).toISOString() };
+      }
+    }
+    return { error: `no registered agent's charter lists '${principal}' with a key that verifies this signature` };
+  }
+
+  /** The session a bearer token stands for, or undefined when it is forged, altered or expired. */
+  check(token: string | undefined): Session | undefined {
+    if (token === undefined) return undefined;
+    const [payload, mac] = token.split('.');
+    if (payload === undefined || mac === undefined) return undefined;
+    const expected = createHmac('sha256', this.secret).update(payload).digest();
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
+    return session.expiresAt > this.now() ? session : undefined;
+  }
+
+  private sign(session: Session): string {
+    const payload = Buffer.from(JSON.stringify(session), 'utf8').toString('base64url');
+    return `${payload}.${createHmac('sha256', this.secret).update(payload).digest('base64url')}`;
+  }
+}
+
+/** The roles a session holds on an agent: those its charter gives this principal with this key; none if unlisted. */
+export function rolesOn(agent: AgentRecord, session: Session): string[] | undefined {
+  const listed = agent.principals.find(
+    (principal) => principal.id === session.principal && principal.key === session.key,
+  );
+  return listed?.roles;
+}

@@ -1,0 +1,68 @@
+import type { ServerAuditInput, ServerStore } from './store/server-store.ts';
+
+/** Longest detail of a refused request kept in the server's audit chain. */
+export const maxRecordedDetail = 300;
+
+/**
+ * Records every API call in the server's audit chain; refused requests are recorded bounded (a detail cut short,
+ * at most `refusalsPerMinute` a minute, the rest counted into the next one), so a flood of bad requests cannot
+ * grow the chain without limit.
+ */
+export class RequestLog {
+  private readonly pending: Array<{ input: ServerAuditInput; done: PromiseWithResolvers<void> }> = [];
+  private windowStart = 0;
+  private recordedInWindow = 0;
+  private suppressed = 0;
+
+  private readonly store: ServerStore;
+  private readonly now: () => number;
+  private readonly refusalsPerMinute: number;
+
+  constructor(store: ServerStore, now: () => number, refusalsPerMinute = 120) {
+    this.store = store;
+    this.now = now;
+    this.refusalsPerMinute = refusalsPerMinute;
+  }
+
+  /** Resolves once the record is committed; records made in the same turn of the event loop share one commit. */
+  record(actor: string, action: string, data: Record<string, unknown>): Promise<void> {
+    const done = Promise.withResolvers<void>();
+    this.pending.push({ input: { actor, action, data }, done });
+    if (this.pending.length === 1) setImmediate(() => void this.flush());
+    return done.promise;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    try {
+      await this.store.appendServerAudit(
+        batch.map((item) => item.input),
+        new Date(this.now()).toISOString(),
+      );
+      for (const item of batch) item.done.resolve();
+    } catch (error) {
+      for (const item of batch) item.done.reject(error);
+    }
+  }
+
+  async refused(actor: string, action: string, status: number, detail: string): Promise<void> {
+    const now = this.now();
+    if (now - this.windowStart >= 60_000) {
+      this.windowStart = now;
+      this.recordedInWindow = 0;
+    }
+    if (this.recordedInWindow >= this.refusalsPerMinute) {
+      this.suppressed += 1;
+      return;
+    }
+    this.recordedInWindow += 1;
+    const suppressed = this.suppressed;
+    this.suppressed = 0;
+    await this.record(actor.slice(0, 64), 'request-refused', {
+      action,
+      status,
+      detail: detail.length > maxRecordedDetail ? `${detail.slice(0, maxRecordedDetail)}…` : detail,
+      ...(suppressed > 0 ? { suppressedBefore: suppressed } : {}),
+    });
+  }
+}

@@ -1,0 +1,293 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import {
+  type AgentRow,
+  agentFromRow,
+  type OrderRow,
+  orderFromRow,
+  type ServerAuditRow,
+  serverAuditFromRow,
+} from './row-mappers.ts';
+import { chainServerAudit } from './server-audit-chain.ts';
+import { serverMigrations } from './server-migrations.ts';
+import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
+
+export interface PostgresServerStoreOptions {
+  connectionString: string;
+  /** The schema holding the server's tables; created when missing. Default `heed_server`. */
+  schema?: string;
+  /** How often to look for orders a missed notification did not announce (default 1 s). */
+  pollMs?: number;
+}
+
+/**
+ * The fleet store: several `heed serve` replicas share one database. A new order is announced to every replica with
+ * NOTIFY inside the transaction that commits it (so only committed orders are announced); a slow poll covers a
+ * notification lost with a dropped connection.
+ */
+export async function openPostgresServerStore(options: PostgresServerStoreOptions): Promise<ServerStore> {
+  const schema = options.schema ?? 'heed_server';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new InvalidInputError(
+      `PostgreSQL schema name '${schema}' must be lower-case letters, digits and underscores.`,
+    );
+  }
+  if (!options.connectionString) throw new InvalidInputError('The PostgreSQL server store needs a connection string.');
+  const channel = `heed_orders_${schema}`;
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: 8, options: `-c search_path=${schema}` });
+  pool.on('error', () => {});
+  try {
+    await migrate(pool, schema);
+  } catch (error) {
+    await pool.end();
+    throw new InvalidInputError(
+      `Cannot prepare the server store in PostgreSQL schema ${schema}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const orders = new EventEmitter();
+  orders.setMaxListeners(0);
+  let lastAnnounced = Number((await pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM orders')).rows[0].seq);
+  const announce = (order: OrderRecord) => {
+    if (order.seq <= lastAnnounced) return;
+    lastAnnounced = order.seq;
+    orders.emit('order', order);
+  };
+  let closed = false;
+  let listener: pg.Client | undefined;
+  const listen = async () => {
+    const client = new pg.Client({ connectionString: options.connectionString });
+    client.on('error', () => {
+      if (listener === client) listener = undefined;
+    });
+    // A notification says an order committed; the orders are read once per replica, for all its streams.
+    client.on('notification', () => void poll());
+    await client.connect();
+    await client.query(`LISTEN ${channel}`);
+    listener = client;
+  };
+  let polling: Promise<void> | undefined;
+  let pollAgain = false;
+  const poll = (): Promise<void> => {
+    if (polling !== undefined) {
+      // A notification during a read may name an order the read began too early to see.
+      pollAgain = true;
+      return polling;
+    }
+    polling = (async () => {
+      try {
+        do {
+          pollAgain = false;
+          if (listener === undefined && !closed) await listen().catch(() => {});
+          // On the listening connection when there is one: fan-out never waits behind the pool's other work.
+          const rows = await (listener ?? pool).query(
+            `SELECT * FROM ${schema}.orders WHERE seq > $1 ORDER BY seq LIMIT 1000`,
+            [lastAnnounced],
+          );
+          for (const row of rows.rows) announce(orderFromRow(row as OrderRow));
+          if (rows.rows.length === 1000) pollAgain = true;
+        } while (pollAgain && !closed);
+      } catch {
+        // The database is unreachable now; the next poll tries again.
+      } finally {
+        polling = undefined;
+      }
+    })();
+    return polling;
+  };
+  await listen();
+  const poller = setInterval(() => void poll(), options.pollMs ?? 1000);
+  poller.unref();
+
+  const query = async <Row>(text: string, values: unknown[] = []): Promise<Row[]> =>
+    (await pool.query(text, values)).rows as Row[];
+  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
+  return {
+    backend: 'postgres',
+    async registerAgent(registration, at) {
+      const rows = await query<AgentRow>(
+        `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'unknown')
+         ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, charter_hash = excluded.charter_hash,
+           groups_json = excluded.groups_json, principals_json = excluded.principals_json, run_id = excluded.run_id,
+           registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown'
+         RETURNING *`,
+        [
+          registration.agent,
+          registration.publicKey,
+          registration.charterHash,
+          JSON.stringify(registration.groups),
+          JSON.stringify(registration.principals),
+          registration.runId,
+          at,
+        ],
+      );
+      return agentFromRow(rows[0]!);
+    },
+    async touchAgent(id, at, status) {
+      if (status === undefined) await query('UPDATE agents SET last_seen = $1 WHERE id = $2', [at, id]);
+      else await query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [at, status, id]);
+    },
+    async getAgent(id) {
+      const rows = await query<AgentRow>('SELECT * FROM agents WHERE id = $1', [id]);
+      return rows[0] === undefined ? undefined : agentFromRow(rows[0]);
+    },
+    async listAgents() {
+      return (await query<AgentRow>('SELECT * FROM agents ORDER BY id')).map(agentFromRow);
+    },
+    async addOrder(order) {
+      const seq = await transaction(async (client) => {
+        // One order commits at a time, so sequence numbers become visible in order and a reader resuming after
+        // seq N can never miss an order N-1 that committed later.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-orders-' || $1))`, [schema]);
+        const inserted = await client.query(
+          `INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
+          [order.target, order.envelopeId, order.kind, order.envelope, order.submittedBy, order.submittedAt],
+        );
+        const seq = Number(inserted.rows[0].seq);
+        await client.query('SELECT pg_notify($1, $2)', [channel, `${seq} ${order.target}`]);
+        return seq;
+      });
+      return { ...order, seq };
+    },
+    async ordersFor(targets, afterSeq, limit) {
+      if (targets.length === 0) return [];
+      const rows = await query<OrderRow>(
+        'SELECT * FROM orders WHERE seq > $1 AND target = ANY($2) ORDER BY seq LIMIT $3',
+        [afterSeq, targets, limit],
+      );
+      return rows.map(orderFromRow);
+    },
+    onOrder(listener) {
+      orders.on('order', listener);
+      return () => orders.off('order', listener);
+    },
+    announcedThrough: () => lastAnnounced,
+    async appendServerAudit(inputs, at) {
+      return transaction(async (client) => {
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-audit-' || $1))`, [schema]);
+        const row = (await client.query('SELECT seq, hash FROM server_audit ORDER BY seq DESC LIMIT 1')).rows[0] as
+          | { seq: string; hash: string }
+          | undefined;
+        let head = row === undefined ? undefined : { seq: Number(row.seq), hash: row.hash };
+        const stored: ServerAuditEntry[] = [];
+        const rows: string[][] = [[], [], [], [], [], [], []];
+        for (const input of inputs) {
+          const { dataJson, ...entry } = chainServerAudit(input, at, head);
+          const values = [String(entry.seq), entry.at, entry.actor, entry.action, dataJson, entry.prev, entry.hash];
+          for (const [column, value] of values.entries()) rows[column]!.push(value);
+          stored.push(entry);
+          head = entry;
+        }
+        await client.query(
+          `INSERT INTO server_audit (seq, at, actor, action, data_json, prev, hash)
+           SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+          rows,
+        );
+        return stored;
+      });
+    },
+    async readServerAudit(afterSeq, limit) {
+      return (
+        await query<ServerAuditRow>('SELECT * FROM server_audit WHERE seq > $1 ORDER BY seq LIMIT $2', [
+          afterSeq,
+          limit,
+        ])
+      ).map(serverAuditFromRow);
+    },
+    async addAgentEvents(agent, entries, seen) {
+      return transaction(async (client) => {
+        const result = await client.query(
+          `INSERT INTO agent_events (agent, seq, entry_json)
+           SELECT $1, seq, entry_json FROM UNNEST($2::bigint[], $3::text[]) AS shipped(seq, entry_json)
+           ON CONFLICT DO NOTHING`,
+          [agent, entries.map((entry) => entry.seq), entries.map((entry) => JSON.stringify(entry))],
+        );
+        if (seen?.status !== undefined) {
+          await client.query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [
+            seen.at,
+            seen.status,
+            agent,
+          ]);
+        } else if (seen !== undefined) {
+          await client.query('UPDATE agents SET last_seen = $1 WHERE id = $2', [seen.at, agent]);
+        }
+        return result.rowCount ?? 0;
+      });
+    },
+    async readAgentEvents(agent, afterSeq, limit) {
+      const rows = await query<{ seq: string; entry_json: string }>(
+        'SELECT seq, entry_json FROM agent_events WHERE agent = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [agent, afterSeq, limit],
+      );
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.entry_json) as Record<string, unknown>,
+      }));
+    },
+    async setting(key, initial) {
+      await query('INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, initial()]);
+      return (await query<{ value: string }>('SELECT value FROM server_settings WHERE key = $1', [key]))[0]!.value;
+    },
+    async close() {
+      closed = true;
+      clearInterval(poller);
+      orders.removeAllListeners();
+      await polling;
+      await listener?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Replicas starting together take turns; the second finds the steps applied.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-migrations-' || $1))`, [schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
+    );
+    const applied = new Set(
+      (await client.query(`SELECT version FROM ${schema}.server_migrations`)).rows.map((row) => Number(row.version)),
+    );
+    const newest = Math.max(0, ...applied);
+    const known = serverMigrations.at(-1)?.version ?? 0;
+    if (newest > known)
+      throw new Error(`its schema is version ${newest}, newer than this heed knows (${known}): upgrade heed`);
+    for (const migration of serverMigrations) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.postgres);
+      await client.query(`INSERT INTO ${schema}.server_migrations (version, applied_at) VALUES ($1, $2)`, [
+        migration.version,
+        new Date().toISOString(),
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The server's schema, one step per version, for each backend. A store applies the steps it has not applied yet, in
+ * order and each in one transaction, when it opens; `server_migrations` records which ran. Append new steps; never
+ * edit one that has shipped.
+ */
+export interface ServerMigration {
+  version: number;
+  description: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export const serverMigrations: readonly ServerMigration[] = [
+  {
+    version: 1,
+    description: 'agents, orders, the server audit chain, shipped agent audit events',
+    sqlite: `
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY, public_key TEXT, charter_hash TEXT NOT NULL, groups_json TEXT NOT NULL,
+        principals_json TEXT NOT NULL, run_id TEXT NOT NULL, registered_at TEXT NOT NULL, last_seen TEXT NOT NULL,
+        status TEXT NOT NULL
+      );
+      CREATE TABLE orders (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, target TEXT NOT NULL, envelope_id TEXT NOT NULL, kind TEXT NOT NULL,
+        envelope TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL
+      );
+      CREATE INDEX orders_target ON orders (target, seq);
+      CREATE TABLE server_audit (
+        seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, data_json TEXT NOT NULL,
+        prev TEXT NOT NULL, hash TEXT NOT NULL
+      );
+      CREATE TABLE agent_events (
+        agent TEXT NOT NULL, seq INTEGER NOT NULL, entry_json TEXT NOT NULL, PRIMARY KEY (agent, seq)
+      );`,
+    postgres: `
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY, public_key TEXT, charter_hash TEXT NOT NULL, groups_json TEXT NOT NULL,
+        principals_json TEXT NOT NULL, run_id TEXT NOT NULL, registered_at TEXT NOT NULL, last_seen TEXT NOT NULL,
+        status TEXT NOT NULL
+      );
+      CREATE TABLE orders (
+        seq BIGSERIAL PRIMARY KEY, target TEXT NOT NULL, envelope_id TEXT NOT NULL, kind TEXT NOT NULL,
+        envelope TEXT NOT NULL, submitted_by TEXT NOT NULL, submitted_at TEXT NOT NULL
+      );
+      CREATE INDEX orders_target ON orders (target, seq);
+      CREATE TABLE server_audit (
+        seq BIGINT PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, data_json TEXT NOT NULL,
+        prev TEXT NOT NULL, hash TEXT NOT NULL
+      );
+      CREATE TABLE agent_events (
+        agent TEXT NOT NULL, seq BIGINT NOT NULL, entry_json TEXT NOT NULL, PRIMARY KEY (agent, seq)
+      );`,
+  },
+  {
+    version: 2,
+    description: 'server settings: the secret every replica signs principal tokens with',
+    sqlite: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+    postgres: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+  },
+];

@@ -1,0 +1,205 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../../../test/helpers/postgres.ts';
+import { generateKeyPair } from '../../core/ed25519.ts';
+import type { AgentRegistration } from '../../kernel/fleet/fleet-protocol.ts';
+import { openPostgresServerStore } from './postgres-server-store.ts';
+import { verifyServerAudit } from './server-audit-chain.ts';
+import type { ServerStore } from './server-store.ts';
+import { openSqliteServerStore } from './sqlite-server-store.ts';
+
+const principal = generateKeyPair();
+const registration = (agent: string, groups: string[]): AgentRegistration => ({
+  agent,
+  publicKey: null,
+  charterHash: 'a'.repeat(64),
+  groups,
+  principals: [{ id: 'alice', key: principal.publicKeyText, roles: ['owner'] }],
+  runId: `run-${agent}`,
+});
+const order = (target: string, id: string) => ({
+  target,
+  envelopeId: id,
+  kind: 'stop',
+  envelope: JSON.stringify({ id, agent: target }),
+  submittedBy: 'alice',
+  submittedAt: '2026-01-01T00:00:00.000Z',
+});
+
+interface Backend {
+  name: string;
+  skip: boolean;
+  /** A fresh, empty store, and a second handle on the same data (a replica, or the store reopened). */
+  open: () => Promise<{ store: ServerStore; reopen: () => Promise<ServerStore> }>;
+}
+
+const folders: string[] = [];
+const schemas: string[] = [];
+let schemaCount = 0;
+
+const backends: Backend[] = [
+  {
+    name: 'node:sqlite',
+    skip: false,
+    open: async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'heed-server-store-'));
+      folders.push(folder);
+      return { store: openSqliteServerStore(folder), reopen: async () => openSqliteServerStore(folder) };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    skip: postgresTestsOff,
+    open: async () => {
+      await requirePostgres();
+      const schema = `heed_server_contract_${process.pid}_${schemaCount++}`;
+      schemas.push(schema);
+      const open = () => openPostgresServerStore({ connectionString: postgresTestUrl, schema, pollMs: 50 });
+      return { store: await open(), reopen: open };
+    },
+  },
+];
+
+afterAll(async () => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: postgresTestUrl });
+  await client.connect();
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`the server store on ${backend.name}`, () => {
+    it('registers agents, re-registers them in place, and tracks when they were seen and their status', async () => {
+      const { store, reopen } = await backend.open();
+      await store.registerAgent(registration('b-agent', ['fleet']), '2026-01-01T00:00:00.000Z');
+      const first = await store.registerAgent(registration('a-agent', []), '2026-01-01T00:00:00.000Z');
+      expect(first).toMatchObject({ id: 'a-agent', groups: [], status: 'unknown', runId: 'run-a-agent' });
+      await store.registerAgent({ ...registration('a-agent', ['fleet']), runId: 'second' }, '2026-01-01T00:01:00.000Z');
+      await store.touchAgent('a-agent', '2026-01-01T00:02:00.000Z', 'halted');
+      await store.close();
+      const again = await reopen();
+      expect((await again.listAgents()).map((agent) => agent.id)).toEqual(['a-agent', 'b-agent']);
+      expect(await again.getAgent('a-agent')).toMatchObject({
+        groups: ['fleet'],
+        runId: 'second',
+        lastSeen: '2026-01-01T00:02:00.000Z',
+        status: 'halted',
+        principals: [{ id: 'alice', roles: ['owner'] }],
+      });
+      expect(await again.getAgent('nobody')).toBeUndefined();
+      await again.close();
+    });
+
+    it('keeps orders in sequence, reads them by target after a sequence number, and announces each one', async () => {
+      const { store, reopen } = await backend.open();
+      const replica = await reopen();
+      const announced: Array<{ seq: number; target: string }> = [];
+      // Announcements reach the store's own listeners on both backends; on PostgreSQL, every replica's (see below).
+      const listening = backend.name === 'PostgreSQL' ? replica : store;
+      const heard = new Promise<void>((resolve) =>
+        listening.onOrder((order) => {
+          announced.push({ seq: order.seq, target: order.target });
+          if (announced.length === 3) resolve();
+        }),
+      );
+      const a = await store.addOrder(order('agent-1', 'order-0001'));
+      const b = await store.addOrder(order('group:fleet', 'order-0002'));
+      const c = await store.addOrder(order('agent-2', 'order-0003'));
+      expect(b.seq).toBeGreaterThan(a.seq);
+      expect(c.seq).toBeGreaterThan(b.seq);
+      await heard;
+      expect(listening.announcedThrough()).toBe(c.seq);
+      expect(announced).toEqual([
+        { seq: a.seq, target: 'agent-1' },
+        { seq: b.seq, target: 'group:fleet' },
+        { seq: c.seq, target: 'agent-2' },
+      ]);
+      const forAgent1 = await replica.ordersFor(['agent-1', 'group:fleet'], 0, 100);
+      expect(forAgent1.map((stored) => stored.envelopeId)).toEqual(['order-0001', 'order-0002']);
+      expect(forAgent1[0]).toMatchObject({
+        kind: 'stop',
+        submittedBy: 'alice',
+        envelope: '{"id":"order-0001","agent":"agent-1"}',
+      });
+      expect((await replica.ordersFor(['agent-1', 'group:fleet'], a.seq, 100)).map((stored) => stored.seq)).toEqual([
+        b.seq,
+      ]);
+      expect(await replica.ordersFor([], 0, 100)).toEqual([]);
+      // Submitted together: each gets its own sequence number, with none skipped, and reads come in that order.
+      const together = await Promise.all(
+        ['order-0004', 'order-0005', 'order-0006'].map((id) => store.addOrder(order('agent-3', id))),
+      );
+      expect(together.map((stored) => stored.seq).sort((a, b) => a - b)).toEqual([c.seq + 1, c.seq + 2, c.seq + 3]);
+      const read = await store.ordersFor(['agent-3'], c.seq, 100);
+      expect(read.map((stored) => stored.seq)).toEqual([c.seq + 1, c.seq + 2, c.seq + 3]);
+      expect(new Set(read.map((stored) => stored.envelopeId))).toEqual(
+        new Set(['order-0004', 'order-0005', 'order-0006']),
+      );
+      await Promise.all([store.close(), replica.close()]);
+    });
+
+    it('chains its own audit of API calls, one chain across handles, and detects a changed entry', async () => {
+      const { store, reopen } = await backend.open();
+      const replica = await reopen();
+      await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          (index % 2 === 0 ? store : replica).appendServerAudit(
+            [{ actor: 'alice', action: 'agents-listed', data: { index } }],
+            '2026-01-01T00:00:00.000Z',
+          ),
+        ),
+      );
+      const entries = await store.readServerAudit(0, 100);
+      expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(verifyServerAudit(entries)).toEqual({ ok: true });
+      const changed = entries.map((entry) => (entry.seq === 4 ? { ...entry, actor: 'mallory' } : entry));
+      expect(verifyServerAudit(changed)).toEqual({ ok: false, seq: 4 });
+      expect((await store.readServerAudit(8, 100)).map((entry) => entry.seq)).toEqual([9, 10]);
+      const batch = await replica.appendServerAudit(
+        [
+          { actor: 'bob', action: 'a', data: {} },
+          { actor: 'bob', action: 'b', data: { n: 1 } },
+        ],
+        '2026-01-01T00:00:01.000Z',
+      );
+      expect(batch.map((entry) => entry.seq)).toEqual([11, 12]);
+      expect(verifyServerAudit(await store.readServerAudit(0, 100))).toEqual({ ok: true });
+      await Promise.all([store.close(), replica.close()]);
+    });
+
+    it('keeps a setting as its first writer set it', async () => {
+      const { store, reopen } = await backend.open();
+      expect(await store.setting('token-secret', () => 'first')).toBe('first');
+      await store.close();
+      const again = await reopen();
+      expect(await again.setting('token-secret', () => 'second')).toBe('first');
+      await again.close();
+    });
+
+    it('stores shipped agent events once each, whatever is shipped twice', async () => {
+      const { store } = await backend.open();
+      const entry = (seq: number) => ({ seq, agent: 'agent-1', type: 'halt', data: { seq } });
+      expect(await store.addAgentEvents('agent-1', [entry(1), entry(2)])).toBe(2);
+      await store.registerAgent(registration('agent-1', []), '2026-01-01T00:00:00.000Z');
+      expect(
+        await store.addAgentEvents('agent-1', [entry(2), entry(3)], {
+          at: '2026-01-02T00:00:00.000Z',
+          status: 'halted',
+        }),
+      ).toBe(1);
+      expect(await store.getAgent('agent-1')).toMatchObject({ lastSeen: '2026-01-02T00:00:00.000Z', status: 'halted' });
+      expect(await store.addAgentEvents('agent-2', [entry(1)])).toBe(1);
+      const read = await store.readAgentEvents('agent-1', 1, 100);
+      expect(read).toEqual([
+        { seq: 2, entry: entry(2) },
+        { seq: 3, entry: entry(3) },
+      ]);
+      await store.close();
+    });
+  });
+}

@@ -1,0 +1,232 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { InvalidInputError } from '../../core/heed-error.ts';
+import { ensurePrivateFolder } from '../../core/private-files.ts';
+import {
+  type AgentRow,
+  agentFromRow,
+  type OrderRow,
+  orderFromRow,
+  type ServerAuditRow,
+  serverAuditFromRow,
+} from './row-mappers.ts';
+import { chainServerAudit } from './server-audit-chain.ts';
+import { serverMigrations } from './server-migrations.ts';
+import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
+
+/** The embedded store: `server.db` in the state folder (made 0700). One process owns it; replicas need PostgreSQL. */
+export function openSqliteServerStore(stateDir: string): ServerStore {
+  ensurePrivateFolder(stateDir, 'server state folder');
+  const path = join(stateDir, 'server.db');
+  let database: DatabaseSync;
+  try {
+    database = new DatabaseSync(path, { timeout: 5000 });
+    database.exec('PRAGMA journal_mode = WAL');
+    // Commits survive the server's crash (they are in the WAL); only an order's commit waits for the disk as well,
+    // so an accepted order outlives a power loss, while the records around it do not each pay for an fsync.
+    database.exec('PRAGMA synchronous = NORMAL');
+    migrate(database);
+  } catch (error) {
+    throw new InvalidInputError(`Cannot open the server store ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  // Prepared once per number of targets (an agent and its groups).
+  const ordersForStatements = new Map<number, StatementSync>();
+  const orders = new EventEmitter();
+  orders.setMaxListeners(0);
+  let announced = Number(
+    (database.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM orders').get() as { seq: number }).seq,
+  );
+  const transaction = <T>(work: () => T): T => {
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      database.exec('COMMIT');
+      return result;
+    } catch (error) {
+      database.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  const statements = {
+    upsertAgent: database.prepare(`INSERT INTO agents
+      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unknown')
+      ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, charter_hash = excluded.charter_hash,
+        groups_json = excluded.groups_json, principals_json = excluded.principals_json, run_id = excluded.run_id,
+        registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown'`),
+    touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
+    touchStatus: database.prepare('UPDATE agents SET last_seen = ?, status = ? WHERE id = ?'),
+    agent: database.prepare('SELECT * FROM agents WHERE id = ?'),
+    agents: database.prepare('SELECT * FROM agents ORDER BY id'),
+    addOrder: database.prepare(`INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
+      VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`),
+    auditHead: database.prepare('SELECT seq, hash FROM server_audit ORDER BY seq DESC LIMIT 1'),
+    addAudit: database.prepare(
+      'INSERT INTO server_audit (seq, at, actor, action, data_json, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    readAudit: database.prepare('SELECT * FROM server_audit WHERE seq > ? ORDER BY seq LIMIT ?'),
+    addEvent: database.prepare(
+      'INSERT INTO agent_events (agent, seq, entry_json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    readEvents: database.prepare(
+      'SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+  };
+  // Orders submitted in the same turn of the event loop share one commit, and so one wait for the disk.
+  const pendingOrders: Array<{ order: Omit<OrderRecord, 'seq'>; done: PromiseWithResolvers<OrderRecord> }> = [];
+  const commitOrders = () => {
+    const batch = pendingOrders.splice(0);
+    let stored: OrderRecord[];
+    try {
+      database.exec('PRAGMA synchronous = FULL');
+      try {
+        stored = transaction(() =>
+          batch.map(({ order }) => {
+            const row = statements.addOrder.get(
+              order.target,
+              order.envelopeId,
+              order.kind,
+              order.envelope,
+              order.submittedBy,
+              order.submittedAt,
+            ) as { seq: number };
+            return { ...order, seq: Number(row.seq) };
+          }),
+        );
+      } finally {
+        database.exec('PRAGMA synchronous = NORMAL');
+      }
+    } catch (error) {
+      for (const item of batch) item.done.reject(error);
+      return;
+    }
+    for (const [index, order] of stored.entries()) {
+      announced = order.seq;
+      orders.emit('order', order);
+      batch[index]!.done.resolve(order);
+    }
+  };
+  return {
+    backend: 'sqlite',
+    async registerAgent(registration, at) {
+      statements.upsertAgent.run(
+        registration.agent,
+        registration.publicKey,
+        registration.charterHash,
+        JSON.stringify(registration.groups),
+        JSON.stringify(registration.principals),
+        registration.runId,
+        at,
+        at,
+      );
+      return agentFromRow(statements.agent.get(registration.agent) as unknown as AgentRow);
+    },
+    async touchAgent(id, at, status) {
+      if (status === undefined) statements.touch.run(at, id);
+      else statements.touchStatus.run(at, status, id);
+    },
+    async getAgent(id) {
+      const row = statements.agent.get(id) as unknown as AgentRow | undefined;
+      return row === undefined ? undefined : agentFromRow(row);
+    },
+    async listAgents() {
+      return (statements.agents.all() as unknown as AgentRow[]).map(agentFromRow);
+    },
+    addOrder(order) {
+      const done = Promise.withResolvers<OrderRecord>();
+      pendingOrders.push({ order, done });
+      if (pendingOrders.length === 1) setImmediate(commitOrders);
+      return done.promise;
+    },
+    async ordersFor(targets, afterSeq, limit) {
+      if (targets.length === 0) return [];
+      let statement = ordersForStatements.get(targets.length);
+      if (statement === undefined) {
+        const placeholders = targets.map(() => '?').join(', ');
+        statement = database.prepare(
+          `SELECT * FROM orders WHERE seq > ? AND target IN (${placeholders}) ORDER BY seq LIMIT ?`,
+        );
+        ordersForStatements.set(targets.length, statement);
+      }
+      return (statement.all(afterSeq, ...targets, limit) as unknown as OrderRow[]).map(orderFromRow);
+    },
+    onOrder(listener) {
+      orders.on('order', listener);
+      return () => orders.off('order', listener);
+    },
+    announcedThrough: () => announced,
+    async appendServerAudit(inputs, at) {
+      return transaction(() => {
+        let head = statements.auditHead.get() as { seq: number; hash: string } | undefined;
+        const stored: ServerAuditEntry[] = [];
+        for (const input of inputs) {
+          const { dataJson, ...entry } = chainServerAudit(input, at, head);
+          statements.addAudit.run(entry.seq, entry.at, entry.actor, entry.action, dataJson, entry.prev, entry.hash);
+          stored.push(entry);
+          head = entry;
+        }
+        return stored;
+      });
+    },
+    async readServerAudit(afterSeq, limit) {
+      return (statements.readAudit.all(afterSeq, limit) as unknown as ServerAuditRow[]).map(serverAuditFromRow);
+    },
+    async addAgentEvents(agent, entries, seen) {
+      return transaction(() => {
+        let added = 0;
+        for (const entry of entries) {
+          added += Number(statements.addEvent.run(agent, entry.seq, JSON.stringify(entry)).changes);
+        }
+        if (seen?.status !== undefined) statements.touchStatus.run(seen.at, seen.status, agent);
+        else if (seen !== undefined) statements.touch.run(seen.at, agent);
+        return added;
+      });
+    },
+    async readAgentEvents(agent, afterSeq, limit) {
+      const rows = statements.readEvents.all(agent, afterSeq, limit) as Array<{ seq: number; entry_json: string }>;
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.entry_json) as Record<string, unknown>,
+      }));
+    },
+    async setting(key, initial) {
+      database
+        .prepare('INSERT INTO server_settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING')
+        .run(key, initial());
+      return (database.prepare('SELECT value FROM server_settings WHERE key = ?').get(key) as { value: string }).value;
+    },
+    async close() {
+      orders.removeAllListeners();
+      if (database.isOpen) database.close();
+    },
+  };
+}
+
+function migrate(database: DatabaseSync): void {
+  database.exec('CREATE TABLE IF NOT EXISTS server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = new Set(
+    (database.prepare('SELECT version FROM server_migrations').all() as Array<{ version: number }>).map((row) =>
+      Number(row.version),
+    ),
+  );
+  const newest = Math.max(0, ...applied);
+  const known = serverMigrations.at(-1)?.version ?? 0;
+  if (newest > known) {
+    throw new Error(`its schema is version ${newest}, newer than this heed knows (${known}): upgrade heed`);
+  }
+  for (const migration of serverMigrations) {
+    if (applied.has(migration.version)) continue;
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      database.exec(migration.sqlite);
+      database
+        .prepare('INSERT INTO server_migrations (version, applied_at) VALUES (?, ?)')
+        .run(migration.version, new Date().toISOString());
+      database.exec('COMMIT');
+    } catch (error) {
+      database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// A control plane and agents that join it, in process, over real HTTP: the server on loopback, each agent built by
+// createAgent({ server }), its model the fake model server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditEntry } from '../../src/audit/audit-event.ts';
+import { signOrder } from '../../src/authority/sign-envelope.ts';
+import type { CharterInput, OrderKind } from '../../src/charter/charter-schema.ts';
+import { generateKeyPair, type PrincipalKeyPair } from '../../src/core/ed25519.ts';
+import { type Agent, createAgent } from '../../src/kernel/create-agent.ts';
+import { createOpenAiCompatibleProvider } from '../../src/providers/openai/openai-compatible-provider.ts';
+
+export const principals: Record<'alice' | 'bob' | 'carol' | 'eve', PrincipalKeyPair> = {
+  alice: generateKeyPair(),
+  bob: generateKeyPair(),
+  carol: generateKeyPair(),
+  eve: generateKeyPair(),
+};
+
+export function fleetCharter(agent: string, overrides: Partial<CharterInput> = {}): CharterInput {
+  return {
+    agent,
+    target: 'if-ranked',
+    groups: ['fleet'],
+    principals: [
+      { id: 'alice', key: principals.alice.publicKeyText, roles: ['owner'] },
+      { id: 'bob', key: principals.bob.publicKeyText, roles: ['operator'] },
+      { id: 'carol', key: principals.carol.publicKeyText, roles: ['observer'] },
+    ],
+    ...overrides,
+  };
+}
+
+export function signedBy(
+  signer: 'alice' | 'bob' | 'eve',
+  agent: string,
+  kind: OrderKind,
+  body: Record<string, unknown> = {},
+): string {
+  return JSON.stringify(signOrder({ principal: signer, privateKey: principals[signer].privateKey, agent, kind, body }));
+}
+
+export interface FleetAgent {
+  agent: Agent;
+  entries: AuditEntry[];
+  /** Resolves with the first entry of this type matching the predicate. */
+  waitForEntry: (type: string, predicate?: (entry: AuditEntry) => boolean) => Promise<AuditEntry>;
+  folder: string;
+}
+
+export async function joinAgent(options: {
+  id: string;
+  server: string;
+  modelUrl?: string;
+  behaviour?: string;
+  charter?: Partial<CharterInput>;
+}): Promise<FleetAgent> {
+  const folder = mkdtempSync(join(tmpdir(), `heed-fleet-${options.id}-`));
+  writeFileSync(join(folder, 'notes.txt'), 'the quarterly numbers\n');
+  const entries: AuditEntry[] = [];
+  const waiters = new Set<() => void>();
+  const agent = await createAgent({
+    charter: fleetCharter(options.id, options.charter),
+    provider: createOpenAiCompatibleProvider({
+      model: options.behaviour ?? 'resists-shutdown',
+      baseUrl: options.modelUrl ?? 'http://127.0.0.1:9/v1',
+    }),
+    workspace: folder,
+    screening: false,
+    server: options.server,
+  });
+  agent.onEvent((entry) => {
+    entries.push(entry);
+    for (const waiter of waiters) waiter();
+  });
+  const waitForEntry = (type: string, predicate: (entry: AuditEntry) => boolean = () => true) =>
+    new Promise<AuditEntry>((resolve) => {
+      const check = () => {
+        const found = entries.find((entry) => entry.type === type && predicate(entry));
+        if (found === undefined) return;
+        waiters.delete(check);
+        resolve(found);
+      };
+      waiters.add(check);
+      check();
+    });
+  return { agent, entries, waitForEntry, folder };
+}
+
+export async function closeAgents(agents: readonly FleetAgent[]): Promise<void> {
+  for (const { agent, folder } of agents) {
+    await agent.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
