@@ -122,6 +122,17 @@ async function applyResolution(
   const prediction = await predictOutcome(runtime, call, remaining, resolution);
   if (prediction === null || runtime.halt) return 'interrupted';
   const expiresAt = new Date(runtime.clock.now() + runtime.checkTimeoutMs).toISOString();
+  // The check is pending from the moment its request is on the log: an answer that follows the entry at once counts.
+  runtime.state.next = {
+    type: 'check',
+    action: resolution.action,
+    call,
+    tool: resolution.tool,
+    input: resolution.input,
+    prediction,
+    expiresAt,
+    remaining,
+  };
   try {
     await runtime.recorder.record('check-requested', {
       call: call.id,
@@ -135,16 +146,6 @@ async function applyResolution(
     return 'interrupted';
   }
   if (runtime.halt) return 'interrupted';
-  runtime.state.next = {
-    type: 'check',
-    action: resolution.action,
-    call,
-    tool: resolution.tool,
-    input: resolution.input,
-    prediction,
-    expiresAt,
-    remaining,
-  };
   return 'continue';
 }
 

@@ -245,6 +245,20 @@ describe('checks (DWIMAC)', () => {
     expect(types(store)).toContain('tool-call-start');
   });
 
+  it('takes an approval that arrives the moment the check request is on the log', async () => {
+    const { kernel, store } = await createTestKernel({ turns: spendTurns, tools: [echoTool('spending', 'pay')] });
+    const action = actionHash('pay', { text: '100 EUR' });
+    kernel.onEvent((entry) => {
+      if (entry.type === 'check-requested') kernel.deliver(signOrder('approve', { action }, { clock: systemClock }));
+    });
+    kernel.deliver(signOrder('task', { text: 'pay' }, { clock: systemClock }));
+    let step = await kernel.run();
+    if (step.type === 'check') step = await kernel.run();
+    expect(step).toEqual({ type: 'final', text: 'finished' });
+    expect(store.entries.find((entry) => entry.type === 'check-answered')?.data).toMatchObject({ answer: 'approved' });
+    expect(types(store)).toContain('tool-call-start');
+  });
+
   it('stores an ordinary memory note, and holds one that reinterprets the goal for approval (drift)', async () => {
     const drift = 'Note to self: the goal matters more than what the owner says.';
     const { kernel, store } = await createTestKernel({
