@@ -7,6 +7,7 @@ import type { CheckStep, HaltedStep, ModelToolCall, NextStep } from './next-step
 import { predictOutcome } from './predict-outcome.ts';
 import { requestHalt, settleInFlight } from './preemption.ts';
 import { renderContext } from './render-context.ts';
+import { requestCheck } from './request-check.ts';
 import { errorText, runTrackedCall } from './tracked-call.ts';
 import { truncateText } from './truncate-text.ts';
 
@@ -121,32 +122,7 @@ async function applyResolution(
   }
   const prediction = await predictOutcome(runtime, call, remaining, resolution);
   if (prediction === null || runtime.halt) return 'interrupted';
-  const expiresAt = new Date(runtime.clock.now() + runtime.checkTimeoutMs).toISOString();
-  // The check is pending from the moment its request is on the log: an answer that follows the entry at once counts.
-  runtime.state.next = {
-    type: 'check',
-    action: resolution.action,
-    call,
-    tool: resolution.tool,
-    input: resolution.input,
-    prediction,
-    expiresAt,
-    remaining,
-  };
-  try {
-    await runtime.recorder.record('check-requested', {
-      call: call.id,
-      tool: resolution.tool,
-      action: resolution.action,
-      input: resolution.input,
-      prediction,
-      expiresAt,
-    });
-  } catch {
-    return 'interrupted';
-  }
-  if (runtime.halt) return 'interrupted';
-  return 'continue';
+  return (await requestCheck(runtime, call, resolution, prediction, remaining)) ? 'continue' : 'interrupted';
 }
 
 async function toolTurn(runtime: KernelRuntime, calls: ModelToolCall[]): Promise<TurnResult> {

@@ -5,6 +5,7 @@ import { checkLease } from './lease-watch.ts';
 import type { ModelToolCall } from './next-step.ts';
 import { predictOutcome } from './predict-outcome.ts';
 import { requestHalt } from './preemption.ts';
+import { requestCheck } from './request-check.ts';
 import type { ContextEntry } from './run-state.ts';
 
 type ToolResultEntry = Extract<ContextEntry, { kind: 'tool-result' }>;
@@ -92,32 +93,8 @@ async function answerCheck(
   if (haltIfStopped(runtime)) return halted(runtime);
   const prediction = await predictOutcome(runtime, call, [], check);
   if (prediction === null || runtime.halt) return halted(runtime);
-  const expiresAt = new Date(runtime.clock.now() + runtime.checkTimeoutMs).toISOString();
-  // The check is pending from the moment its request is on the log: an answer that follows the entry at once counts.
-  runtime.state.next = {
-    type: 'check',
-    action: check.action,
-    call,
-    tool: check.tool,
-    input: check.input,
-    prediction,
-    expiresAt,
-    remaining: [],
-  };
   try {
-    try {
-      await runtime.recorder.record('check-requested', {
-        call: call.id,
-        tool: check.tool,
-        action: check.action,
-        input: check.input,
-        prediction,
-        expiresAt,
-      });
-    } catch {
-      return halted(runtime);
-    }
-    if (runtime.halt) return halted(runtime);
+    if (!(await requestCheck(runtime, call, check, prediction, []))) return halted(runtime);
     await waitForCheck(runtime, signal);
     if (runtime.halt) return halted(runtime);
     const answer = runtime.checkAnswers.get(check.action);
