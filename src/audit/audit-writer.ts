@@ -127,7 +127,8 @@ export class AuditWriter implements AuditStore {
         publicKey,
         at: record.at,
       };
-      for (const anchor of this.#anchors) anchor.append(anchored);
+      const checkpoint = recordToEntry(record);
+      for (const anchor of this.#anchors) anchor.append(anchored, checkpoint);
     }
   }
 

@@ -4,7 +4,7 @@ import type { AuditAnchor } from '../audit/anchor/audit-anchor.ts';
 import { checkLogAgainstAnchor } from '../audit/anchor/check-log-against-anchor.ts';
 import { openFileAnchor } from '../audit/anchor/file-anchor.ts';
 import { createWitnessAnchor } from '../audit/anchor/witness-anchor.ts';
-import type { AuditStore } from '../audit/audit-event.ts';
+import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
 import { openMemoryAuditStore } from '../audit/memory/memory-audit-store.ts';
 import { openSqliteAuditStore } from '../audit/sqlite/sqlite-audit-store.ts';
 import type { AuthorityState } from '../authority/authority-state.ts';
@@ -15,7 +15,7 @@ import { openSqliteAuthorityStore } from '../authority/store/sqlite-authority-st
 import type { Charter, CharterInput } from '../charter/charter-schema.ts';
 import { loadCharterFile, parseCharter } from '../charter/load-charter.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
-import { formatPublicKey, publicKeyOf } from '../core/ed25519.ts';
+import { formatPublicKey, generateKeyPair, publicKeyOf } from '../core/ed25519.ts';
 import { canonicalHash } from '../core/hash.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
 import { ensurePrivateFolder } from '../core/private-files.ts';
@@ -26,6 +26,7 @@ import { type ControlEndpoint, serveControlEndpoint } from './control/serve-cont
 import { createKernel, type Kernel } from './create-kernel.ts';
 import type { Delivery } from './deliver-order.ts';
 import { joinServer, type ServerConnection } from './fleet/join-server.ts';
+import { openOrderCursorFile } from './fleet/order-cursor-file.ts';
 import type { KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { InputValidator } from './kernel-runtime.ts';
 import { loadAgentKey } from './load-agent-key.ts';
@@ -86,6 +87,10 @@ export interface CreateAgentOptions {
   server?: string;
   /** Told when the link to the server is lost or a shipment fails; the agent goes on. */
   onServerError?: (error: Error) => void;
+  /**
+   * The agent's previous key, when the server pinned that one and the agent now has another: signs for the change.
+   */
+  previousAgentKey?: KeyObject;
   /** Open POST /orders and GET /status on 127.0.0.1 (0 picks a free port). */
   controlPort?: number;
   /** The model's standing instructions; the charter rendered by default. */
@@ -160,12 +165,28 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
 
     let audit = options.audit;
     let signingKey: KeyObject | undefined = options.agentKey;
+    // Checkpoints committed before the agent has joined its server wait here; they are shipped once it has.
+    let serverLink: ServerConnection | undefined;
+    const unshippedCheckpoints: AuditEntry[] = [];
     if (audit === undefined) {
       const legacyKey = paths.stateDir === undefined ? undefined : join(paths.stateDir, 'agent.key.jwk');
       signingKey =
         options.agentKey ??
         (paths.agentKey === undefined ? undefined : loadAgentKey(paths.agentKey, legacyKey).privateKey);
+      // The server pins the key an agent first registers with, and checks its checkpoints against it. An agent in
+      // memory has no key file: it gets a key for this process (its id stays pinned to that key on the server).
+      if (signingKey === undefined && options.server !== undefined) signingKey = generateKeyPair().privateKey;
       const anchors = openAnchors(options, paths);
+      if (options.server !== undefined) {
+        anchors.push({
+          append: (_record, checkpoint) => {
+            if (checkpoint === undefined) return;
+            if (serverLink === undefined) unshippedCheckpoints.push(checkpoint);
+            else serverLink.anchor(checkpoint);
+          },
+          close: async () => {},
+        });
+      }
       const storeOptions = {
         agent: charter.agent,
         clock,
@@ -259,11 +280,18 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
     let server: ServerConnection | undefined;
     if (options.server !== undefined) {
       const held = authority.charter();
+      // With an audit store of the caller's and no key, a key for this process signs the registrations only.
+      const agentKey = signingKey ?? generateKeyPair().privateKey;
       const opened = await joinServer({
         url: options.server,
+        agentKey,
+        ...(options.previousAgentKey === undefined ? {} : { previousAgentKey: options.previousAgentKey }),
+        ...(paths.stateDir === undefined
+          ? {}
+          : { cursor: openOrderCursorFile(join(paths.stateDir, 'server-cursor.json')) }),
         registration: {
           agent: held.agent,
-          publicKey: signingKey === undefined ? null : formatPublicKey(publicKeyOf(signingKey)),
+          publicKey: formatPublicKey(publicKeyOf(agentKey)),
           charterHash: canonicalHash(held),
           groups: held.groups,
           principals: held.principals
@@ -277,6 +305,8 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
       });
       closers.push(() => opened.close());
       server = opened;
+      serverLink = opened;
+      for (const checkpoint of unshippedCheckpoints.splice(0)) opened.anchor(checkpoint);
     }
     let closing: Promise<void> | undefined;
     return {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { orderStreamEvent } from '../kernel/fleet/fleet-protocol.ts';
+import { orderStreamEvent, tokenStreamEvent } from '../kernel/fleet/fleet-protocol.ts';
 import type { AgentRecord, OrderRecord, ServerStore } from './store/server-store.ts';
 
 export interface OrderStreamOptions {
@@ -11,6 +11,8 @@ export interface OrderStreamOptions {
   /** A comment line this often keeps the connection open through proxies, and marks the agent seen. */
   keepAliveMs: number;
   now: () => string;
+  /** Sends the agent a fresh token (`event: token`) this often while the stream is open. */
+  renewToken?: { everyMs: number; issue: () => { token: string; expiresAt: string } };
   onOpen: () => void;
   onClose: () => void;
 }
@@ -46,6 +48,13 @@ export function streamOrders(context: Context, options: OrderStreamOptions) {
     stream.onAbort(() => {
       wake?.();
     });
+    let renewedAt = Date.parse(options.now());
+    const renewIfDue = async () => {
+      const renew = options.renewToken;
+      if (renew === undefined || Date.parse(options.now()) - renewedAt < renew.everyMs) return;
+      renewedAt = Date.parse(options.now());
+      await stream.writeSSE({ event: tokenStreamEvent, data: JSON.stringify(renew.issue()) });
+    };
     const send = async (order: OrderRecord) => {
       if (order.seq <= last) return;
       await stream.writeSSE({ id: String(order.seq), event: orderStreamEvent, data: order.envelope });
@@ -78,6 +87,7 @@ export function streamOrders(context: Context, options: OrderStreamOptions) {
         });
         wake = undefined;
         if (!woken && !stream.aborted) {
+          await renewIfDue();
           await stream.write(': keep-alive\n\n');
           await store.touchAgent(agent.id, options.now());
         }

@@ -8,9 +8,18 @@ export const challengeTtlMs = 60_000;
 export const tokenTtlMs = 15 * 60_000;
 
 export interface Session {
+  kind: 'principal';
   principal: string;
   /** The principal's public key, as its charters list it: a token is for this key, not for a name. */
   key: string;
+  expiresAt: number;
+}
+
+/** An agent's token: for its id and the key the server pinned for it, so a rotation ends the old key's tokens. */
+export interface AgentSession {
+  kind: 'agent';
+  agent: string;
+  key: string | null;
   expiresAt: number;
 }
 
@@ -20,10 +29,13 @@ export const observerRole = 'observer';
 /**
  * Principals log in without a password: the server issues a one-time challenge, the principal signs it with its
  * Ed25519 key, and the server checks the signature against the key a registered agent's charter lists for that
- * principal. Tokens are short-lived HMACs, so any replica holding the same secret accepts them.
+ * principal. Agents log in the same way with their own key when they register (`issueAgentChallenge`). Tokens are
+ * short-lived HMACs, so any replica holding the same secret accepts them; a principal's token is never an agent's.
  */
 export class PrincipalAuth {
-  private readonly challenges = new Map<string, { principal: string; expiresAt: number }>();
+  // One challenge mechanism for principals and agents: each challenge is issued to one subject (`principal:<id>`,
+  // `agent:<id>`), and what is signed carries a prefix of its own for each, so neither can stand in for the other.
+  private readonly challenges = new Map<string, { subject: string; expiresAt: number }>();
   private readonly secret: Buffer;
   private readonly now: () => number;
 
@@ -33,13 +45,37 @@ export class PrincipalAuth {
   }
 
   issueChallenge(principal: string): { challenge: string; expiresAt: string } {
+    return this.issue(`principal:${principal}`);
+  }
+
+  issueAgentChallenge(agent: string): { challenge: string; expiresAt: string } {
+    return this.issue(`agent:${agent}`);
+  }
+
+  /** Uses up an agent's challenge: true when it was issued to this agent and is still fresh. */
+  takeAgentChallenge(agent: string, challenge: string): boolean {
+    return this.take(`agent:${agent}`, challenge);
+  }
+
+  issueAgentToken(agent: string, key: string | null): { token: string; expiresAt: string } {
+    const expiresAt = this.now() + tokenTtlMs;
+    return { token: this.sign({ kind: 'agent', agent, key, expiresAt }), expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  private take(subject: string, challenge: string): boolean {
+    const pending = this.challenges.get(challenge);
+    this.challenges.delete(challenge);
+    return pending !== undefined && pending.expiresAt > this.now() && pending.subject === subject;
+  }
+
+  private issue(subject: string): { challenge: string; expiresAt: string } {
     const now = this.now();
     for (const [challenge, pending] of this.challenges) if (pending.expiresAt <= now) this.challenges.delete(challenge);
     // Bounded: a flood of challenge requests can only evict the oldest unanswered ones.
     if (this.challenges.size >= 10_000) this.challenges.delete(this.challenges.keys().next().value!);
     const challenge = randomBytes(32).toString('base64url');
     const expiresAt = now + challengeTtlMs;
-    this.challenges.set(challenge, { principal, expiresAt });
+    this.challenges.set(challenge, { subject, expiresAt });
     return { challenge, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -50,9 +86,7 @@ export class PrincipalAuth {
     signature: string,
     agents: readonly AgentRecord[],
   ): { token: string; expiresAt: string } | { error: string } {
-    const pending = this.challenges.get(challenge);
-    this.challenges.delete(challenge);
-    if (pending === undefined || pending.expiresAt <= this.now() || pending.principal !== principal) {
+    if (!this.take(`principal:${principal}`, challenge)) {
       return { error: 'the challenge is unknown, used, expired or issued to another principal' };
     }
     const keys = new Set<string>();
@@ -64,25 +98,45 @@ export class PrincipalAuth {
     for (const key of keys) {
       if (verifyBytes(parsePublicKey(key), message, signatureBytes)) {
         const expiresAt = this.now() + tokenTtlMs;
-        return { token: this.sign({ principal, key, expiresAt }), expiresAt: new Date(expiresAt).toISOString() };
+        return {
+          token: this.sign({ kind: 'principal', principal, key, expiresAt }),
+          expiresAt: new Date(expiresAt).toISOString(),
+        };
       }
     }
     return { error: `no registered agent's charter lists '${principal}' with a key that verifies this signature` };
   }
 
-  /** The session a bearer token stands for, or undefined when it is forged, altered or expired. */
+  /** The principal session a bearer token stands for, or undefined when it is forged, altered, expired or an agent's. */
   check(token: string | undefined): Session | undefined {
+    const session = this.open(token);
+    return session?.kind === 'principal' ? session : undefined;
+  }
+
+  /** The agent session a bearer token stands for; why not, when it is none. */
+  checkAgent(token: string | undefined): AgentSession | { error: string } {
+    if (token === undefined) return { error: 'no bearer token' };
+    const session = this.open(token, true);
+    if (session === 'expired') return { error: 'the token has expired' };
+    if (session?.kind !== 'agent') return { error: 'the token is not an agent token this server issued' };
+    return session;
+  }
+
+  private open(token: string | undefined, reportExpiry?: false): Session | AgentSession | undefined;
+  private open(token: string | undefined, reportExpiry: true): Session | AgentSession | 'expired' | undefined;
+  private open(token: string | undefined, reportExpiry = false): Session | AgentSession | 'expired' | undefined {
     if (token === undefined) return undefined;
     const [payload, mac] = token.split('.');
     if (payload === undefined || mac === undefined) return undefined;
     const expected = createHmac('sha256', this.secret).update(payload).digest();
     const given = Buffer.from(mac, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
-    return session.expiresAt > this.now() ? session : undefined;
+    const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session | AgentSession;
+    if (session.expiresAt > this.now()) return session;
+    return reportExpiry ? 'expired' : undefined;
   }
 
-  private sign(session: Session): string {
+  private sign(session: Session | AgentSession): string {
     const payload = Buffer.from(JSON.stringify(session), 'utf8').toString('base64url');
     return `${payload}.${createHmac('sha256', this.secret).update(payload).digest('base64url')}`;
   }

@@ -1,3 +1,4 @@
+import { type ServerAuditAction, type ServerAuditData, serverAuditProblem } from './store/server-audit-actions.ts';
 import type { ServerAuditInput, ServerStore } from './store/server-store.ts';
 
 /** Longest detail of a refused request kept in the server's audit chain. */
@@ -25,9 +26,12 @@ export class RequestLog {
   }
 
   /** Resolves once the record is committed; records made in the same turn of the event loop share one commit. */
-  record(actor: string, action: string, data: Record<string, unknown>): Promise<void> {
+  record<A extends ServerAuditAction>(actor: string, action: A, data: ServerAuditData<A>): Promise<void> {
+    // Checked here as well as at append, so a bad record fails alone rather than the commit it would share.
+    const problem = serverAuditProblem(action, data);
+    if (problem !== undefined) return Promise.reject(new Error(`Refusing a server audit record: ${problem}`));
     const done = Promise.withResolvers<void>();
-    this.pending.push({ input: { actor, action, data }, done });
+    this.pending.push({ input: { actor, action, data: data as Record<string, unknown> }, done });
     if (this.pending.length === 1) setImmediate(() => void this.flush());
     return done.promise;
   }

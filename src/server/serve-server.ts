@@ -13,6 +13,8 @@ export interface ServeOptions extends OpenServerStoreOptions {
   host?: string;
   clock?: Clock;
   keepAliveMs?: number;
+  /** Accept agents that register without a key, unauthenticated (see `ServerAppOptions.allowKeylessAgents`). */
+  allowKeylessAgents?: boolean;
   /** Use this store (already open) instead of opening one; it is not closed with the server. */
   store?: ServerStore;
 }
@@ -45,6 +47,7 @@ export async function serveControlPlane(options: ServeOptions): Promise<ControlP
       auth: new PrincipalAuth({ secret, now: () => clock.now() }),
       clock,
       ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
+      ...(options.allowKeylessAgents === undefined ? {} : { allowKeylessAgents: options.allowKeylessAgents }),
     });
     return await new Promise<ControlPlaneServer>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {

@@ -5,10 +5,12 @@ import { type Envelope, envelopeSchema, maxEnvelopeBytes } from '../authority/en
 import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelope.ts';
 import type { Clock } from '../core/clock.ts';
 import { describeIssues } from '../core/parse-with-schema.ts';
-import { agentRegistrationSchema, auditBatchSchema } from '../kernel/fleet/fleet-protocol.ts';
-import { streamOrders } from './order-stream.ts';
-import { observerRole, type PrincipalAuth, rolesOn, type Session } from './principal-auth.ts';
+import { registerAgentRoutes } from './agent-routes.ts';
+import { registerAuditStreamRoutes } from './audit-stream-routes.ts';
+import { describeAnchor } from './describe-anchor.ts';
+import { observerRole, type PrincipalAuth, rolesOn } from './principal-auth.ts';
 import { RequestLog } from './request-log.ts';
+import { bearerToken, RequestError, type RouteContext } from './route-context.ts';
 import type { AgentRecord, ServerStore } from './store/server-store.ts';
 import { verifyShippedEvents } from './verify-shipped-events.ts';
 
@@ -18,31 +20,23 @@ export interface ServerAppOptions {
   clock: Clock;
   /** How often an idle order stream sends a keep-alive (default 10 s); an agent unseen for three of these is offline. */
   keepAliveMs?: number;
+  /**
+   * Accept agents that register without a key, unauthenticated (default false): anyone who reaches the server may then
+   * register such an id and ship entries in its name. An agent with a pinned key is never replaced by a keyless one.
+   */
+  allowKeylessAgents?: boolean;
 }
 
-const challengeRequestSchema = z.strictObject({ principal: z.string().min(1).max(64) });
+const challengeRequestSchema = z.union([
+  z.strictObject({ principal: z.string().min(1).max(64) }),
+  z.strictObject({ agent: z.string().min(1).max(64) }),
+]);
 const tokenRequestSchema = z.strictObject({
   principal: z.string().min(1).max(64),
   challenge: z.string().min(1).max(128),
   signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be the unpadded base64url of a 64-byte Ed25519 signature'),
 });
 const maxJsonBytes = 4 * 1024 * 1024;
-/** Events that show an agent at work; a `halt` shows it halted. Others (a rejected order) change neither. */
-const workingEvents: ReadonlySet<string> = new Set([
-  'run-started',
-  'task-started',
-  'model-call-start',
-  'tool-call-start',
-]);
-
-class RequestError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 413;
-  constructor(status: 400 | 401 | 403 | 404 | 413, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
 /**
  * The control plane's HTTP API. The server routes, records and shows; it holds no principal's private key and
  * cannot make or change an order: every agent verifies every envelope itself.
@@ -66,27 +60,38 @@ export function createServerApp(options: ServerAppOptions): Hono {
     if (!parsed.success) throw new RequestError(400, `invalid ${what}: ${describeIssues(parsed.error).join('; ')}`);
     return parsed.data;
   };
-  const session = (authorization: string | undefined): Session => {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-    const found = auth.check(token);
+  const session: RouteContext['session'] = (authorization) => {
+    const found = auth.check(bearerToken(authorization));
     if (found === undefined) {
       throw new RequestError(401, 'a valid bearer token is required: POST /auth/challenge, sign it, POST /auth/token');
     }
     return found;
   };
-  const visibleAgent = async (id: string, who: Session): Promise<AgentRecord> => {
+  const visibleAgent: RouteContext['visibleAgent'] = async (id, who) => {
     const agent = await store.getAgent(id);
     // An agent the principal has no role on is reported as absent, not as forbidden: its existence is not theirs to know.
     if (agent === undefined || rolesOn(agent, who) === undefined)
       throw new RequestError(404, `no agent '${id}' you may see`);
     return agent;
   };
+  const agentCaller: RouteContext['agentCaller'] = async (id, authorization) => {
+    const caller = auth.checkAgent(bearerToken(authorization));
+    if ('error' in caller) {
+      throw new RequestError(401, `agent '${id}' must send its token (${caller.error}): register again (POST /agents)`);
+    }
+    if (caller.agent !== id) throw new RequestError(403, `the token is agent '${caller.agent}''s, not '${id}''s`);
+    const agent = await store.getAgent(id);
+    if (agent === undefined) throw new RequestError(404, `no agent '${id}' is registered: POST /agents first`);
+    if (agent.publicKey !== caller.key) {
+      throw new RequestError(401, `the token is for a key agent '${id}' no longer has: register again (POST /agents)`);
+    }
+    return { agent, session: caller };
+  };
   const liveness = (agent: AgentRecord) => ({
     connected: (openStreams.get(agent.id) ?? 0) > 0 || clock.now() - Date.parse(agent.lastSeen) < 3 * keepAliveMs,
   });
   const submit = async (envelope: Envelope, text: string, authorization: string | undefined) => {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-    const submittedBy = auth.check(token)?.principal ?? 'anonymous';
+    const submittedBy = auth.check(bearerToken(authorization))?.principal ?? 'anonymous';
     const order = await store.addOrder({
       target: envelope.agent,
       envelopeId: envelope.id,
@@ -119,7 +124,9 @@ export function createServerApp(options: ServerAppOptions): Hono {
 
   app.post('/auth/challenge', jsonLimit, async (context) => {
     const request = await parseBody(await context.req.text(), challengeRequestSchema, 'challenge request');
-    return context.json(auth.issueChallenge(request.principal));
+    return context.json(
+      'agent' in request ? auth.issueAgentChallenge(request.agent) : auth.issueChallenge(request.principal),
+    );
   });
   app.post('/auth/token', jsonLimit, async (context) => {
     const request = await parseBody(await context.req.text(), tokenRequestSchema, 'token request');
@@ -129,16 +136,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
     return context.json(result);
   });
 
-  app.post('/agents', jsonLimit, async (context) => {
-    const registration = await parseBody(await context.req.text(), agentRegistrationSchema, 'agent registration');
-    const agent = await store.registerAgent(registration, nowText());
-    await log.record(agent.id, 'agent-registered', {
-      runId: agent.runId,
-      charterHash: agent.charterHash,
-      groups: agent.groups,
-    });
-    return context.json({ agent: agent.id, orders: `/agents/${agent.id}/orders/stream` }, 201);
-  });
   app.get('/agents', async (context) => {
     const who = session(context.req.header('authorization'));
     const agents = (await store.listAgents()).flatMap((agent) => {
@@ -149,26 +146,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
     });
     await log.record(who.principal, 'agents-listed', { count: agents.length });
     return context.json({ agents });
-  });
-  app.get('/agents/:id/orders/stream', async (context) => {
-    const id = context.req.param('id');
-    const agent = await store.getAgent(id);
-    if (agent === undefined) throw new RequestError(404, `no agent '${id}' is registered: POST /agents first`);
-    const resumeText = context.req.header('last-event-id') ?? context.req.query('after') ?? '0';
-    if (!/^\d{1,15}$/.test(resumeText)) {
-      throw new RequestError(400, `Last-Event-ID '${resumeText.slice(0, 40)}' must be an order sequence number`);
-    }
-    await store.touchAgent(id, nowText());
-    await log.record(id, 'order-stream-opened', { after: Number(resumeText) });
-    return streamOrders(context, {
-      store,
-      agent,
-      afterSeq: Number(resumeText),
-      keepAliveMs,
-      now: nowText,
-      onOpen: () => openStreams.set(id, (openStreams.get(id) ?? 0) + 1),
-      onClose: () => openStreams.set(id, (openStreams.get(id) ?? 1) - 1),
-    });
   });
   app.post('/agents/:id/orders', envelopeLimit, async (context) => {
     const id = context.req.param('id');
@@ -201,25 +178,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
     const order = await submit(envelope, text, context.req.header('authorization'));
     return context.json({ seq: order.seq, target: order.target, id: envelope.id, members }, 202);
   });
-  app.post('/agents/:id/audit', jsonLimit, async (context) => {
-    const id = context.req.param('id');
-    const batch = await parseBody(await context.req.text(), auditBatchSchema, 'audit batch');
-    const stranger = batch.events.find((event) => event.agent !== id);
-    if (stranger !== undefined) {
-      throw new RequestError(
-        400,
-        `events[].agent '${stranger.agent}' is not '${id}': an agent ships only its own events`,
-      );
-    }
-    if ((await store.getAgent(id)) === undefined) throw new RequestError(404, `no agent '${id}' is registered`);
-    const last = batch.events.findLast((event) => event.type === 'halt' || workingEvents.has(event.type));
-    const added = await store.addAgentEvents(id, batch.events, {
-      at: nowText(),
-      ...(last === undefined ? {} : { status: last.type === 'halt' ? 'halted' : 'running' }),
-    });
-    await log.record(id, 'audit-ingested', { events: batch.events.length, added });
-    return context.json({ added });
-  });
   app.get('/agents/:id/audit', async (context) => {
     const who = session(context.req.header('authorization'));
     const agent = await visibleAgent(context.req.param('id'), who);
@@ -229,7 +187,12 @@ export function createServerApp(options: ServerAppOptions): Hono {
     if (!Number.isInteger(limit) || limit < 1) throw new RequestError(400, 'query limit must be a positive integer');
     const events = (await store.readAgentEvents(agent.id, after, limit)).map((stored) => stored.entry);
     await log.record(who.principal, 'agent-audit-read', { agent: agent.id, after, count: events.length });
-    return context.json({ agent: agent.id, events, verification: verifyShippedEvents(events) });
+    return context.json({
+      agent: agent.id,
+      events,
+      verification: verifyShippedEvents(events),
+      anchor: await describeAnchor(store, agent),
+    });
   });
   app.get('/audit', async (context) => {
     const who = session(context.req.header('authorization'));
@@ -242,6 +205,24 @@ export function createServerApp(options: ServerAppOptions): Hono {
     const entries = await store.readServerAudit(Number.isInteger(after) && after >= 0 ? after : 0, 1000);
     return context.json({ entries });
   });
+
+  const routes: RouteContext = {
+    store,
+    auth,
+    clock,
+    log,
+    keepAliveMs,
+    allowKeylessAgents: options.allowKeylessAgents ?? false,
+    jsonLimit,
+    nowText,
+    parseBody,
+    session,
+    visibleAgent,
+    agentCaller,
+    openStreams,
+  };
+  registerAgentRoutes(app, routes);
+  registerAuditStreamRoutes(app, routes);
 
   app.notFound((context) => context.json({ error: `no route ${context.req.method} ${context.req.path}` }, 404));
   app.onError(async (error, context) => {

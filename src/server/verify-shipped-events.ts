@@ -1,5 +1,6 @@
 import { hashFields } from '../audit/audit-record.ts';
 import { canonicalJson } from '../core/canonical-json.ts';
+import type { ServerStore } from './store/server-store.ts';
 
 export type ShippedVerification =
   | { status: 'verified'; from: number; to: number }
@@ -8,13 +9,26 @@ export type ShippedVerification =
   | { status: 'empty' };
 
 /**
- * Checks shipped entries as the server holds them: each hash recomputes from its fields, and each entry's prev is
- * the hash of the one before. A gap (an entry never shipped) is reported as such, not as tampering.
+ * Checks shipped entries as the server holds them, one at a time in seq order: each hash recomputes from its fields,
+ * and each entry's prev is the hash of the one before. A gap (an entry never shipped) is reported as such, not as
+ * tampering. Once a gap or a break is found, later entries change nothing.
  */
-export function verifyShippedEvents(entries: ReadonlyArray<Record<string, unknown>>): ShippedVerification {
-  if (entries.length === 0) return { status: 'empty' };
-  let previous: Record<string, unknown> | undefined;
-  for (const entry of entries) {
+export class ShippedChainVerifier {
+  #result: ShippedVerification = { status: 'empty' };
+  #previous: { seq: number; hash: unknown } | undefined;
+
+  /** The seq of the last entry that verified, 0 before any. */
+  get through(): number {
+    return this.#previous?.seq ?? 0;
+  }
+
+  result(): ShippedVerification {
+    return this.#result;
+  }
+
+  add(entry: Record<string, unknown>): ShippedVerification {
+    const current = this.#result;
+    if (current.status === 'gap' || current.status === 'broken') return current;
     const seq = entry.seq as number;
     const hash = hashFields(
       seq,
@@ -24,13 +38,35 @@ export function verifyShippedEvents(entries: ReadonlyArray<Record<string, unknow
       canonicalJson(entry.data),
       entry.prev as string,
     );
-    if (hash !== entry.hash) return { status: 'broken', seq, detail: 'the hash does not match the entry' };
-    if (previous !== undefined) {
-      if (seq !== (previous.seq as number) + 1) return { status: 'gap', missing: (previous.seq as number) + 1 };
-      if (entry.prev !== previous.hash)
-        return { status: 'broken', seq, detail: 'prev is not the hash of the entry before' };
+    const previous = this.#previous;
+    if (hash !== entry.hash) this.#result = { status: 'broken', seq, detail: 'the hash does not match the entry' };
+    else if (previous !== undefined && seq !== previous.seq + 1)
+      this.#result = { status: 'gap', missing: previous.seq + 1 };
+    else if (previous !== undefined && entry.prev !== previous.hash) {
+      this.#result = { status: 'broken', seq, detail: 'prev is not the hash of the entry before' };
+    } else {
+      this.#previous = { seq, hash: entry.hash };
+      this.#result = { status: 'verified', from: current.status === 'verified' ? current.from : seq, to: seq };
     }
-    previous = entry;
+    return this.#result;
   }
-  return { status: 'verified', from: entries[0]!.seq as number, to: previous!.seq as number };
+}
+
+export function verifyShippedEvents(entries: ReadonlyArray<Record<string, unknown>>): ShippedVerification {
+  const verifier = new ShippedChainVerifier();
+  for (const entry of entries) verifier.add(entry);
+  return verifier.result();
+}
+
+/** Verifies an agent's whole shipped chain, page by page, and returns the verifier to carry on with. */
+export async function verifyAgentChain(store: ServerStore, agent: string): Promise<ShippedChainVerifier> {
+  const verifier = new ShippedChainVerifier();
+  let after = 0;
+  for (;;) {
+    const page = await store.readAgentEvents(agent, after, 1000);
+    for (const stored of page) verifier.add(stored.entry);
+    const status = verifier.result().status;
+    if (page.length < 1000 || status === 'gap' || status === 'broken') return verifier;
+    after = page.at(-1)!.seq;
+  }
 }

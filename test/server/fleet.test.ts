@@ -192,7 +192,7 @@ describe('heed serve with agents joined', () => {
       callServer(server.url, '/groups/fleet/orders', { method: 'POST', body: signedBy('alice', 'agent-1', 'stop') }),
     ).rejects.toThrow(/400.*names 'group:fleet'/);
     await expect(
-      callServer(server.url, '/agents', { method: 'POST', body: JSON.stringify({ agent: 'x' }) }),
+      callServer(server.url, '/agents', { method: 'POST', body: JSON.stringify({ registration: { agent: 'x' } }) }),
     ).rejects.toThrow(/400.*invalid agent registration: .*charterHash/);
     await expect(
       callServer(server.url, '/agents/agent-1/orders', { method: 'POST', body: 'x'.repeat(70_000) }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditEntry } from '../audit-event.ts';
 
 export const anchorSchemaVersion = 1;
 
@@ -19,8 +20,11 @@ export type AnchorRecord = z.infer<typeof anchorRecordSchema>;
 
 /** A sink for anchor records that the log's writer cannot rewrite: an append-only file, a witness server. */
 export interface AuditAnchor {
-  /** Called after each commit that wrote checkpoints; a throw fails the writer closed, like a failed commit. */
-  append(record: AnchorRecord): void;
+  /**
+   * Called after each commit that wrote checkpoints, with the record and (from the writer) the `checkpoint` entry (its signature
+   * is in its data); a throw fails the writer closed, like a failed commit.
+   */
+  append(record: AnchorRecord, checkpoint?: AuditEntry): void;
   /** Delivers what is pending; never throws. */
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ interface ServeCommandOptions {
   host: string;
   state: string;
   schema?: string;
+  allowKeylessAgents?: boolean;
   json?: boolean;
 }
 
@@ -20,6 +21,10 @@ export function registerServeCommand(program: Command): void {
     .option('--host <address>', 'the address to listen on', '127.0.0.1')
     .option('--state <dir>', 'where the embedded store keeps server.db (without HEED_DATABASE_URL)', '.heed-server')
     .option('--schema <name>', 'the PostgreSQL schema holding the tables (with HEED_DATABASE_URL)', 'heed_server')
+    .option(
+      '--allow-keyless-agents',
+      'also accept agents that have no key, unauthenticated: anyone who reaches the server may register such an id (an agent with a pinned key is never replaced)',
+    )
     .option('--json', 'print the URL and backend as one JSON line once serving')
     .action(async (options: ServeCommandOptions) => {
       if (!/^\d{1,5}$/.test(options.port))
@@ -31,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         stateDir: options.state,
         ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
         ...(options.schema === undefined ? {} : { schema: options.schema }),
+        ...(options.allowKeylessAgents === true ? { allowKeylessAgents: true } : {}),
       });
       const backend = server.store.backend;
       if (options.json) process.stdout.write(`${JSON.stringify({ url: server.url, backend })}\n`);

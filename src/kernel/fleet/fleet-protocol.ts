@@ -1,6 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { auditEventTypes } from '../../audit/audit-event.ts';
 import { publicKeySchema } from '../../charter/charter-schema.ts';
+import { canonicalJson } from '../../core/canonical-json.ts';
+import { parsePublicKey, signBytes, verifyBytes } from '../../core/ed25519.ts';
 
 // The wire between an agent and `heed serve`: both sides parse with these schemas.
 
@@ -31,6 +34,59 @@ export const agentRegistrationSchema = z.strictObject({
 });
 export type AgentRegistration = z.infer<typeof agentRegistrationSchema>;
 
+const signatureText = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{86}$/, 'must be the unpadded base64url of a 64-byte Ed25519 signature');
+
+/**
+ * `POST /agents`: the registration, signed by the agent's own key over a challenge the server issued (so it cannot be
+ * replayed), and, when the key changes, also by the key the server pinned for the agent (a rotation).
+ */
+export const agentRegistrationRequestSchema = z.strictObject({
+  registration: agentRegistrationSchema,
+  challenge: z.string().min(1).max(128).optional(),
+  signature: signatureText.optional(),
+  pinnedKeySignature: signatureText.optional(),
+});
+export type AgentRegistrationRequest = z.infer<typeof agentRegistrationRequestSchema>;
+
+/** What `POST /agents` answers: the token the agent's other calls carry, and where its order stream resumes. */
+export const agentRegistrationAnswerSchema = z.strictObject({
+  agent: agentName,
+  orders: z.string(),
+  token: z.string().min(1),
+  expiresAt: z.string(),
+  /** Orders up to this sequence number were in the store before the agent first registered: it never needs them. */
+  resumeAfter: z.number().int().min(0),
+  /** The server store's identity: order sequence numbers are this store's, and mean nothing to another. */
+  store: z.string().min(1),
+});
+export type AgentRegistrationAnswer = z.infer<typeof agentRegistrationAnswerSchema>;
+
+/** What an agent signs to register: never mistakable for a principal's login, an envelope or a checkpoint. */
+export const agentRegistrationPrefix = 'heed-agent-registration-v1\n';
+
+function registrationBytes(challenge: string, registration: AgentRegistration): Buffer {
+  return Buffer.from(agentRegistrationPrefix + canonicalJson({ challenge, registration }), 'utf8');
+}
+
+export function signRegistration(privateKey: KeyObject, challenge: string, registration: AgentRegistration): string {
+  return Buffer.from(signBytes(privateKey, registrationBytes(challenge, registration))).toString('base64url');
+}
+
+export function registrationSignatureVerifies(
+  publicKey: string,
+  challenge: string,
+  registration: AgentRegistration,
+  signature: string,
+): boolean {
+  return verifyBytes(
+    parsePublicKey(publicKey),
+    registrationBytes(challenge, registration),
+    Buffer.from(signature, 'base64url'),
+  );
+}
+
 export const shippedAuditEntrySchema = z.strictObject({
   seq: z.number().int().positive(),
   at: z.string().min(1).max(64),
@@ -48,6 +104,21 @@ export const auditBatchSchema = z.strictObject({
   events: z.array(shippedAuditEntrySchema).min(1).max(maxAuditBatch),
 });
 export type AuditBatch = z.infer<typeof auditBatchSchema>;
+
+/**
+ * A signed audit checkpoint, shipped so the server can tell a cut tail: the checkpoint entry's seq and hash, and the
+ * agent key's signature over the seq and hash it seals (`covers` = seq - 1, `head`).
+ */
+export const shippedAnchorSchema = z.strictObject({
+  seq: z.number().int().min(2),
+  hash: hex64,
+  head: hex64,
+  signature: signatureText,
+});
+export type ShippedAnchor = z.infer<typeof shippedAnchorSchema>;
+
+/** The SSE event that renews an agent's token while its order stream is open: data `{token, expiresAt}`. */
+export const tokenStreamEvent = 'token';
 
 /** The SSE event name an order travels under; its id is the order's sequence number, its data the envelope. */
 export const orderStreamEvent = 'order';

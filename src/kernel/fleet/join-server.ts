@@ -1,13 +1,29 @@
+import type { KeyObject } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
 import type { AuditEntry } from '../../audit/audit-event.ts';
-import { UnreachableError } from '../../core/heed-error.ts';
+import { InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
 import type { Delivery } from '../deliver-order.ts';
-import { type AgentRegistration, maxAuditBatch, orderStreamEvent } from './fleet-protocol.ts';
+import {
+  type AgentRegistration,
+  agentRegistrationAnswerSchema,
+  maxAuditBatch,
+  orderStreamEvent,
+  type ShippedAnchor,
+  signRegistration,
+  tokenStreamEvent,
+} from './fleet-protocol.ts';
+import type { OrderCursor } from './order-cursor-file.ts';
 
 export interface JoinServerOptions {
   /** The control plane, e.g. http://127.0.0.1:7400. */
   url: string;
   registration: AgentRegistration;
+  /** The agent's own private key (its public key is `registration.publicKey`): signs each registration. */
+  agentKey?: KeyObject;
+  /** The key the server pinned before, when it is not `agentKey`: signs for the change (a key rotation). */
+  previousAgentKey?: KeyObject;
+  /** Where the last order received is kept between runs (the agent's state folder); without it, in memory. */
+  cursor?: OrderCursor;
   /** Every order from the stream goes through here: the agent verifies it like any other. */
   deliver: (envelopeText: string) => Promise<Delivery>;
   /** Subscribes to the agent's audit entries, which are shipped to the server in batches. */
@@ -27,6 +43,11 @@ export interface ServerConnection {
   connected(): Promise<void>;
   /** Ships what is queued now. */
   flush(): Promise<void>;
+  /**
+   * Ships a `checkpoint` entry of the agent's log, and its signature as the agent's anchor once the entries it seals
+   * are shipped, so the server can tell a cut tail.
+   */
+  anchor(checkpoint: AuditEntry): void;
   close(): Promise<void>;
 }
 
@@ -44,28 +65,64 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   const agent = options.registration.agent;
   const closing = new AbortController();
   const report = (error: Error) => options.onError?.(error);
+  if ((options.registration.publicKey === null) !== (options.agentKey === undefined)) {
+    throw new InvalidInputError(
+      `Joining a server, agent '${agent}' needs its key to sign its registration exactly when the registration names one.`,
+    );
+  }
   let lastSeq = 0;
+  let storeId: string | undefined;
+  let token = '';
   let open: { promise: Promise<void>; resolve: () => void } = Promise.withResolvers<void>();
 
-  const register = async () => {
-    let response: Response;
+  const post = async (path: string, body: unknown): Promise<Response> => {
     try {
-      response = await fetch(`${base}/agents`, {
+      return await fetch(`${base}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(options.registration),
+        body: JSON.stringify(body),
         signal: AbortSignal.any([closing.signal, AbortSignal.timeout(10_000)]),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       throw new UnreachableError('connection', `Cannot reach the server ${base}: ${cause}`, { cause: error });
     }
-    if (!response.ok) {
-      throw new UnreachableError(
-        'connection',
-        `The server ${base} refused to register '${agent}': ${await response.text()}`,
-      );
+  };
+  const refused = async (response: Response) =>
+    new UnreachableError('connection', `The server ${base} refused to register '${agent}': ${await response.text()}`);
+  // Signed by the agent's key over a fresh challenge, so a registration can neither be forged nor replayed; the answer
+  // is the token every other call carries and the point the order stream resumes after.
+  const register = async () => {
+    const registration = options.registration;
+    let signed: Record<string, string> = {};
+    if (options.agentKey !== undefined) {
+      const challenged = await post('/auth/challenge', { agent });
+      if (!challenged.ok) throw await refused(challenged);
+      const { challenge } = (await challenged.json()) as { challenge: string };
+      signed = {
+        challenge,
+        signature: signRegistration(options.agentKey, challenge, registration),
+        ...(options.previousAgentKey === undefined
+          ? {}
+          : { pinnedKeySignature: signRegistration(options.previousAgentKey, challenge, registration) }),
+      };
     }
+    const response = await post('/agents', { registration, ...signed });
+    if (!response.ok) throw await refused(response);
+    const answer = agentRegistrationAnswerSchema.safeParse(await response.json());
+    if (!answer.success) {
+      throw new UnreachableError('connection', `The server ${base} answered the registration with something else`);
+    }
+    token = answer.data.token;
+    if (storeId === undefined) {
+      // A cursor kept from this very store resumes where the agent left off; one from another store means nothing.
+      const kept = options.cursor?.load();
+      lastSeq = kept !== undefined && kept.store === answer.data.store ? kept.seq : 0;
+    } else if (storeId !== answer.data.store) {
+      lastSeq = 0;
+    }
+    storeId = answer.data.store;
+    lastSeq = Math.max(lastSeq, answer.data.resumeAfter);
   };
   // A server still starting refuses connections for a moment: the first registration retries for a while.
   const registrationDeadline = Date.now() + (options.registerWithinMs ?? 30_000);
@@ -82,11 +139,11 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
 
   const streamOnce = async () => {
     const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/orders/stream`, {
-      headers: { accept: 'text/event-stream', 'last-event-id': String(lastSeq) },
+      headers: { accept: 'text/event-stream', 'last-event-id': String(lastSeq), authorization: `Bearer ${token}` },
       signal: closing.signal,
     });
-    if (response.status === 404) {
-      // The server forgot the agent (a new store): register again and retry.
+    if (response.status === 404 || response.status === 401) {
+      // The server forgot the agent (a new store), or the token ran out while the agent was away: register again.
       await response.body?.cancel();
       await register();
       return;
@@ -97,6 +154,10 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     const parser = createParser({
       onEvent: (event) => {
         if (event.event === orderStreamEvent) orders.push({ id: event.id, data: event.data });
+        else if (event.event === tokenStreamEvent) {
+          const renewed = JSON.parse(event.data) as { token?: unknown };
+          if (typeof renewed.token === 'string') token = renewed.token;
+        }
       },
     });
     const decoder = new TextDecoder();
@@ -107,6 +168,13 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
         // must not ask for an order the agent has already verified.
         if (order.id !== undefined && /^\d+$/.test(order.id)) lastSeq = Math.max(lastSeq, Number(order.id));
         await options.deliver(order.data);
+        if (storeId !== undefined) {
+          try {
+            options.cursor?.save(storeId, lastSeq);
+          } catch (error) {
+            report(error as Error);
+          }
+        }
       }
     }
     throw new Error('the order stream ended');
@@ -129,20 +197,42 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   })();
 
   const queue: AuditEntry[] = [];
+  let shippedThrough = 0;
+  let pendingAnchor: ShippedAnchor | undefined;
+  // Calls the server with the agent's token; a 401 (the token ran out) registers again and retries once.
+  const callAsAgent = async (path: string, body: unknown, what: string): Promise<void> => {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (response.status === 401 && attempt === 0) {
+        await response.body?.cancel();
+        await register();
+        continue;
+      }
+      if (!response.ok) throw new Error(`${what} answered ${response.status}: ${await response.text()}`);
+      await response.body?.cancel();
+      return;
+    }
+  };
   let shipping: Promise<void> | undefined;
   const ship = (): Promise<void> => {
     shipping ??= (async () => {
       try {
         while (queue.length > 0) {
           const batch = queue.slice(0, maxAuditBatch);
-          const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/audit`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ events: batch }),
-            signal: AbortSignal.timeout(10_000),
-          });
-          if (!response.ok) throw new Error(`audit ingest answered ${response.status}: ${await response.text()}`);
+          await callAsAgent('/audit', { events: batch }, 'audit ingest');
           queue.splice(0, batch.length);
+          for (const entry of batch) shippedThrough = Math.max(shippedThrough, entry.seq);
+        }
+        // An anchor goes once the entry it seals is on the server: until then the server would see a cut tail.
+        const anchor = pendingAnchor;
+        if (anchor !== undefined && shippedThrough >= anchor.seq - 1) {
+          await callAsAgent('/anchors', anchor, 'anchor ingest');
+          if (pendingAnchor === anchor) pendingAnchor = undefined;
         }
       } catch (error) {
         report(error as Error);
@@ -157,13 +247,20 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     if (queue.length > maxQueued) queue.splice(0, queue.length - maxQueued);
   });
   const shipper = setInterval(() => {
-    if (queue.length > 0) void ship();
+    if (queue.length > 0 || pendingAnchor !== undefined) void ship();
   }, options.shipEveryMs ?? 1000);
   shipper.unref();
 
   return {
     lastSeq: () => lastSeq,
     connected: () => open.promise,
+    anchor: (checkpoint) => {
+      queue.push(checkpoint);
+      const data = checkpoint.data as { head?: unknown; signature?: unknown };
+      if (typeof data.head !== 'string' || typeof data.signature !== 'string') return;
+      if (pendingAnchor !== undefined && pendingAnchor.seq > checkpoint.seq) return;
+      pendingAnchor = { seq: checkpoint.seq, hash: checkpoint.hash, head: data.head, signature: data.signature };
+    },
     flush: async () => {
       await shipping;
       await ship();

@@ -4,6 +4,8 @@ import { InvalidInputError } from '../../core/heed-error.ts';
 import {
   type AgentRow,
   agentFromRow,
+  type FeedRow,
+  feedEntryFromRow,
   type OrderRow,
   orderFromRow,
   type ServerAuditRow,
@@ -35,6 +37,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
   }
   if (!options.connectionString) throw new InvalidInputError('The PostgreSQL server store needs a connection string.');
   const channel = `heed_orders_${schema}`;
+  const feedChannel = `heed_feed_${schema}`;
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 8, options: `-c search_path=${schema}` });
   pool.on('error', () => {});
   try {
@@ -51,6 +54,20 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
   const orders = new EventEmitter();
   orders.setMaxListeners(0);
   let lastAnnounced = Number((await pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM orders')).rows[0].seq);
+  const feed = new EventEmitter();
+  feed.setMaxListeners(0);
+  let feedThrough = Number(
+    (await pool.query('SELECT COALESCE(MAX(feed_seq), 0) AS seq FROM agent_event_feed')).rows[0].seq,
+  );
+  // Wakes the feed's readers when it grew (told by NOTIFY, or found by the poll); they read the store themselves.
+  const checkFeed = async (client: pg.Client | pg.Pool) => {
+    const through = Number(
+      (await client.query(`SELECT COALESCE(MAX(feed_seq), 0) AS seq FROM ${schema}.agent_event_feed`)).rows[0].seq,
+    );
+    if (through <= feedThrough) return;
+    feedThrough = through;
+    feed.emit('feed');
+  };
   const announce = (order: OrderRecord) => {
     if (order.seq <= lastAnnounced) return;
     lastAnnounced = order.seq;
@@ -64,9 +81,13 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       if (listener === client) listener = undefined;
     });
     // A notification says an order committed; the orders are read once per replica, for all its streams.
-    client.on('notification', () => void poll());
+    client.on('notification', (message) => {
+      if (message.channel === feedChannel) feed.emit('feed');
+      else void poll();
+    });
     await client.connect();
     await client.query(`LISTEN ${channel}`);
+    await client.query(`LISTEN ${feedChannel}`);
     listener = client;
   };
   let polling: Promise<void> | undefined;
@@ -89,6 +110,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
           );
           for (const row of rows.rows) announce(orderFromRow(row as OrderRow));
           if (rows.rows.length === 1000) pollAgain = true;
+          await checkFeed(listener ?? pool);
         } while (pollAgain && !closed);
       } catch {
         // The database is unreachable now; the next poll tries again.
@@ -121,25 +143,39 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
 
   return {
     backend: 'postgres',
-    async registerAgent(registration, at) {
-      const rows = await query<AgentRow>(
-        `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'unknown')
-         ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, charter_hash = excluded.charter_hash,
-           groups_json = excluded.groups_json, principals_json = excluded.principals_json, run_id = excluded.run_id,
-           registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown'
-         RETURNING *`,
-        [
-          registration.agent,
-          registration.publicKey,
-          registration.charterHash,
-          JSON.stringify(registration.groups),
-          JSON.stringify(registration.principals),
-          registration.runId,
-          at,
-        ],
-      );
-      return agentFromRow(rows[0]!);
+    async registerAgent(registration, at, replacing) {
+      const fields = [
+        registration.agent,
+        registration.publicKey,
+        registration.charterHash,
+        JSON.stringify(registration.groups),
+        JSON.stringify(registration.principals),
+        registration.runId,
+        at,
+      ];
+      const rows =
+        replacing === undefined
+          ? await query<AgentRow>(
+              `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at,
+                 last_seen, status, resume_after)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
+               ON CONFLICT (id) DO NOTHING RETURNING *`,
+              fields,
+            )
+          : await query<AgentRow>(
+              `UPDATE agents SET public_key = $2, charter_hash = $3, groups_json = $4, principals_json = $5,
+                 run_id = $6, registered_at = $7, last_seen = $7, status = 'unknown'
+               WHERE id = $1 AND public_key IS NOT DISTINCT FROM $8 RETURNING *`,
+              [...fields, replacing.publicKey],
+            );
+      return rows[0] === undefined ? undefined : agentFromRow(rows[0]);
+    },
+    async setAnchor(agent, anchor) {
+      await query('UPDATE agents SET anchor_seq = $1, anchor_json = $2 WHERE id = $3 AND anchor_seq < $1', [
+        anchor.seq,
+        JSON.stringify(anchor),
+        agent,
+      ]);
     },
     async touchAgent(id, at, status) {
       if (status === undefined) await query('UPDATE agents SET last_seen = $1 WHERE id = $2', [at, id]);
@@ -215,12 +251,19 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
     },
     async addAgentEvents(agent, entries, seen) {
       return transaction(async (client) => {
+        // One ingest appends to the feed at a time, so feed numbers become visible in order and a reader resuming
+        // after feed N never misses an N-1 that committed later.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-feed-' || $1))`, [schema]);
         const result = await client.query(
-          `INSERT INTO agent_events (agent, seq, entry_json)
-           SELECT $1, seq, entry_json FROM UNNEST($2::bigint[], $3::text[]) AS shipped(seq, entry_json)
-           ON CONFLICT DO NOTHING`,
+          `WITH added AS (
+             INSERT INTO agent_events (agent, seq, entry_json)
+             SELECT $1, seq, entry_json FROM UNNEST($2::bigint[], $3::text[]) AS shipped(seq, entry_json)
+             ON CONFLICT DO NOTHING RETURNING agent, seq
+           )
+           INSERT INTO agent_event_feed (agent, seq) SELECT agent, seq FROM added ORDER BY seq`,
           [agent, entries.map((entry) => entry.seq), entries.map((entry) => JSON.stringify(entry))],
         );
+        if ((result.rowCount ?? 0) > 0) await client.query('SELECT pg_notify($1, $2)', [feedChannel, agent]);
         if (seen?.status !== undefined) {
           await client.query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [
             seen.at,
@@ -243,6 +286,19 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
       }));
     },
+    async readFeed(afterFeedSeq, limit, agent) {
+      const rows = await query<FeedRow>(
+        `SELECT feed.feed_seq, feed.agent, events.entry_json FROM agent_event_feed AS feed
+         JOIN agent_events AS events ON events.agent = feed.agent AND events.seq = feed.seq
+         WHERE feed.feed_seq > $1 AND ($3::text IS NULL OR feed.agent = $3) ORDER BY feed.feed_seq LIMIT $2`,
+        [afterFeedSeq, limit, agent ?? null],
+      );
+      return rows.map(feedEntryFromRow);
+    },
+    onFeed(listener) {
+      feed.on('feed', listener);
+      return () => feed.off('feed', listener);
+    },
     async setting(key, initial) {
       await query('INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, initial()]);
       return (await query<{ value: string }>('SELECT value FROM server_settings WHERE key = $1', [key]))[0]!.value;
@@ -251,6 +307,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       closed = true;
       clearInterval(poller);
       orders.removeAllListeners();
+      feed.removeAllListeners();
       await polling;
       await listener?.end().catch(() => {});
       await pool.end();

@@ -1,4 +1,5 @@
-import type { AgentRecord, AgentRunStatus, OrderRecord, ServerAuditEntry } from './server-store.ts';
+import type { ShippedAnchor } from '../../kernel/fleet/fleet-protocol.ts';
+import type { AgentRecord, AgentRunStatus, FeedEntry, OrderRecord, ServerAuditEntry } from './server-store.ts';
 
 // Both backends store the same columns; these read a row back into the store's records.
 
@@ -12,6 +13,8 @@ export interface AgentRow {
   registered_at: string;
   last_seen: string;
   status: string;
+  resume_after: number | string;
+  anchor_json: string | null;
 }
 
 export function agentFromRow(row: AgentRow): AgentRecord {
@@ -25,6 +28,8 @@ export function agentFromRow(row: AgentRow): AgentRecord {
     registeredAt: row.registered_at,
     lastSeen: row.last_seen,
     status: row.status as AgentRunStatus,
+    resumeAfter: Number(row.resume_after),
+    anchor: row.anchor_json === null ? null : (JSON.parse(row.anchor_json) as ShippedAnchor),
   };
 }
 
@@ -69,5 +74,19 @@ export function serverAuditFromRow(row: ServerAuditRow): ServerAuditEntry {
     data: JSON.parse(row.data_json) as Record<string, unknown>,
     prev: row.prev,
     hash: row.hash,
+  };
+}
+
+export interface FeedRow {
+  feed_seq: number | string;
+  agent: string;
+  entry_json: string;
+}
+
+export function feedEntryFromRow(row: FeedRow): FeedEntry {
+  return {
+    feedSeq: Number(row.feed_seq),
+    agent: row.agent,
+    entry: JSON.parse(row.entry_json) as Record<string, unknown>,
   };
 }

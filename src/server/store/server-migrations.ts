@@ -57,4 +57,23 @@ export const serverMigrations: readonly ServerMigration[] = [
     sqlite: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
     postgres: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
   },
+  {
+    version: 4,
+    description:
+      "agents' pinned keys, the order sequence a new agent resumes after, their latest checkpoint anchors, and the feed of shipped audit entries in the order they arrived",
+    sqlite: `
+      ALTER TABLE agents ADD COLUMN resume_after INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE agents ADD COLUMN anchor_seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE agents ADD COLUMN anchor_json TEXT;
+      CREATE TABLE agent_event_feed (
+        feed_seq INTEGER PRIMARY KEY AUTOINCREMENT, agent TEXT NOT NULL, seq INTEGER NOT NULL
+      );`,
+    postgres: `
+      ALTER TABLE agents ADD COLUMN resume_after BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE agents ADD COLUMN anchor_seq BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE agents ADD COLUMN anchor_json TEXT;
+      CREATE TABLE agent_event_feed (
+        feed_seq BIGSERIAL PRIMARY KEY, agent TEXT NOT NULL, seq BIGINT NOT NULL
+      );`,
+  },
 ];

@@ -78,8 +78,21 @@ for (const backend of backends) {
       const { store, reopen } = await backend.open();
       await store.registerAgent(registration('b-agent', ['fleet']), '2026-01-01T00:00:00.000Z');
       const first = await store.registerAgent(registration('a-agent', []), '2026-01-01T00:00:00.000Z');
-      expect(first).toMatchObject({ id: 'a-agent', groups: [], status: 'unknown', runId: 'run-a-agent' });
-      await store.registerAgent({ ...registration('a-agent', ['fleet']), runId: 'second' }, '2026-01-01T00:01:00.000Z');
+      expect(first).toMatchObject({ id: 'a-agent', groups: [], status: 'unknown', runId: 'run-a-agent', anchor: null });
+      // A new registration never replaces an agent; a replacing one only while the key is still the one it expects.
+      expect(await store.registerAgent(registration('a-agent', ['x']), '2026-01-01T00:00:30.000Z')).toBeUndefined();
+      expect(
+        await store.registerAgent(registration('a-agent', ['x']), '2026-01-01T00:00:30.000Z', {
+          publicKey: principal.publicKeyText,
+        }),
+      ).toBeUndefined();
+      await store.registerAgent(
+        { ...registration('a-agent', ['fleet']), runId: 'second' },
+        '2026-01-01T00:01:00.000Z',
+        {
+          publicKey: null,
+        },
+      );
       await store.touchAgent('a-agent', '2026-01-01T00:02:00.000Z', 'halted');
       await store.close();
       const again = await reopen();
@@ -149,7 +162,7 @@ for (const backend of backends) {
       await Promise.all(
         Array.from({ length: 10 }, (_, index) =>
           (index % 2 === 0 ? store : replica).appendServerAudit(
-            [{ actor: 'alice', action: 'agents-listed', data: { index } }],
+            [{ actor: 'alice', action: 'agents-listed', data: { count: index } }],
             '2026-01-01T00:00:00.000Z',
           ),
         ),
@@ -158,17 +171,31 @@ for (const backend of backends) {
       expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(verifyServerAudit(entries)).toEqual({ ok: true });
       const changed = entries.map((entry) => (entry.seq === 4 ? { ...entry, actor: 'mallory' } : entry));
-      expect(verifyServerAudit(changed)).toEqual({ ok: false, seq: 4 });
+      expect(verifyServerAudit(changed)).toMatchObject({ ok: false, seq: 4 });
       expect((await store.readServerAudit(8, 100)).map((entry) => entry.seq)).toEqual([9, 10]);
       const batch = await replica.appendServerAudit(
         [
-          { actor: 'bob', action: 'a', data: {} },
-          { actor: 'bob', action: 'b', data: { n: 1 } },
+          { actor: 'bob', action: 'agents-listed', data: { count: 0 } },
+          { actor: 'bob', action: 'order-stream-opened', data: { after: 1 } },
         ],
         '2026-01-01T00:00:01.000Z',
       );
       expect(batch.map((entry) => entry.seq)).toEqual([11, 12]);
       expect(verifyServerAudit(await store.readServerAudit(0, 100))).toEqual({ ok: true });
+      // A record that does not fit its action's schema is refused with its whole batch; nothing is written.
+      await expect(
+        store.appendServerAudit(
+          [
+            { actor: 'bob', action: 'agents-listed', data: { count: 1 } },
+            { actor: 'bob', action: 'agents-listed', data: { count: 'many' } },
+          ],
+          '2026-01-01T00:00:02.000Z',
+        ),
+      ).rejects.toThrow(/'agents-listed' data: count/);
+      await expect(
+        store.appendServerAudit([{ actor: 'bob', action: 'agent-deleted', data: {} }], '2026-01-01T00:00:02.000Z'),
+      ).rejects.toThrow(/unknown server audit action 'agent-deleted'/);
+      expect((await store.readServerAudit(0, 100)).length).toBe(12);
       await Promise.all([store.close(), replica.close()]);
     });
 
@@ -200,6 +227,68 @@ for (const backend of backends) {
         { seq: 3, entry: entry(3) },
       ]);
       await store.close();
+    });
+
+    it('resumes a new agent after the orders stored before it, and keeps that point when it registers again', async () => {
+      const { store } = await backend.open();
+      await store.addOrder(order('group:fleet', 'order-1'));
+      await store.addOrder(order('agent-1', 'order-2'));
+      const first = await store.registerAgent(registration('agent-1', ['fleet']), '2026-01-01T00:00:00.000Z');
+      expect(first?.resumeAfter).toBe(2);
+      await store.addOrder(order('group:fleet', 'order-3'));
+      const again = await store.registerAgent(registration('agent-1', ['fleet']), '2026-01-01T00:01:00.000Z', {
+        publicKey: null,
+      });
+      expect(again?.resumeAfter).toBe(2);
+      expect((await store.registerAgent(registration('agent-2', []), '2026-01-01T00:01:00.000Z'))?.resumeAfter).toBe(3);
+      await store.close();
+    });
+
+    it('keeps the latest anchor an agent shipped, never an older one', async () => {
+      const { store, reopen } = await backend.open();
+      await store.registerAgent(registration('agent-1', []), '2026-01-01T00:00:00.000Z');
+      const anchor = (seq: number) => ({ seq, hash: 'a'.repeat(64), head: 'b'.repeat(64), signature: 's'.repeat(86) });
+      await store.setAnchor('agent-1', anchor(20));
+      await store.setAnchor('agent-1', anchor(10));
+      await store.close();
+      const again = await reopen();
+      expect((await again.getAgent('agent-1'))?.anchor).toEqual(anchor(20));
+      await again.setAnchor('agent-1', anchor(30));
+      expect((await again.getAgent('agent-1'))?.anchor).toEqual(anchor(30));
+      await again.close();
+    });
+
+    it('feeds shipped entries in the order they arrived, from every handle, and announces them', async () => {
+      const { store, reopen } = await backend.open();
+      const replica = backend.name === 'PostgreSQL' ? await reopen() : store;
+      const entry = (agent: string, seq: number) => ({ seq, agent, type: 'halt', data: { seq } });
+      let woken = 0;
+      const wokenOnReplica = new Promise<void>((resolve) => {
+        const unsubscribe = replica.onFeed(() => {
+          woken += 1;
+          unsubscribe();
+          resolve();
+        });
+      });
+      await store.addAgentEvents('agent-1', [entry('agent-1', 1), entry('agent-1', 2)]);
+      await wokenOnReplica;
+      expect(woken).toBe(1);
+      await replica.addAgentEvents('agent-2', [entry('agent-2', 1)]);
+      // Shipped again: not fed twice.
+      await store.addAgentEvents('agent-1', [entry('agent-1', 2), entry('agent-1', 3)]);
+      const fed = await replica.readFeed(0, 100);
+      expect(fed.map((item) => [item.agent, item.entry.seq])).toEqual([
+        ['agent-1', 1],
+        ['agent-1', 2],
+        ['agent-2', 1],
+        ['agent-1', 3],
+      ]);
+      expect(fed.map((item) => item.feedSeq)).toEqual([...fed.map((item) => item.feedSeq)].sort((a, b) => a - b));
+      const after = fed[1]!.feedSeq;
+      expect((await store.readFeed(after, 100, 'agent-1')).map((item) => item.entry)).toEqual([entry('agent-1', 3)]);
+      expect(await store.readFeed(fed[3]!.feedSeq, 100)).toEqual([]);
+      await store.close();
+      if (replica !== store) await replica.close();
     });
   });
 }

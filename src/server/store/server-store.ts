@@ -1,4 +1,4 @@
-import type { AgentRegistration } from '../../kernel/fleet/fleet-protocol.ts';
+import type { AgentRegistration, ShippedAnchor } from '../../kernel/fleet/fleet-protocol.ts';
 
 export type AgentRunStatus = 'running' | 'halted' | 'unknown';
 
@@ -13,6 +13,17 @@ export interface AgentRecord {
   lastSeen: string;
   /** From the audit events the agent shipped: halted after a `halt`, running after a `run-started`. */
   status: AgentRunStatus;
+  /** The highest order sequence number stored when the agent first registered: it never needs an earlier order. */
+  resumeAfter: number;
+  /** The latest signed checkpoint the agent shipped, its signature checked against the pinned key at ingest. */
+  anchor: ShippedAnchor | null;
+}
+
+/** One shipped audit entry in the order entries reached the server (from any replica): `feedSeq` orders them all. */
+export interface FeedEntry {
+  feedSeq: number;
+  agent: string;
+  entry: Record<string, unknown>;
 }
 
 export interface OrderRecord {
@@ -55,7 +66,18 @@ export interface StoredAgentEvent {
  */
 export interface ServerStore {
   readonly backend: 'sqlite' | 'postgres';
-  registerAgent(registration: AgentRegistration, at: string): Promise<AgentRecord>;
+  /**
+   * Without `replacing`, registers a new agent, resuming after the highest order now stored; undefined when the id is
+   * taken. With it, updates the agent in place if its key is still `replacing.publicKey` (its resume point stays);
+   * undefined when it is not (another registration changed it meanwhile).
+   */
+  registerAgent(
+    registration: AgentRegistration,
+    at: string,
+    replacing?: { publicKey: string | null },
+  ): Promise<AgentRecord | undefined>;
+  /** Keeps the anchor when it is later than the agent's stored one. */
+  setAnchor(agent: string, anchor: ShippedAnchor): Promise<void>;
   /** Marks the agent seen now; with a status, records it too. */
   touchAgent(id: string, at: string, status?: AgentRunStatus): Promise<void>;
   getAgent(id: string): Promise<AgentRecord | undefined>;
@@ -75,7 +97,8 @@ export interface ServerStore {
   appendServerAudit(inputs: readonly ServerAuditInput[], at: string): Promise<ServerAuditEntry[]>;
   readServerAudit(afterSeq: number, limit: number): Promise<ServerAuditEntry[]>;
   /**
-   * Stores shipped entries; one already stored (same agent and seq) is left as it is. Marks the agent seen at `at`
+   * Stores shipped entries, and appends the new ones to the feed; one already stored (same agent and seq) is left as
+   * it is. Marks the agent seen at `at`
    * (and its status, when given) in the same commit. Returns how many entries were new.
    */
   addAgentEvents(
@@ -84,6 +107,10 @@ export interface ServerStore {
     seen?: { at: string; status?: AgentRunStatus },
   ): Promise<number>;
   readAgentEvents(agent: string, afterSeq: number, limit: number): Promise<StoredAgentEvent[]>;
+  /** Shipped entries in arrival order after `afterFeedSeq` (one agent's, or every agent's). */
+  readFeed(afterFeedSeq: number, limit: number, agent?: string): Promise<FeedEntry[]>;
+  /** Called when entries were added to the feed by any replica sharing this store; read them with `readFeed`. */
+  onFeed(listener: () => void): () => void;
   /** The value of a setting, written once: the first writer's value wins and every later caller reads it. */
   setting(key: string, initial: () => string): Promise<string>;
   close(): Promise<void>;

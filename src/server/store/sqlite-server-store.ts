@@ -6,6 +6,8 @@ import { ensurePrivateFolder } from '../../core/private-files.ts';
 import {
   type AgentRow,
   agentFromRow,
+  type FeedRow,
+  feedEntryFromRow,
   type OrderRow,
   orderFromRow,
   type ServerAuditRow,
@@ -34,6 +36,8 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
   const ordersForStatements = new Map<number, StatementSync>();
   const orders = new EventEmitter();
   orders.setMaxListeners(0);
+  const feed = new EventEmitter();
+  feed.setMaxListeners(0);
   let announced = Number(
     (database.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM orders').get() as { seq: number }).seq,
   );
@@ -49,12 +53,14 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     }
   };
   const statements = {
-    upsertAgent: database.prepare(`INSERT INTO agents
-      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unknown')
-      ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, charter_hash = excluded.charter_hash,
-        groups_json = excluded.groups_json, principals_json = excluded.principals_json, run_id = excluded.run_id,
-        registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown'`),
+    insertAgent: database.prepare(`INSERT INTO agents
+      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status, resume_after)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
+      ON CONFLICT (id) DO NOTHING`),
+    replaceAgent: database.prepare(`UPDATE agents SET public_key = ?, charter_hash = ?, groups_json = ?,
+        principals_json = ?, run_id = ?, registered_at = ?, last_seen = ?, status = 'unknown'
+      WHERE id = ? AND public_key IS ?`),
+    setAnchor: database.prepare('UPDATE agents SET anchor_seq = ?, anchor_json = ? WHERE id = ? AND anchor_seq < ?'),
     touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
     touchStatus: database.prepare('UPDATE agents SET last_seen = ?, status = ? WHERE id = ?'),
     agent: database.prepare('SELECT * FROM agents WHERE id = ?'),
@@ -69,6 +75,13 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     addEvent: database.prepare(
       'INSERT INTO agent_events (agent, seq, entry_json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    addFeed: database.prepare('INSERT INTO agent_event_feed (agent, seq) VALUES (?, ?)'),
+    readFeed: database.prepare(`SELECT feed.feed_seq, feed.agent, events.entry_json FROM agent_event_feed AS feed
+      JOIN agent_events AS events ON events.agent = feed.agent AND events.seq = feed.seq
+      WHERE feed.feed_seq > ? ORDER BY feed.feed_seq LIMIT ?`),
+    readAgentFeed: database.prepare(`SELECT feed.feed_seq, feed.agent, events.entry_json FROM agent_event_feed AS feed
+      JOIN agent_events AS events ON events.agent = feed.agent AND events.seq = feed.seq
+      WHERE feed.agent = ? AND feed.feed_seq > ? ORDER BY feed.feed_seq LIMIT ?`),
     readEvents: database.prepare(
       'SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
@@ -109,9 +122,8 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
   };
   return {
     backend: 'sqlite',
-    async registerAgent(registration, at) {
-      statements.upsertAgent.run(
-        registration.agent,
+    async registerAgent(registration, at, replacing) {
+      const fields = [
         registration.publicKey,
         registration.charterHash,
         JSON.stringify(registration.groups),
@@ -119,8 +131,16 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         registration.runId,
         at,
         at,
-      );
+      ] as const;
+      const changed =
+        replacing === undefined
+          ? statements.insertAgent.run(registration.agent, ...fields).changes
+          : statements.replaceAgent.run(...fields, registration.agent, replacing.publicKey).changes;
+      if (Number(changed) === 0) return undefined;
       return agentFromRow(statements.agent.get(registration.agent) as unknown as AgentRow);
+    },
+    async setAnchor(agent, anchor) {
+      statements.setAnchor.run(anchor.seq, JSON.stringify(anchor), agent, anchor.seq);
     },
     async touchAgent(id, at, status) {
       if (status === undefined) statements.touch.run(at, id);
@@ -173,15 +193,30 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
       return (statements.readAudit.all(afterSeq, limit) as unknown as ServerAuditRow[]).map(serverAuditFromRow);
     },
     async addAgentEvents(agent, entries, seen) {
-      return transaction(() => {
+      const added = transaction(() => {
         let added = 0;
         for (const entry of entries) {
-          added += Number(statements.addEvent.run(agent, entry.seq, JSON.stringify(entry)).changes);
+          const fresh = Number(statements.addEvent.run(agent, entry.seq, JSON.stringify(entry)).changes);
+          if (fresh > 0) statements.addFeed.run(agent, entry.seq);
+          added += fresh;
         }
         if (seen?.status !== undefined) statements.touchStatus.run(seen.at, seen.status, agent);
         else if (seen !== undefined) statements.touch.run(seen.at, agent);
         return added;
       });
+      if (added > 0) feed.emit('feed');
+      return added;
+    },
+    async readFeed(afterFeedSeq, limit, agent) {
+      const rows =
+        agent === undefined
+          ? statements.readFeed.all(afterFeedSeq, limit)
+          : statements.readAgentFeed.all(agent, afterFeedSeq, limit);
+      return (rows as unknown as FeedRow[]).map(feedEntryFromRow);
+    },
+    onFeed(listener) {
+      feed.on('feed', listener);
+      return () => feed.off('feed', listener);
     },
     async readAgentEvents(agent, afterSeq, limit) {
       const rows = statements.readEvents.all(agent, afterSeq, limit) as Array<{ seq: number; entry_json: string }>;
@@ -198,6 +233,7 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     },
     async close() {
       orders.removeAllListeners();
+      feed.removeAllListeners();
       if (database.isOpen) database.close();
     },
   };
