@@ -1,5 +1,6 @@
 // A control plane and agents that join it, in process, over real HTTP: the server on loopback, each agent built by
 // createAgent({ server }), its model the fake model server.
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,9 @@ export async function joinAgent(options: {
   modelUrl?: string;
   behaviour?: string;
   charter?: Partial<CharterInput>;
+  agentKey?: KeyObject;
+  stateDir?: string;
+  checkpointEvery?: number;
 }): Promise<FleetAgent> {
   const folder = mkdtempSync(join(tmpdir(), `heed-fleet-${options.id}-`));
   writeFileSync(join(folder, 'notes.txt'), 'the quarterly numbers\n');
@@ -68,6 +72,9 @@ export async function joinAgent(options: {
     workspace: folder,
     screening: false,
     server: options.server,
+    ...(options.agentKey === undefined ? {} : { agentKey: options.agentKey }),
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir, anchorFile: false }),
+    ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
   });
   agent.onEvent((entry) => {
     entries.push(entry);

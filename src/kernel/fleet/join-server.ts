@@ -89,7 +89,10 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     }
   };
   const refused = async (response: Response) =>
-    new UnreachableError('connection', `The server ${base} refused to register '${agent}': ${await response.text()}`);
+    new UnreachableError(
+      'connection',
+      `The server ${base} refused (${response.status}) to register '${agent}': ${await response.text()}`,
+    );
   // Signed by the agent's key over a fresh challenge, so a registration can neither be forged nor replayed; the answer
   // is the token every other call carries and the point the order stream resumes after.
   const register = async () => {
