@@ -10,6 +10,8 @@ import { type ShippedChainVerifier, type ShippedVerification, verifyAgentChain }
 export const auditEntryStreamEvent = 'entry';
 /** The SSE event of an agent's chain status, sent when an agent first appears on the stream and when it changes. */
 export const auditVerificationStreamEvent = 'verification';
+/** Sent once, when the stream has sent every entry the server held as it opened: data `{through}` (a feed position). */
+export const auditLiveStreamEvent = 'live';
 
 const pageSize = 500;
 
@@ -40,6 +42,7 @@ async function openStream(http: Context, context: RouteContext, who: Session, on
   return streamSSE(http, async (stream) => {
     let last = Number(resumeText);
     let dirty = true;
+    let live = false;
     let wake: (() => void) | undefined;
     const unsubscribe = store.onFeed(() => {
       dirty = true;
@@ -108,6 +111,10 @@ async function openStream(http: Context, context: RouteContext, who: Session, on
             }
             for (const agentId of touched) await report(agentId);
             if (page.length < pageSize) break;
+          }
+          if (!live) {
+            live = true;
+            await stream.writeSSE({ event: auditLiveStreamEvent, data: JSON.stringify({ through: last }) });
           }
           continue;
         }

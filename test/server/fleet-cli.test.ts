@@ -1,10 +1,12 @@
 // The fleet commands as a user runs them, against a server in this process: --json output, and bad input named.
+
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
-import { runHeed } from '../helpers/run-heed.ts';
+import { heedBin, runHeed } from '../helpers/run-heed.ts';
 import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from './fleet-fixture.ts';
 
 let folder: string;
@@ -86,6 +88,64 @@ describe('heed fleet, order send --server and audit tail --server', () => {
     expect(kinds).toEqual(['stop', 'resume']);
   });
 
+  it('follows the fleet-wide live stream: what the server held, then each entry as it arrives', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        heedBin,
+        'audit',
+        'tail',
+        '--server',
+        server.url,
+        '--all',
+        '--follow',
+        '--key',
+        aliceKey(),
+        '--json',
+        '-n',
+        '1000',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    const waiters = new Set<() => void>();
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      for (const waiter of waiters) waiter();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const accepted = () =>
+      stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { agent: string; type: string; data: { kind?: string } })
+        .filter((entry) => entry.type === 'order-accepted')
+        .map((entry) => entry.data.kind);
+    const printed = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (accepted().length < count) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      });
+    await printed(2);
+    expect(accepted()).toEqual(['stop', 'resume']);
+    await runHeed(['fleet', 'stop', 'fleet', '--server', server.url, '--key', aliceKey()]);
+    await member.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop' && entry.seq > 1);
+    await member.agent.server!.flush();
+    await printed(3);
+    expect(accepted()).toEqual(['stop', 'resume', 'stop']);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('names what is wrong and exits non-zero', async () => {
     const noKey = await runHeed(['fleet', 'ls', '--server', server.url]);
     expect(noKey.code).toBe(2);
@@ -103,7 +163,9 @@ describe('heed fleet, order send --server and audit tail --server', () => {
     const badPort = await runHeed(['serve', '--port', 'eighty', '--state', join(folder, 'other')]);
     expect(badPort).toMatchObject({ code: 2, stderr: expect.stringMatching(/--port 'eighty'/) });
     const noAgent = await runHeed(['audit', 'tail', '--server', server.url, '--key', aliceKey()]);
-    expect(noAgent).toMatchObject({ code: 2, stderr: expect.stringMatching(/--agent ID/) });
+    expect(noAgent).toMatchObject({ code: 2, stderr: expect.stringMatching(/--agent ID and --all/) });
+    const allOnce = await runHeed(['audit', 'tail', '--server', server.url, '--all', '--key', aliceKey()]);
+    expect(allOnce).toMatchObject({ code: 2, stderr: expect.stringMatching(/--all reads the live .*--follow/) });
     for (const command of [['serve'], ['fleet', 'ls'], ['fleet', 'stop']]) {
       const help = await runHeed([...command, '--help']);
       expect(help.code).toBe(0);

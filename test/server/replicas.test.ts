@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerEvent } from '../../src/server/read-server-events.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
-import { submitEnvelope } from '../../src/server/server-client.ts';
+import { loginToServer, submitEnvelope } from '../../src/server/server-client.ts';
 import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../helpers/postgres.ts';
 import { heedBin } from '../helpers/run-heed.ts';
-import { closeAgents, type FleetAgent, joinAgent, signedBy } from './fleet-fixture.ts';
+import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from './fleet-fixture.ts';
+import { readUntil } from './read-until.ts';
 
 const schema = `heed_server_replicas_${process.pid}`;
 const folder = mkdtempSync(join(tmpdir(), 'heed-replicas-'));
@@ -84,5 +86,28 @@ describe.skipIf(postgresTestsOff)('two replicas on PostgreSQL', () => {
     expect(onB.agent.authorityState().stopped).toBeNull();
     // Resumed from the last order it had: nothing delivered twice, so nothing rejected as a replay.
     for (const member of agents) expect(member.entries.filter((entry) => entry.type === 'order-rejected')).toEqual([]);
+  });
+
+  it('shows on an audit stream held on A the entries an agent ships to B', async () => {
+    const replicaB = await startReplica(0);
+    children.push(replicaB.child);
+    const member = await joinAgent({ id: 'agent-c', server: replicaB.url });
+    agents.push(member);
+    await member.agent.server!.connected();
+    const alice = await loginToServer(replicaA.url, 'alice', principals.alice.privateKey);
+    const shipped = (events: readonly ServerEvent[]) =>
+      events.some(
+        (event) =>
+          event.event === 'entry' &&
+          (JSON.parse(event.data) as { agent: string; entry: { type: string } }).entry.type === 'order-accepted',
+      );
+    const reading = readUntil(replicaA.url, '/agents/agent-c/audit/stream', { token: alice }, shipped);
+    await submitEnvelope(replicaB.url, signedBy('bob', 'agent-c', 'stop'));
+    await member.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop');
+    await member.agent.server!.flush();
+    const events = await reading;
+    expect(events.filter((event) => event.event === 'entry').every((event) => event.data.includes('"agent-c"'))).toBe(
+      true,
+    );
   });
 });

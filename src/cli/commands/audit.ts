@@ -125,6 +125,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--json', 'print entries as JSON lines (the export format)')
     .option('--server <url>', 'read the entries an agent shipped to this control plane instead (with --agent, --key)')
     .option('--agent <id>', 'with --server: the agent')
+    .option('--all', 'with --server --follow: every agent you may see, from the fleet-wide live stream')
     .option('--key <file>', "with --server: your principal's private key, to log in with")
     .option('--principal <id>', "with --server: who you are (default: the key file's name)")
     .action(async (options: ServerTailFlags & { db: string; lines: string; follow?: boolean; json?: boolean }) => {
@@ -135,9 +136,7 @@ export function registerAuditCommand(program: Command): void {
       if (options.server !== undefined) {
         const stopped = stopSignal();
         const { tailServerAudit } = await import('./audit-tail-server.ts');
-        await tailServerAudit({ ...options, server: options.server, lines: count }, stopped, (ms) =>
-          sleep(ms, stopped),
-        );
+        await tailServerAudit({ ...options, server: options.server, lines: count }, stopped);
         return;
       }
       const database = openReadable(options.db);
@@ -266,6 +265,7 @@ function printRecords(records: AuditRecord[], render: (record: AuditRecord) => s
 interface ServerTailFlags {
   server?: string;
   agent?: string;
+  all?: boolean;
   key?: string;
   principal?: string;
 }
