@@ -15,6 +15,7 @@ import { tokenTtlMs } from '../../src/server/principal-auth.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { callServer, loginToServer } from '../../src/server/server-client.ts';
 import { principals } from './fleet-fixture.ts';
+import { readUntil } from './read-until.ts';
 
 const folders: string[] = [];
 const cleanups: Array<() => Promise<void>> = [];
@@ -25,7 +26,7 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-async function serve(options: { clock?: ManualClock; allowKeylessAgents?: boolean } = {}) {
+async function serve(options: { clock?: ManualClock; allowKeylessAgents?: boolean; keepAliveMs?: number } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'heed-agent-auth-'));
   folders.push(folder);
   const server = await serveControlPlane({ stateDir: folder, port: 0, ...options });
@@ -244,5 +245,31 @@ describe('agents authenticated to heed serve', () => {
     await expect(
       callServer(server.url, '/agents/agent-1/anchors', { method: 'POST', body: '{"seq":1}', token }),
     ).rejects.toThrow(/400.*invalid checkpoint anchor/);
+  });
+
+  it('renews the token over the open order stream, so a connected agent outlives its first token', async () => {
+    const clock = new ManualClock(Date.now());
+    const server = await serve({ clock, keepAliveMs: 20 });
+    const key = generateKeyPair();
+    const first = await register(server, await signedRegistration(server, registrationOf('agent-1', key), key));
+    let renewedYet = false;
+    const renewed = readUntil(server.url, '/agents/agent-1/orders/stream', { token: first.token }, (events) => {
+      renewedYet = events.some((event) => event.event === 'token');
+      return renewedYet;
+    });
+    // The stream opens a moment later: time moves on in steps until it has renewed the token.
+    for (let step = 0; step < 90 && !renewedYet; step += 1) {
+      clock.advance(tokenTtlMs / 100);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const events = await renewed;
+    const { token, expiresAt } = JSON.parse(events.find((event) => event.event === 'token')!.data) as {
+      token: string;
+      expiresAt: string;
+    };
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));
+    clock.advance(tokenTtlMs / 2 + 1);
+    await expect(shipAudit(server, 'agent-1', first.token)).rejects.toThrow(/401.*expired/);
+    expect(await shipAudit(server, 'agent-1', token)).toEqual({ added: 1 });
   });
 });
