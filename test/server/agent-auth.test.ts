@@ -272,4 +272,19 @@ describe('agents authenticated to heed serve', () => {
     await expect(shipAudit(server, 'agent-1', first.token)).rejects.toThrow(/401.*expired/);
     expect(await shipAudit(server, 'agent-1', token)).toEqual({ added: 1 });
   });
+
+  it('shows on the live stream that entries shipped with a bad hash break the chain', async () => {
+    const server = await serve();
+    const key = generateKeyPair();
+    const { token } = await register(server, await signedRegistration(server, registrationOf('agent-1', key), key));
+    expect(await shipAudit(server, 'agent-1', token)).toEqual({ added: 1 });
+    const alice = await loginToServer(server.url, 'alice', principals.alice.privateKey);
+    const events = await readUntil(server.url, '/agents/agent-1/audit/stream', { token: alice }, (seen) =>
+      seen.some((event) => event.event === 'verification'),
+    );
+    expect(JSON.parse(events.find((event) => event.event === 'verification')!.data)).toMatchObject({
+      agent: 'agent-1',
+      verification: { status: 'broken', seq: 1, detail: 'the hash does not match the entry' },
+    });
+  });
 });
