@@ -80,9 +80,10 @@ async function openStream(http: Context, context: RouteContext, who: Session, on
         chain.verifier = await verifyAgentChain(store, agentId);
         chain.stale = false;
       }
-      const agent = (await store.getAgent(agentId)) ?? (await mayShow(agentId))!;
+      // Read again: the anchor is the agent's latest, not the one it had when it first appeared on the stream.
+      const agent = await store.getAgent(agentId);
       const verification: ShippedVerification = chain.verifier.result();
-      const anchor: AnchorVerification = await describeAnchor(store, agent);
+      const anchor: AnchorVerification = agent === undefined ? { status: 'none' } : await describeAnchor(store, agent);
       const shown = `${verification.status}/${anchor.status}/${anchor.status === 'none' ? 0 : anchor.seq}`;
       if (shown === chain.shown) return;
       chain.shown = shown;
