@@ -76,6 +76,8 @@ export function streamOrders(context: Context, options: OrderStreamOptions) {
         }
         if (ready.length > 0) {
           for (const order of ready.splice(0)) await send(order);
+          // A stream that is never idle renews here instead of at a keep-alive.
+          await renewIfDue();
           continue;
         }
         const woken = await new Promise<boolean>((resolve) => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { generateKeyPair } from '../../src/core/ed25519.ts';
+import { formatPublicKey, generateKeyPair, publicKeyOf } from '../../src/core/ed25519.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { callServer, loginToServer, submitEnvelope } from '../../src/server/server-client.ts';
 import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from './fleet-fixture.ts';
@@ -84,11 +84,21 @@ describe("an agent's order stream", () => {
     expect(orderEntries(after)).toHaveLength(1);
   });
 
-  it('refuses an agent that comes back with another key, and it does not join', async () => {
+  it('refuses an agent that comes back with another key, unless its previous key signs for the new one', async () => {
     const { server } = await serve();
-    const before = await join1({ id: 'agent-1', server: server.url });
+    const previousAgentKey = generateKeyPair().privateKey;
+    const before = await join1({ id: 'agent-1', server: server.url, agentKey: previousAgentKey });
     await closeAgents([before]);
-    await expect(joinAgent({ id: 'agent-1', server: server.url })).rejects.toThrow(/409.*pinned to key/);
+    const agentKey = generateKeyPair().privateKey;
+    await expect(joinAgent({ id: 'agent-1', server: server.url, agentKey })).rejects.toThrow(/409.*pinned to key/);
+    const rotated = await join1({ id: 'agent-1', server: server.url, agentKey, previousAgentKey });
+    await submitEnvelope(server.url, signedBy('bob', 'agent-1', 'stop'));
+    await rotated.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop');
+    const alice = await loginToServer(server.url, 'alice', principals.alice.privateKey);
+    const { agents } = await callServer<{ agents: Array<{ publicKey: string }> }>(server.url, '/agents', {
+      token: alice,
+    });
+    expect(agents[0]!.publicKey).toBe(formatPublicKey(publicKeyOf(agentKey)));
   });
 });
 

@@ -56,6 +56,7 @@ export async function joinAgent(options: {
   behaviour?: string;
   charter?: Partial<CharterInput>;
   agentKey?: KeyObject;
+  previousAgentKey?: KeyObject;
   stateDir?: string;
   checkpointEvery?: number;
 }): Promise<FleetAgent> {
@@ -73,6 +74,7 @@ export async function joinAgent(options: {
     screening: false,
     server: options.server,
     ...(options.agentKey === undefined ? {} : { agentKey: options.agentKey }),
+    ...(options.previousAgentKey === undefined ? {} : { previousAgentKey: options.previousAgentKey }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir, anchorFile: false }),
     ...(options.checkpointEvery === undefined ? {} : { checkpointEvery: options.checkpointEvery }),
   });
