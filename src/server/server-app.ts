@@ -5,6 +5,7 @@ import { type Envelope, envelopeSchema, maxEnvelopeBytes } from '../authority/en
 import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelope.ts';
 import type { Clock } from '../core/clock.ts';
 import { agentRegistrationSchema, auditBatchSchema } from '../kernel/fleet/fleet-protocol.ts';
+import { registerCheckRoutes } from './checks-routes.ts';
 import { streamOrders } from './order-stream.ts';
 import { registerPendingOrderRoutes } from './pending-orders-routes.ts';
 import { observerRole, type PrincipalAuth, rolesOn, type Session } from './principal-auth.ts';
@@ -229,6 +230,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   });
 
   registerPendingOrderRoutes(app, routes);
+  registerCheckRoutes(app, routes);
 
   app.notFound((context) => context.json({ error: `no route ${context.req.method} ${context.req.path}` }, 404));
   app.onError(async (error, context) => {
