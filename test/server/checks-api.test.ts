@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
-import type { PendingCheck } from '../../src/server/checks-routes.ts';
+import type { PendingCheck } from '../../src/server/api-schemas.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { callServer, loginToServer, ServerRefusedError } from '../../src/server/server-client.ts';
 

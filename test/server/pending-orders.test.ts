@@ -11,7 +11,7 @@ import type { OrderKind } from '../../src/charter/charter-schema.ts';
 import { parseCharter } from '../../src/charter/load-charter.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
-import type { PendingOrder } from '../../src/server/pending-orders-routes.ts';
+import type { PendingOrder } from '../../src/server/api-schemas.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { callServer, loginToServer, ServerRefusedError } from '../../src/server/server-client.ts';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { maxEnvelopeBytes } from '../../authority/envelope.ts';
 import { cosignEnvelope } from '../../authority/sign-envelope.ts';
 import { readBoundedText } from '../../core/read-bounded-file.ts';
-import type { PendingOrder } from '../../server/pending-orders-routes.ts';
+import type { PendingOrder } from '../../server/api-schemas.ts';
 import { callServer, loginToServer } from '../../server/server-client.ts';
 import { paintVerdict } from '../style.ts';
 import { principalKey, resolveServer } from './server-options.ts';
