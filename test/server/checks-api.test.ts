@@ -1,6 +1,6 @@
 // GET /checks and /agents/:id/checks derived from shipped events: answered, expired and halted agents' checks drop
 // out, the policy's reason and the model's words come along, and only principals on the agent see them.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { generateKeyPair } from '../../src/core/ed25519.ts';
 import type { PendingCheck } from '../../src/server/api-schemas.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { callServer, loginToServer, ServerRefusedError } from '../../src/server/server-client.ts';
+import { runHeed } from '../helpers/run-heed.ts';
 
 const alice = generateKeyPair();
 const eve = generateKeyPair();
@@ -20,7 +21,11 @@ let eveToken: string;
 let seq = 0;
 const hash = (character: string) => character.repeat(64);
 
-async function register(agent: string, principal: string, key: string) {
+async function register(
+  agent: string,
+  principals: Array<{ id: string; key: string; roles: string[] }>,
+  extra: Record<string, unknown> = {},
+) {
   await callServer(server.url, '/agents', {
     method: 'POST',
     body: JSON.stringify({
@@ -28,8 +33,9 @@ async function register(agent: string, principal: string, key: string) {
       publicKey: null,
       charterHash: hash('c'),
       groups: [],
-      principals: [{ id: principal, key, roles: ['owner'] }],
+      principals,
       runId: `run-${agent}`,
+      ...extra,
     }),
   });
 }
@@ -61,8 +67,8 @@ const requested = (call: string, action: string, expiresInMs: number) => ({
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'heed-checks-api-'));
   server = await serveControlPlane({ stateDir: folder, port: 0, clock });
-  await register('agent-1', 'alice', alice.publicKeyText);
-  await register('agent-2', 'eve', eve.publicKeyText);
+  await register('agent-1', [{ id: 'alice', key: alice.publicKeyText, roles: ['owner'] }]);
+  await register('agent-2', [{ id: 'eve', key: eve.publicKeyText, roles: ['owner'] }]);
   aliceToken = await loginToServer(server.url, 'alice', alice.privateKey);
   eveToken = await loginToServer(server.url, 'eve', eve.privateKey);
 });
@@ -140,4 +146,40 @@ describe('pending checks', () => {
     const halted = await callServer<{ checks: PendingCheck[] }>(server.url, '/checks', { token: aliceToken });
     expect(halted.checks).toEqual([]);
   });
+});
+
+describe('heed checks approve against checks that need care', () => {
+  it('refuses an ambiguous prefix, and proposes an approval that needs a quorum as a pending order', async () => {
+    writeFileSync(join(folder, 'alice.key.jwk'), JSON.stringify(alice.privateJwk), { mode: 0o600 });
+    const bob = generateKeyPair();
+    // agent-3 needs two owners to approve: one signature would be refused by the agent.
+    await register(
+      'agent-3',
+      [
+        { id: 'alice', key: alice.publicKeyText, roles: ['owner'] },
+        { id: 'bob', key: bob.publicKeyText, roles: ['owner'] },
+      ],
+      { authority: { approve: { roles: ['owner'], quorum: 2 } } },
+    );
+    const first = `abc0${'1'.repeat(60)}`;
+    const second = `abc0${'2'.repeat(60)}`;
+    await ship('agent-3', [requested('d1', first, 3_600_000), requested('d2', second, 3_600_000)]);
+    const heed = (args: string[]) =>
+      runHeed([...args, '--server', server.url, '--key', 'alice.key.jwk'], { cwd: folder });
+
+    const ambiguous = await heed(['checks', 'approve', 'abc0', '--agent', 'agent-3']);
+    expect(ambiguous).toMatchObject({ code: 1, stderr: expect.stringMatching(/'abc0' starts 2 pending actions/) });
+
+    const proposed = await heed(['checks', 'approve', 'abc01', '--agent', 'agent-3']);
+    expect(proposed.code, proposed.stderr).toBe(0);
+    expect(proposed.stdout).toMatch(/^proposed: approve of abc011111111 on agent-3 needs 2 signatures; .* awaits bob/);
+    const token = await loginToServer(server.url, 'alice', alice.privateKey);
+    const { pending } = await callServer<{ pending: Array<{ kind: string; envelope: { body: unknown } }> }>(
+      server.url,
+      '/pending-orders',
+      { token },
+    );
+    expect(pending).toMatchObject([{ kind: 'approve', envelope: { body: { action: first } }, status: 'pending' }]);
+    expect(await server.store.ordersFor(['agent-3'], 0, 10)).toEqual([]);
+  }, 60_000);
 });

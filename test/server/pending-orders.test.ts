@@ -310,6 +310,23 @@ describe('pending orders', () => {
     expect(await server.store.findOrder(withdrawn.id)).toBeUndefined();
   });
 
+  it('submits once when two co-signatures that each meet the quorum arrive together', async () => {
+    const proposed = sign('alice', 'agent-1', 'resume');
+    await as('alice', '/pending-orders', { method: 'POST', body: proposed });
+    const path = `/pending-orders/${proposed.id}/signatures`;
+    const answers = await Promise.allSettled([
+      as('bob', path, { method: 'POST', body: signatureBy(proposed, 'bob') }),
+      as('carol', path, { method: 'POST', body: signatureBy(proposed, 'carol') }),
+    ]);
+    expect(answers.filter((answer) => answer.status === 'fulfilled')).not.toHaveLength(0);
+    const orders = (await server.store.ordersFor(['agent-1'], 0, 1000)).filter(
+      (order) => order.envelopeId === proposed.id,
+    );
+    expect(orders).toHaveLength(1);
+    const { pending } = await as<{ pending: PendingOrder }>('alice', `/pending-orders/${proposed.id}`);
+    expect(pending).toMatchObject({ status: 'submitted', seq: orders[0]!.seq });
+  });
+
   it("holds a group order to the strictest member's rule", async () => {
     // agent-3 resumes on any one owner; agent-1 on a majority of three: the group needs two.
     await register('agent-3', roster, { authority: { resume: { roles: ['owner'], quorum: 1 } } });
