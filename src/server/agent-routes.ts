@@ -12,7 +12,8 @@ import {
 } from '../kernel/fleet/fleet-protocol.ts';
 import { streamOrders } from './order-stream.ts';
 import { tokenTtlMs } from './principal-auth.ts';
-import { RequestError, type RouteContext } from './route-context.ts';
+import { parseBody, RequestError } from './request-error.ts';
+import type { RouteContext } from './route-context.ts';
 import type { AgentRecord } from './store/server-store.ts';
 
 /** Events that show an agent at work; a `halt` shows it halted. Others (a rejected order) change neither. */
@@ -33,11 +34,7 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
   let storeId: string | undefined;
 
   app.post('/agents', context.jsonLimit, async (http) => {
-    const request = await context.parseBody(
-      await http.req.text(),
-      agentRegistrationRequestSchema,
-      'agent registration',
-    );
+    const request = parseBody(await http.req.text(), agentRegistrationRequestSchema, 'agent registration');
     const { registration } = request;
     const existing = await store.getAgent(registration.agent);
     const kind = checkRegistration(context, request, existing);
@@ -98,7 +95,7 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
   app.post('/agents/:id/audit', context.jsonLimit, async (http) => {
     const id = http.req.param('id');
     await context.agentCaller(id, http.req.header('authorization'));
-    const batch = await context.parseBody(await http.req.text(), auditBatchSchema, 'audit batch');
+    const batch = parseBody(await http.req.text(), auditBatchSchema, 'audit batch');
     const stranger = batch.events.find((event) => event.agent !== id);
     if (stranger !== undefined) {
       throw new RequestError(
@@ -118,7 +115,7 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
   app.post('/agents/:id/anchors', context.jsonLimit, async (http) => {
     const id = http.req.param('id');
     const { agent } = await context.agentCaller(id, http.req.header('authorization'));
-    const anchor = await context.parseBody(await http.req.text(), shippedAnchorSchema, 'checkpoint anchor');
+    const anchor = parseBody(await http.req.text(), shippedAnchorSchema, 'checkpoint anchor');
     if (agent.publicKey === null) {
       throw new RequestError(400, `agent '${id}' has no key, so it has no signed checkpoints to anchor`);
     }

@@ -2,7 +2,8 @@ import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type AnchorVerification, describeAnchor } from './describe-anchor.ts';
 import { rolesOn, type Session } from './principal-auth.ts';
-import { RequestError, type RouteContext } from './route-context.ts';
+import { RequestError } from './request-error.ts';
+import type { RouteContext } from './route-context.ts';
 import type { AgentRecord, FeedEntry } from './store/server-store.ts';
 import { type ShippedChainVerifier, type ShippedVerification, verifyAgentChain } from './verify-shipped-events.ts';
 

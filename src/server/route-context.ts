@@ -1,18 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
+import type { Envelope } from '../authority/envelope.ts';
 import type { Clock } from '../core/clock.ts';
 import type { AgentSession, PrincipalAuth, Session } from './principal-auth.ts';
 import type { RequestLog } from './request-log.ts';
-import type { AgentRecord, ServerStore } from './store/server-store.ts';
-
-/** A refusal the API answers with its status and message (and records, bounded). */
-export class RequestError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 413;
-  constructor(status: 400 | 401 | 403 | 404 | 409 | 413, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
+import type { AgentRecord, OrderRecord, ServerStore } from './store/server-store.ts';
 
 /** What the server's route files share: the store, the logins, the request log and the checks every route makes. */
 export interface RouteContext {
@@ -24,8 +15,8 @@ export interface RouteContext {
   /** Registrations without a key (and so without a signature) are accepted only when the server was told to. */
   allowKeylessAgents: boolean;
   jsonLimit: MiddlewareHandler;
+  envelopeLimit: MiddlewareHandler;
   nowText: () => string;
-  parseBody: <T>(text: string, schema: z.ZodType<T>, what: string) => Promise<T>;
   /** The principal a bearer token stands for; 401 otherwise. */
   session: (authorization: string | undefined) => Session;
   /** An agent the principal has a role on; 404 otherwise (its existence is not theirs to know). */
@@ -35,6 +26,8 @@ export interface RouteContext {
     id: string,
     authorization: string | undefined,
   ) => Promise<{ agent: AgentRecord; session: AgentSession }>;
+  /** Stores a parsed envelope as an order and records it: the one path every order takes to the agents. */
+  submit: (envelope: Envelope, text: string, authorization: string | undefined) => Promise<OrderRecord>;
   openStreams: Map<string, number>;
 }
 

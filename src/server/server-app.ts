@@ -1,16 +1,19 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { type Envelope, envelopeSchema, maxEnvelopeBytes } from '../authority/envelope.ts';
 import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelope.ts';
 import type { Clock } from '../core/clock.ts';
-import { describeIssues } from '../core/parse-with-schema.ts';
 import { registerAgentRoutes } from './agent-routes.ts';
+import { challengeRequestSchema, tokenRequestSchema } from './api-schemas.ts';
+import { registerOpenApiRoute } from './api-spec.ts';
 import { registerAuditStreamRoutes } from './audit-stream-routes.ts';
+import { registerCheckRoutes } from './checks-routes.ts';
 import { describeAnchor } from './describe-anchor.ts';
+import { registerPendingOrderRoutes } from './pending-orders-routes.ts';
 import { observerRole, type PrincipalAuth, rolesOn } from './principal-auth.ts';
+import { parseBody, RequestError } from './request-error.ts';
 import { RequestLog } from './request-log.ts';
-import { bearerToken, RequestError, type RouteContext } from './route-context.ts';
+import { bearerToken, type RouteContext } from './route-context.ts';
 import type { AgentRecord, ServerStore } from './store/server-store.ts';
 import { verifyShippedEvents } from './verify-shipped-events.ts';
 
@@ -27,15 +30,6 @@ export interface ServerAppOptions {
   allowKeylessAgents?: boolean;
 }
 
-const challengeRequestSchema = z.union([
-  z.strictObject({ principal: z.string().min(1).max(64) }),
-  z.strictObject({ agent: z.string().min(1).max(64) }),
-]);
-const tokenRequestSchema = z.strictObject({
-  principal: z.string().min(1).max(64),
-  challenge: z.string().min(1).max(128),
-  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be the unpadded base64url of a 64-byte Ed25519 signature'),
-});
 const maxJsonBytes = 4 * 1024 * 1024;
 /**
  * The control plane's HTTP API. The server routes, records and shows; it holds no principal's private key and
@@ -49,17 +43,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
   const nowText = () => new Date(clock.now()).toISOString();
   const app = new Hono();
 
-  const parseBody = async <T>(text: string, schema: z.ZodType<T>, what: string): Promise<T> => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new RequestError(400, `${what} is not JSON: ${(error as Error).message}`);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new RequestError(400, `invalid ${what}: ${describeIssues(parsed.error).join('; ')}`);
-    return parsed.data;
-  };
   const session: RouteContext['session'] = (authorization) => {
     const found = auth.check(bearerToken(authorization));
     if (found === undefined) {
@@ -123,13 +106,13 @@ export function createServerApp(options: ServerAppOptions): Hono {
   });
 
   app.post('/auth/challenge', jsonLimit, async (context) => {
-    const request = await parseBody(await context.req.text(), challengeRequestSchema, 'challenge request');
+    const request = parseBody(await context.req.text(), challengeRequestSchema, 'challenge request');
     return context.json(
       'agent' in request ? auth.issueAgentChallenge(request.agent) : auth.issueChallenge(request.principal),
     );
   });
   app.post('/auth/token', jsonLimit, async (context) => {
-    const request = await parseBody(await context.req.text(), tokenRequestSchema, 'token request');
+    const request = parseBody(await context.req.text(), tokenRequestSchema, 'token request');
     const result = auth.redeem(request.principal, request.challenge, request.signature, await store.listAgents());
     if ('error' in result) throw new RequestError(401, result.error);
     await log.record(request.principal, 'principal-authenticated', { expiresAt: result.expiresAt });
@@ -150,7 +133,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.post('/agents/:id/orders', envelopeLimit, async (context) => {
     const id = context.req.param('id');
     const text = await context.req.text();
-    const envelope = await parseBody(text, envelopeSchema, 'envelope');
+    const envelope = parseBody(text, envelopeSchema, 'envelope');
     if (envelope.agent !== id) {
       throw new RequestError(400, `envelope field agent is '${envelope.agent}', but it was sent to agent '${id}'`);
     }
@@ -160,7 +143,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.post('/groups/:group/orders', envelopeLimit, async (context) => {
     const group = context.req.param('group');
     const text = await context.req.text();
-    const envelope = await parseBody(text, envelopeSchema, 'envelope');
+    const envelope = parseBody(text, envelopeSchema, 'envelope');
     if (envelope.agent !== `${groupAddressPrefix}${group}`) {
       throw new RequestError(
         400,
@@ -214,15 +197,19 @@ export function createServerApp(options: ServerAppOptions): Hono {
     keepAliveMs,
     allowKeylessAgents: options.allowKeylessAgents ?? false,
     jsonLimit,
+    envelopeLimit,
     nowText,
-    parseBody,
     session,
     visibleAgent,
     agentCaller,
+    submit,
     openStreams,
   };
   registerAgentRoutes(app, routes);
   registerAuditStreamRoutes(app, routes);
+  registerPendingOrderRoutes(app, routes);
+  registerCheckRoutes(app, routes);
+  registerOpenApiRoute(app);
 
   app.notFound((context) => context.json({ error: `no route ${context.req.method} ${context.req.path}` }, 404));
   app.onError(async (error, context) => {

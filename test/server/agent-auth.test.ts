@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { defaultAuthorityRules } from '../../src/charter/charter-schema.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { generateKeyPair, type PrincipalKeyPair } from '../../src/core/ed25519.ts';
 import {
@@ -42,6 +43,7 @@ function registrationOf(agent: string, key: PrincipalKeyPair | null, roster = pr
     groups: ['fleet'],
     principals: [{ id: 'alice', key: roster.publicKeyText, roles: ['owner'] }],
     runId: `run-${agent}`,
+    authority: defaultAuthorityRules,
   };
 }
 

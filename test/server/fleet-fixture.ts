@@ -4,12 +4,17 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import type { AuditEntry } from '../../src/audit/audit-event.ts';
 import { signOrder } from '../../src/authority/sign-envelope.ts';
 import type { CharterInput, OrderKind } from '../../src/charter/charter-schema.ts';
 import { generateKeyPair, type PrincipalKeyPair } from '../../src/core/ed25519.ts';
 import { type Agent, createAgent } from '../../src/kernel/create-agent.ts';
+import { agentRegistrationSchema, signRegistration } from '../../src/kernel/fleet/fleet-protocol.ts';
 import { createOpenAiCompatibleProvider } from '../../src/providers/openai/openai-compatible-provider.ts';
+import { callServer } from '../../src/server/server-client.ts';
+
+type AgentRegistrationInput = z.input<typeof agentRegistrationSchema>;
 
 export const principals: Record<'alice' | 'bob' | 'carol' | 'eve', PrincipalKeyPair> = {
   alice: generateKeyPair(),
@@ -101,4 +106,29 @@ export async function closeAgents(agents: readonly FleetAgent[]): Promise<void> 
     await agent.close();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * Registers an agent over HTTP as `createAgent({ server })` does — a challenge signed by the agent's own key — for
+ * tests that speak the API directly. Answers the agent's token, which its shipments and order stream carry.
+ */
+export async function registerSignedAgent(
+  base: string,
+  fields: Omit<AgentRegistrationInput, 'publicKey'>,
+  key: PrincipalKeyPair = generateKeyPair(),
+): Promise<{ token: string; key: PrincipalKeyPair }> {
+  const registration = agentRegistrationSchema.parse({ ...fields, publicKey: key.publicKeyText });
+  const { challenge } = await callServer<{ challenge: string }>(base, '/auth/challenge', {
+    method: 'POST',
+    body: JSON.stringify({ agent: registration.agent }),
+  });
+  const answer = await callServer<{ token: string }>(base, '/agents', {
+    method: 'POST',
+    body: JSON.stringify({
+      registration,
+      challenge,
+      signature: signRegistration(key.privateKey, challenge, registration),
+    }),
+  });
+  return { token: answer.token, key };
 }

@@ -50,7 +50,13 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => [
       (await import('./order.ts')).registerOrderCommand,
       (await import('./order-send.ts')).registerOrderSendCommand,
+      (await import('./order-pending.ts')).registerOrderPendingCommands,
     ],
+  },
+  {
+    name: 'checks',
+    summary: 'list, approve and deny the actions your agents hold for a signed approval (heed serve)',
+    load: async () => [(await import('./checks.ts')).registerChecksCommand],
   },
   {
     name: 'authority',

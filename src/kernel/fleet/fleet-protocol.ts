@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { auditEventTypes } from '../../audit/audit-event.ts';
-import { publicKeySchema } from '../../charter/charter-schema.ts';
+import { authorityRulesSchema, publicKeySchema } from '../../charter/charter-schema.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { parsePublicKey, signBytes, verifyBytes } from '../../core/ed25519.ts';
 
@@ -31,6 +31,11 @@ export const agentRegistrationSchema = z.strictObject({
     .min(1)
     .max(64),
   runId: z.string().min(1).max(128),
+  /**
+   * The charter's order rules (roles and quorum per kind), so the server can show who must co-sign a pending order.
+   * Public facts for display only: the agent decides every order itself. Missing kinds take the charter defaults.
+   */
+  authority: authorityRulesSchema.prefault({}),
 });
 export type AgentRegistration = z.infer<typeof agentRegistrationSchema>;
 

@@ -8,6 +8,8 @@ import {
   feedEntryFromRow,
   type OrderRow,
   orderFromRow,
+  type PendingOrderRow,
+  pendingOrderFromRow,
   type ServerAuditRow,
   serverAuditFromRow,
 } from './row-mappers.ts';
@@ -152,20 +154,21 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         JSON.stringify(registration.principals),
         registration.runId,
         at,
+        JSON.stringify(registration.authority),
       ];
       const rows =
         replacing === undefined
           ? await query<AgentRow>(
               `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at,
-                 last_seen, status, resume_after)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
+                 last_seen, authority_json, status, resume_after)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
                ON CONFLICT (id) DO NOTHING RETURNING *`,
               fields,
             )
           : await query<AgentRow>(
               `UPDATE agents SET public_key = $2, charter_hash = $3, groups_json = $4, principals_json = $5,
-                 run_id = $6, registered_at = $7, last_seen = $7, status = 'unknown'
-               WHERE id = $1 AND public_key IS NOT DISTINCT FROM $8 RETURNING *`,
+                 run_id = $6, registered_at = $7, last_seen = $7, authority_json = $8, status = 'unknown'
+               WHERE id = $1 AND public_key IS NOT DISTINCT FROM $9 RETURNING *`,
               [...fields, replacing.publicKey],
             );
       return rows[0] === undefined ? undefined : agentFromRow(rows[0]);
@@ -211,6 +214,46 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         [afterSeq, targets, limit],
       );
       return rows.map(orderFromRow);
+    },
+    async findOrder(envelopeId) {
+      const rows = await query<OrderRow>('SELECT * FROM orders WHERE envelope_id = $1 ORDER BY seq LIMIT 1', [
+        envelopeId,
+      ]);
+      return rows[0] === undefined ? undefined : orderFromRow(rows[0]);
+    },
+    async addPendingOrder(pending) {
+      const rows = await query(
+        `INSERT INTO pending_orders (id, target, kind, envelope, proposed_by, proposed_at, expires_at, status, seq, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', NULL, 1) ON CONFLICT DO NOTHING RETURNING id`,
+        [
+          pending.id,
+          pending.target,
+          pending.kind,
+          pending.envelope,
+          pending.proposedBy,
+          pending.proposedAt,
+          pending.expiresAt,
+        ],
+      );
+      return rows.length === 1;
+    },
+    async getPendingOrder(id) {
+      const rows = await query<PendingOrderRow>('SELECT * FROM pending_orders WHERE id = $1', [id]);
+      return rows[0] === undefined ? undefined : pendingOrderFromRow(rows[0]);
+    },
+    async listPendingOrders(limit) {
+      const rows = await query<PendingOrderRow>('SELECT * FROM pending_orders ORDER BY proposed_at DESC, id LIMIT $1', [
+        limit,
+      ]);
+      return rows.map(pendingOrderFromRow);
+    },
+    async changePendingOrder(id, version, change) {
+      const rows = await query<PendingOrderRow>(
+        `UPDATE pending_orders SET envelope = $1, status = $2, seq = $3, version = version + 1
+         WHERE id = $4 AND version = $5 RETURNING *`,
+        [change.envelope, change.status, change.seq, id, version],
+      );
+      return rows[0] === undefined ? undefined : pendingOrderFromRow(rows[0]);
     },
     onOrder(listener) {
       orders.on('order', listener);
@@ -298,6 +341,18 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
     onFeed(listener) {
       feed.on('feed', listener);
       return () => feed.off('feed', listener);
+    },
+    async readAgentEventsOfTypes(agent, types, afterSeq, limit) {
+      if (types.length === 0) return [];
+      const rows = await query<{ seq: string; entry_json: string }>(
+        `SELECT seq, entry_json FROM agent_events WHERE agent = $1 AND seq > $2
+           AND (entry_json::jsonb ->> 'type') = ANY($3) ORDER BY seq LIMIT $4`,
+        [agent, afterSeq, types, limit],
+      );
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.entry_json) as Record<string, unknown>,
+      }));
     },
     async setting(key, initial) {
       await query('INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, initial()]);

@@ -35,6 +35,14 @@ export const serverAuditActionSchemas = {
   'agent-audit-read': z.strictObject({ agent: text, after: count, count }),
   'audit-stream-opened': z.strictObject({ agent: text.nullable(), after: count }),
   'principal-authenticated': z.strictObject({ expiresAt: text }),
+  'pending-order-proposed': z.strictObject({ id: text, target: text, kind: text, signers: z.array(text) }),
+  'pending-orders-listed': z.strictObject({ count }),
+  'pending-order-read': z.strictObject({ id: text }),
+  'pending-order-cosigned': z.strictObject({ id: text, signers: z.array(text) }),
+  /** `quorum`: submitted because the registered rule was met; otherwise on request. */
+  'pending-order-submitted': z.strictObject({ id: text, seq, quorum: z.boolean() }),
+  'pending-order-withdrawn': z.strictObject({ id: text }),
+  'checks-listed': z.strictObject({ agent: text.optional(), count }),
   'request-refused': z.strictObject({
     action: text,
     status: z.int().min(400).max(599),

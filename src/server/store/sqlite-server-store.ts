@@ -10,6 +10,8 @@ import {
   feedEntryFromRow,
   type OrderRow,
   orderFromRow,
+  type PendingOrderRow,
+  pendingOrderFromRow,
   type ServerAuditRow,
   serverAuditFromRow,
 } from './row-mappers.ts';
@@ -54,11 +56,12 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
   };
   const statements = {
     insertAgent: database.prepare(`INSERT INTO agents
-      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status, resume_after)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
+      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, authority_json,
+        status, resume_after)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
       ON CONFLICT (id) DO NOTHING`),
     replaceAgent: database.prepare(`UPDATE agents SET public_key = ?, charter_hash = ?, groups_json = ?,
-        principals_json = ?, run_id = ?, registered_at = ?, last_seen = ?, status = 'unknown'
+        principals_json = ?, run_id = ?, registered_at = ?, last_seen = ?, authority_json = ?, status = 'unknown'
       WHERE id = ? AND public_key IS ?`),
     setAnchor: database.prepare('UPDATE agents SET anchor_seq = ?, anchor_json = ? WHERE id = ? AND anchor_seq < ?'),
     touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
@@ -67,6 +70,14 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     agents: database.prepare('SELECT * FROM agents ORDER BY id'),
     addOrder: database.prepare(`INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`),
+    findOrder: database.prepare('SELECT * FROM orders WHERE envelope_id = ? ORDER BY seq LIMIT 1'),
+    addPending: database.prepare(`INSERT INTO pending_orders
+      (id, target, kind, envelope, proposed_by, proposed_at, expires_at, status, seq, version)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', NULL, 1) ON CONFLICT DO NOTHING`),
+    pending: database.prepare('SELECT * FROM pending_orders WHERE id = ?'),
+    listPending: database.prepare('SELECT * FROM pending_orders ORDER BY proposed_at DESC, id LIMIT ?'),
+    changePending: database.prepare(`UPDATE pending_orders SET envelope = ?, status = ?, seq = ?, version = version + 1
+      WHERE id = ? AND version = ? RETURNING *`),
     auditHead: database.prepare('SELECT seq, hash FROM server_audit ORDER BY seq DESC LIMIT 1'),
     addAudit: database.prepare(
       'INSERT INTO server_audit (seq, at, actor, action, data_json, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -131,6 +142,7 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         registration.runId,
         at,
         at,
+        JSON.stringify(registration.authority),
       ] as const;
       const changed =
         replacing === undefined
@@ -170,6 +182,35 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         ordersForStatements.set(targets.length, statement);
       }
       return (statement.all(afterSeq, ...targets, limit) as unknown as OrderRow[]).map(orderFromRow);
+    },
+    async findOrder(envelopeId) {
+      const row = statements.findOrder.get(envelopeId) as unknown as OrderRow | undefined;
+      return row === undefined ? undefined : orderFromRow(row);
+    },
+    async addPendingOrder(pending) {
+      const result = statements.addPending.run(
+        pending.id,
+        pending.target,
+        pending.kind,
+        pending.envelope,
+        pending.proposedBy,
+        pending.proposedAt,
+        pending.expiresAt,
+      );
+      return Number(result.changes) === 1;
+    },
+    async getPendingOrder(id) {
+      const row = statements.pending.get(id) as unknown as PendingOrderRow | undefined;
+      return row === undefined ? undefined : pendingOrderFromRow(row);
+    },
+    async listPendingOrders(limit) {
+      return (statements.listPending.all(limit) as unknown as PendingOrderRow[]).map(pendingOrderFromRow);
+    },
+    async changePendingOrder(id, version, change) {
+      const row = statements.changePending.get(change.envelope, change.status, change.seq, id, version) as unknown as
+        | PendingOrderRow
+        | undefined;
+      return row === undefined ? undefined : pendingOrderFromRow(row);
     },
     onOrder(listener) {
       orders.on('order', listener);
@@ -220,6 +261,20 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     },
     async readAgentEvents(agent, afterSeq, limit) {
       const rows = statements.readEvents.all(agent, afterSeq, limit) as Array<{ seq: number; entry_json: string }>;
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.entry_json) as Record<string, unknown>,
+      }));
+    },
+    async readAgentEventsOfTypes(agent, types, afterSeq, limit) {
+      if (types.length === 0) return [];
+      const placeholders = types.map(() => '?').join(', ');
+      const rows = database
+        .prepare(
+          `SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ?
+             AND json_extract(entry_json, '$.type') IN (${placeholders}) ORDER BY seq LIMIT ?`,
+        )
+        .all(agent, afterSeq, ...types, limit) as Array<{ seq: number; entry_json: string }>;
       return rows.map((row) => ({
         seq: Number(row.seq),
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
