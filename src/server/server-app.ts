@@ -6,6 +6,7 @@ import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelop
 import type { Clock } from '../core/clock.ts';
 import { describeIssues } from '../core/parse-with-schema.ts';
 import { agentRegistrationSchema, auditBatchSchema } from '../kernel/fleet/fleet-protocol.ts';
+import { registerConsole } from './console/console-routes.ts';
 import { streamOrders } from './order-stream.ts';
 import { observerRole, type PrincipalAuth, rolesOn, type Session } from './principal-auth.ts';
 import { RequestLog } from './request-log.ts';
@@ -243,6 +244,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
     return context.json({ entries });
   });
 
+  registerConsole(app);
   app.notFound((context) => context.json({ error: `no route ${context.req.method} ${context.req.path}` }, 404));
   app.onError(async (error, context) => {
     if (error instanceof RequestError) {
