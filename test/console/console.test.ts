@@ -1,19 +1,25 @@
 // The web console in Chromium against a real heed serve with agents joined over HTTP (in process, on the fake
 // model): keys imported into the browser, STOP, approving and denying checks, orders the server altered shown as
 // rejected, and an exported audit log verified in the browser with a tampered entry marked.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteAuditStore } from '../../src/audit/sqlite/sqlite-audit-store.ts';
+import { generateKeyPair } from '../../src/core/ed25519.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
+import type { OrderRecord, ServerStore } from '../../src/server/store/server-store.ts';
+import { openSqliteServerStore } from '../../src/server/store/sqlite-server-store.ts';
+import { runHeed } from '../helpers/run-heed.ts';
 import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from '../server/fleet-fixture.ts';
 import { browserSuiteSkipped, importKeyAndLogIn, launchBrowser, openPage } from './console-browser.ts';
 
 const skipped = browserSuiteSkipped();
 let browser: Browser;
 let model: FakeModelServer;
+let slowModel: FakeModelServer;
 let server: ControlPlaneServer;
 let folder: string;
 const agents: FleetAgent[] = [];
@@ -36,6 +42,7 @@ describe.skipIf(skipped)('the web console in a browser', () => {
   beforeAll(async () => {
     browser = await launchBrowser();
     model = await startFakeModelServer({ behaviour: 'resists-shutdown', latencyMs: 100 });
+    slowModel = await startFakeModelServer({ behaviour: 'resists-shutdown', latencyMs: 1500 });
     folder = mkdtempSync(join(tmpdir(), 'heed-console-'));
     server = await serveControlPlane({ stateDir: folder, port: 0 });
   });
@@ -45,6 +52,7 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     await closeAgents(agents);
     await server?.close();
     await model?.close();
+    await slowModel?.close();
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -67,14 +75,14 @@ describe.skipIf(skipped)('the web console in a browser', () => {
   });
 
   it('imports a key, logs in, and STOP halts a resisting agent; the halt and its events show', async () => {
-    const member = await joinFleet('agent-1');
+    // Its model answers slowly, so the run is still going when the principal has logged in and pressed STOP.
+    const member = await joinFleet('agent-1', { modelUrl: slowModel.url });
     await joinFleet('agent-2');
+    const { page, problems } = await openPage(await newContext());
+    await importKeyAndLogIn(page, server.url, 'alice', principals.alice);
     member.agent.deliver(signedBy('alice', 'agent-1', 'task', { text: 'read notes.txt repeatedly until done' }));
     const run = member.agent.runToEnd();
     await member.waitForEntry('model-call-start');
-
-    const { page, problems } = await openPage(await newContext());
-    await importKeyAndLogIn(page, server.url, 'alice', principals.alice);
     const card = page.locator('li.agent[data-agent="agent-1"]');
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
     await card.getByRole('button', { name: 'Stop agent-1' }).click();
@@ -87,5 +95,119 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     await expect.poll(() => card.locator('.recent [data-type="halt"]').count()).toBe(1);
     expect(await page.locator('li.agent[data-agent="agent-2"]').getAttribute('data-status')).not.toBe('halted');
     expect(problems).toEqual([]);
+  });
+
+  it('approves a check from the inbox and exactly that action runs; a denied one does not run', async () => {
+    const checked = { policy: { tools: { read_file: 'check' as const } } };
+    const approved = await joinFleet('agent-3', { behaviour: 'obedient', charter: checked });
+    const denied = await joinFleet('agent-4', { behaviour: 'obedient', charter: checked });
+    const runs = [approved, denied].map((member) => {
+      member.agent.deliver(signedBy('alice', member.agent.charter().agent, 'task', { text: 'read notes.txt' }));
+      return member.agent.runToEnd();
+    });
+    const [toApprove, toDeny] = await Promise.all(
+      [approved, denied].map((member) => member.waitForEntry('check-requested')),
+    );
+    await Promise.all([approved, denied].map((member) => member.agent.server!.flush()));
+
+    const { page, problems } = await openPage(await newContext());
+    await importKeyAndLogIn(page, server.url, 'bob', principals.bob);
+    await page.goto(`${server.url}/console/checks`);
+    const approveCard = page.locator(`li.check[data-agent="agent-3"][data-action="${toApprove!.data.action}"]`);
+    const denyCard = page.locator(`li.check[data-agent="agent-4"][data-action="${toDeny!.data.action}"]`);
+    await approveCard.waitFor({ timeout: 15_000 });
+    await expect.poll(() => approveCard.textContent()).toContain('read_file');
+    await expect.poll(() => approveCard.textContent()).toContain(String(toApprove!.data.prediction).slice(0, 40));
+    await expect.poll(() => approveCard.textContent()).toMatch(/rule.*check/);
+    await approveCard.getByRole('button', { name: 'Approve read_file on agent-3' }).click();
+    await denyCard.getByRole('button', { name: 'Deny read_file on agent-4' }).click();
+
+    const ran = await approved.waitForEntry('tool-call-start');
+    expect(ran.data).toMatchObject({ tool: 'read_file', action: toApprove!.data.action });
+    expect(await approved.waitForEntry('check-answered')).toMatchObject({
+      data: { answer: 'approved', action: toApprove!.data.action, signers: ['bob'] },
+    });
+    expect(await denied.waitForEntry('check-answered')).toMatchObject({
+      data: { answer: 'denied', action: toDeny!.data.action, signers: ['bob'] },
+    });
+    await Promise.all(runs);
+    expect(denied.entries.filter((entry) => entry.type === 'tool-call-start')).toEqual([]);
+    await expect.poll(() => page.locator('li.check').count(), { timeout: 15_000 }).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('verifies an exported log in the browser and marks the first bad entry of a tampered one', async () => {
+    const agentKey = generateKeyPair();
+    const path = join(folder, 'exported.db');
+    const store = openSqliteAuditStore({ path, agent: 'agent-9', signingKey: agentKey.privateKey, checkpointEvery: 4 });
+    for (let index = 1; index <= 9; index++) {
+      const data = { call: `call-${index}`, name: 'read_file', outcome: 'ok' as const, characters: index };
+      await store.append({ agent: 'agent-9', type: 'tool-call-end', data });
+    }
+    await store.close();
+    const exported = await runHeed(['audit', 'export', '--jsonl', '--db', path]);
+    expect(exported.code).toBe(0);
+    const good = join(folder, 'good.jsonl');
+    writeFileSync(good, exported.stdout);
+    const lines = exported.stdout.trimEnd().split('\n');
+    const entry = JSON.parse(lines[6]!);
+    entry.data.characters = 700;
+    lines[6] = JSON.stringify(entry);
+    const tampered = join(folder, 'tampered.jsonl');
+    writeFileSync(tampered, `${lines.join('\n')}\n`);
+
+    const { page, problems } = await openPage(await newContext());
+    await page.goto(`${server.url}/console/audit`);
+    await page.getByLabel('Exported log (JSONL)').setInputFiles(good);
+    await expect
+      .poll(() => page.locator('#verify-status').textContent())
+      .toMatch(/^✓ Verified 12 entries in this browser: 3 signed checkpoints/);
+    expect(await page.locator('#verified li.bad').count()).toBe(0);
+    await page.getByLabel('Exported log (JSONL)').setInputFiles(tampered);
+    await expect
+      .poll(() => page.locator('#verify-status').textContent())
+      .toMatch(/^✗ Not verified: line 7: entry 7 was altered/);
+    const bad = page.locator('#verified li.bad');
+    expect(await bad.count()).toBe(1);
+    expect(await bad.getAttribute('data-line')).toBe('7');
+    expect(await bad.textContent()).toContain('First bad entry');
+    expect(await page.locator('#verified li.good').count()).toBe(6);
+    expect(await page.locator('#verified li.unverified').count()).toBe(5);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows as rejected an order the server altered: the agent refuses it and nothing happens', async () => {
+    const honest = openSqliteServerStore(mkdtempSync(join(folder, 'altering-')));
+    const alter = (order: OrderRecord): OrderRecord => {
+      const envelope = JSON.parse(order.envelope);
+      return { ...order, envelope: JSON.stringify({ ...envelope, body: { reason: 'the server says so' } }) };
+    };
+    const altering: ServerStore = {
+      ...honest,
+      ordersFor: async (targets, afterSeq, limit) => (await honest.ordersFor(targets, afterSeq, limit)).map(alter),
+      onOrder: (listener) => honest.onOrder((order) => listener(alter(order))),
+    };
+    const patched = await serveControlPlane({ store: altering, stateDir: folder, port: 0 });
+    try {
+      const member = await joinAgent({ id: 'agent-5', server: patched.url, modelUrl: model.url });
+      agents.push(member);
+      await member.agent.server!.connected();
+      const { page, problems } = await openPage(await newContext());
+      await importKeyAndLogIn(page, patched.url, 'alice', principals.alice);
+      await page.locator('li.agent[data-agent="agent-5"]').getByRole('button', { name: 'Stop agent-5' }).click();
+      const rejected = await member.waitForEntry('order-rejected');
+      expect(rejected.data).toMatchObject({ reason: 'bad-signature' });
+      expect(member.agent.authorityState().stopped).toBeNull();
+      await member.agent.server!.flush();
+      await page.goto(`${patched.url}/console/orders`);
+      const shown = page.locator('#rejected li.rejected[data-agent="agent-5"]');
+      await shown.waitFor({ timeout: 15_000 });
+      expect(await shown.textContent()).toContain('bad-signature');
+      expect(member.entries.some((entry) => entry.type === 'order-accepted')).toBe(false);
+      expect(problems).toEqual([]);
+    } finally {
+      await patched.close();
+      await honest.close();
+    }
   });
 });
