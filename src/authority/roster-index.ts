@@ -36,9 +36,16 @@ export function rosterIndex(charter: Charter): RosterIndex {
 }
 
 export function eligiblePrincipals(charter: Charter, rule: AuthorityRule): Principal[] {
-  return charter.principals.filter(
-    (principal) =>
-      !principal.revoked && (rule.roles === 'any' || principal.roles.some((role) => rule.roles.includes(role))),
+  return charter.principals.filter((principal) => holdsRuleRole(principal, rule));
+}
+
+/** Whether a principal, not revoked, holds a role the rule names (every principal, for `any`). */
+export function holdsRuleRole(
+  principal: { roles: readonly string[]; revoked?: boolean | undefined },
+  rule: AuthorityRule,
+): boolean {
+  return (
+    principal.revoked !== true && (rule.roles === 'any' || principal.roles.some((role) => rule.roles.includes(role)))
   );
 }
 

@@ -113,7 +113,8 @@ export const successionEntrySchema = z.strictObject({
 });
 export type SuccessionEntry = z.infer<typeof successionEntrySchema>;
 
-const authorityRulesSchema = z.strictObject(
+/** The order rules of a charter: who may sign each ruled kind, and how many must. */
+export const authorityRulesSchema = z.strictObject(
   Object.fromEntries(
     ruledOrderKinds.map((kind) => [kind, authorityRuleSchema.default(defaultAuthorityRules[kind])]),
   ) as Record<RuledOrderKind, z.ZodDefault<typeof authorityRuleSchema>>,

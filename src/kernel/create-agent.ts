@@ -270,6 +270,7 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
             .filter((principal) => !principal.revoked)
             .map((principal) => ({ id: principal.id, key: principal.key, roles: principal.roles })),
           runId: created.runId,
+          authority: held.authority,
         },
         deliver: (text) => created.deliverRecorded(text),
         onEvent: (listener) => created.onEvent(listener),

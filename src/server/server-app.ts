@@ -4,12 +4,15 @@ import { z } from 'zod';
 import { type Envelope, envelopeSchema, maxEnvelopeBytes } from '../authority/envelope.ts';
 import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelope.ts';
 import type { Clock } from '../core/clock.ts';
-import { describeIssues } from '../core/parse-with-schema.ts';
 import { agentRegistrationSchema, auditBatchSchema } from '../kernel/fleet/fleet-protocol.ts';
+import { registerCheckRoutes } from './checks-routes.ts';
 import { registerConsole } from './console/console-routes.ts';
 import { streamOrders } from './order-stream.ts';
+import { registerPendingOrderRoutes } from './pending-orders-routes.ts';
 import { observerRole, type PrincipalAuth, rolesOn, type Session } from './principal-auth.ts';
+import { parseBody, RequestError } from './request-error.ts';
 import { RequestLog } from './request-log.ts';
+import type { ServerRoutes } from './server-routes.ts';
 import type { AgentRecord, ServerStore } from './store/server-store.ts';
 import { verifyShippedEvents } from './verify-shipped-events.ts';
 
@@ -36,14 +39,6 @@ const workingEvents: ReadonlySet<string> = new Set([
   'tool-call-start',
 ]);
 
-class RequestError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 413;
-  constructor(status: 400 | 401 | 403 | 404 | 413, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
 /**
  * The control plane's HTTP API. The server routes, records and shows; it holds no principal's private key and
  * cannot make or change an order: every agent verifies every envelope itself.
@@ -56,17 +51,6 @@ export function createServerApp(options: ServerAppOptions): Hono {
   const nowText = () => new Date(clock.now()).toISOString();
   const app = new Hono();
 
-  const parseBody = async <T>(text: string, schema: z.ZodType<T>, what: string): Promise<T> => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new RequestError(400, `${what} is not JSON: ${(error as Error).message}`);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new RequestError(400, `invalid ${what}: ${describeIssues(parsed.error).join('; ')}`);
-    return parsed.data;
-  };
   const session = (authorization: string | undefined): Session => {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
     const found = auth.check(token);
@@ -118,12 +102,14 @@ export function createServerApp(options: ServerAppOptions): Hono {
     },
   });
 
+  const routes: ServerRoutes = { store, log, clock, nowText, session, visibleAgent, submit, jsonLimit, envelopeLimit };
+
   app.post('/auth/challenge', jsonLimit, async (context) => {
-    const request = await parseBody(await context.req.text(), challengeRequestSchema, 'challenge request');
+    const request = parseBody(await context.req.text(), challengeRequestSchema, 'challenge request');
     return context.json(auth.issueChallenge(request.principal));
   });
   app.post('/auth/token', jsonLimit, async (context) => {
-    const request = await parseBody(await context.req.text(), tokenRequestSchema, 'token request');
+    const request = parseBody(await context.req.text(), tokenRequestSchema, 'token request');
     const result = auth.redeem(request.principal, request.challenge, request.signature, await store.listAgents());
     if ('error' in result) throw new RequestError(401, result.error);
     await log.record(request.principal, 'principal-authenticated', { expiresAt: result.expiresAt });
@@ -131,7 +117,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   });
 
   app.post('/agents', jsonLimit, async (context) => {
-    const registration = await parseBody(await context.req.text(), agentRegistrationSchema, 'agent registration');
+    const registration = parseBody(await context.req.text(), agentRegistrationSchema, 'agent registration');
     const agent = await store.registerAgent(registration, nowText());
     await log.record(agent.id, 'agent-registered', {
       runId: agent.runId,
@@ -174,7 +160,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.post('/agents/:id/orders', envelopeLimit, async (context) => {
     const id = context.req.param('id');
     const text = await context.req.text();
-    const envelope = await parseBody(text, envelopeSchema, 'envelope');
+    const envelope = parseBody(text, envelopeSchema, 'envelope');
     if (envelope.agent !== id) {
       throw new RequestError(400, `envelope field agent is '${envelope.agent}', but it was sent to agent '${id}'`);
     }
@@ -184,7 +170,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.post('/groups/:group/orders', envelopeLimit, async (context) => {
     const group = context.req.param('group');
     const text = await context.req.text();
-    const envelope = await parseBody(text, envelopeSchema, 'envelope');
+    const envelope = parseBody(text, envelopeSchema, 'envelope');
     if (envelope.agent !== `${groupAddressPrefix}${group}`) {
       throw new RequestError(
         400,
@@ -204,7 +190,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
   });
   app.post('/agents/:id/audit', jsonLimit, async (context) => {
     const id = context.req.param('id');
-    const batch = await parseBody(await context.req.text(), auditBatchSchema, 'audit batch');
+    const batch = parseBody(await context.req.text(), auditBatchSchema, 'audit batch');
     const stranger = batch.events.find((event) => event.agent !== id);
     if (stranger !== undefined) {
       throw new RequestError(
@@ -244,7 +230,10 @@ export function createServerApp(options: ServerAppOptions): Hono {
     return context.json({ entries });
   });
 
+  registerPendingOrderRoutes(app, routes);
+  registerCheckRoutes(app, routes);
   registerConsole(app);
+
   app.notFound((context) => context.json({ error: `no route ${context.req.method} ${context.req.path}` }, 404));
   app.onError(async (error, context) => {
     if (error instanceof RequestError) {

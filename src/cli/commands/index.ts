@@ -53,6 +53,11 @@ export const commandEntries: readonly CommandEntry[] = [
     ],
   },
   {
+    name: 'checks',
+    summary: 'list, approve and deny the actions your agents hold for a signed approval (heed serve)',
+    load: async () => [(await import('./checks.ts')).registerChecksCommand],
+  },
+  {
     name: 'authority',
     summary: 'explain who holds authority over an agent, and why',
     load: async () => [(await import('./authority.ts')).registerAuthorityCommand],

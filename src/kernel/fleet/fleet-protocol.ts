@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditEventTypes } from '../../audit/audit-event.ts';
-import { publicKeySchema } from '../../charter/charter-schema.ts';
+import { authorityRulesSchema, publicKeySchema } from '../../charter/charter-schema.ts';
 
 // The wire between an agent and `heed serve`: both sides parse with these schemas.
 
@@ -28,6 +28,11 @@ export const agentRegistrationSchema = z.strictObject({
     .min(1)
     .max(64),
   runId: z.string().min(1).max(128),
+  /**
+   * The charter's order rules (roles and quorum per kind), so the server can show who must co-sign a pending order.
+   * Public facts for display only: the agent decides every order itself. Missing kinds take the charter defaults.
+   */
+  authority: authorityRulesSchema.prefault({}),
 });
 export type AgentRegistration = z.infer<typeof agentRegistrationSchema>;
 

@@ -6,6 +6,8 @@ import {
   agentFromRow,
   type OrderRow,
   orderFromRow,
+  type PendingOrderRow,
+  pendingOrderFromRow,
   type ServerAuditRow,
   serverAuditFromRow,
 } from './row-mappers.ts';
@@ -123,11 +125,13 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
     backend: 'postgres',
     async registerAgent(registration, at) {
       const rows = await query<AgentRow>(
-        `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'unknown')
+        `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status,
+           authority_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 'unknown', $8)
          ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, charter_hash = excluded.charter_hash,
            groups_json = excluded.groups_json, principals_json = excluded.principals_json, run_id = excluded.run_id,
-           registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown'
+           registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown',
+           authority_json = excluded.authority_json
          RETURNING *`,
         [
           registration.agent,
@@ -137,6 +141,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
           JSON.stringify(registration.principals),
           registration.runId,
           at,
+          JSON.stringify(registration.authority),
         ],
       );
       return agentFromRow(rows[0]!);
@@ -175,6 +180,46 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         [afterSeq, targets, limit],
       );
       return rows.map(orderFromRow);
+    },
+    async findOrder(envelopeId) {
+      const rows = await query<OrderRow>('SELECT * FROM orders WHERE envelope_id = $1 ORDER BY seq LIMIT 1', [
+        envelopeId,
+      ]);
+      return rows[0] === undefined ? undefined : orderFromRow(rows[0]);
+    },
+    async addPendingOrder(pending) {
+      const rows = await query(
+        `INSERT INTO pending_orders (id, target, kind, envelope, proposed_by, proposed_at, expires_at, status, seq, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', NULL, 1) ON CONFLICT DO NOTHING RETURNING id`,
+        [
+          pending.id,
+          pending.target,
+          pending.kind,
+          pending.envelope,
+          pending.proposedBy,
+          pending.proposedAt,
+          pending.expiresAt,
+        ],
+      );
+      return rows.length === 1;
+    },
+    async getPendingOrder(id) {
+      const rows = await query<PendingOrderRow>('SELECT * FROM pending_orders WHERE id = $1', [id]);
+      return rows[0] === undefined ? undefined : pendingOrderFromRow(rows[0]);
+    },
+    async listPendingOrders(limit) {
+      const rows = await query<PendingOrderRow>('SELECT * FROM pending_orders ORDER BY proposed_at DESC, id LIMIT $1', [
+        limit,
+      ]);
+      return rows.map(pendingOrderFromRow);
+    },
+    async changePendingOrder(id, version, change) {
+      const rows = await query<PendingOrderRow>(
+        `UPDATE pending_orders SET envelope = $1, status = $2, seq = $3, version = version + 1
+         WHERE id = $4 AND version = $5 RETURNING *`,
+        [change.envelope, change.status, change.seq, id, version],
+      );
+      return rows[0] === undefined ? undefined : pendingOrderFromRow(rows[0]);
     },
     onOrder(listener) {
       orders.on('order', listener);
@@ -237,6 +282,18 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       const rows = await query<{ seq: string; entry_json: string }>(
         'SELECT seq, entry_json FROM agent_events WHERE agent = $1 AND seq > $2 ORDER BY seq LIMIT $3',
         [agent, afterSeq, limit],
+      );
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.entry_json) as Record<string, unknown>,
+      }));
+    },
+    async readAgentEventsOfTypes(agent, types, afterSeq, limit) {
+      if (types.length === 0) return [];
+      const rows = await query<{ seq: string; entry_json: string }>(
+        `SELECT seq, entry_json FROM agent_events WHERE agent = $1 AND seq > $2
+           AND (entry_json::jsonb ->> 'type') = ANY($3) ORDER BY seq LIMIT $4`,
+        [agent, afterSeq, types, limit],
       );
       return rows.map((row) => ({
         seq: Number(row.seq),

@@ -1,4 +1,12 @@
-import type { AgentRecord, AgentRunStatus, OrderRecord, ServerAuditEntry } from './server-store.ts';
+import { defaultAuthorityRules } from '../../charter/charter-schema.ts';
+import type {
+  AgentRecord,
+  AgentRunStatus,
+  OrderRecord,
+  PendingOrderRecord,
+  PendingOrderStatus,
+  ServerAuditEntry,
+} from './server-store.ts';
 
 // Both backends store the same columns; these read a row back into the store's records.
 
@@ -12,6 +20,7 @@ export interface AgentRow {
   registered_at: string;
   last_seen: string;
   status: string;
+  authority_json: string | null;
 }
 
 export function agentFromRow(row: AgentRow): AgentRecord {
@@ -21,6 +30,11 @@ export function agentFromRow(row: AgentRow): AgentRecord {
     charterHash: row.charter_hash,
     groups: JSON.parse(row.groups_json) as string[],
     principals: JSON.parse(row.principals_json) as AgentRecord['principals'],
+    // Written from a parsed registration; an agent registered before rules were kept shows the defaults.
+    authority:
+      row.authority_json === null
+        ? defaultAuthorityRules
+        : (JSON.parse(row.authority_json) as AgentRecord['authority']),
     runId: row.run_id,
     registeredAt: row.registered_at,
     lastSeen: row.last_seen,
@@ -69,5 +83,33 @@ export function serverAuditFromRow(row: ServerAuditRow): ServerAuditEntry {
     data: JSON.parse(row.data_json) as Record<string, unknown>,
     prev: row.prev,
     hash: row.hash,
+  };
+}
+
+export interface PendingOrderRow {
+  id: string;
+  target: string;
+  kind: string;
+  envelope: string;
+  proposed_by: string;
+  proposed_at: string;
+  expires_at: string;
+  status: string;
+  seq: number | string | null;
+  version: number | string;
+}
+
+export function pendingOrderFromRow(row: PendingOrderRow): PendingOrderRecord {
+  return {
+    id: row.id,
+    target: row.target,
+    kind: row.kind,
+    envelope: row.envelope,
+    proposedBy: row.proposed_by,
+    proposedAt: row.proposed_at,
+    expiresAt: row.expires_at,
+    status: row.status as PendingOrderStatus,
+    seq: row.seq === null ? null : Number(row.seq),
+    version: Number(row.version),
   };
 }

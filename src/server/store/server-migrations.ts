@@ -57,4 +57,26 @@ export const serverMigrations: readonly ServerMigration[] = [
     sqlite: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
     postgres: 'CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
   },
+  {
+    version: 3,
+    description: "pending orders awaiting co-signatures; agents' order rules; orders found by envelope id",
+    sqlite: `
+      ALTER TABLE agents ADD COLUMN authority_json TEXT;
+      CREATE INDEX orders_envelope_id ON orders (envelope_id);
+      CREATE TABLE pending_orders (
+        id TEXT PRIMARY KEY, target TEXT NOT NULL, kind TEXT NOT NULL, envelope TEXT NOT NULL,
+        proposed_by TEXT NOT NULL, proposed_at TEXT NOT NULL, expires_at TEXT NOT NULL, status TEXT NOT NULL,
+        seq INTEGER, version INTEGER NOT NULL
+      );
+      CREATE INDEX pending_orders_proposed ON pending_orders (proposed_at);`,
+    postgres: `
+      ALTER TABLE agents ADD COLUMN authority_json TEXT;
+      CREATE INDEX orders_envelope_id ON orders (envelope_id);
+      CREATE TABLE pending_orders (
+        id TEXT PRIMARY KEY, target TEXT NOT NULL, kind TEXT NOT NULL, envelope TEXT NOT NULL,
+        proposed_by TEXT NOT NULL, proposed_at TEXT NOT NULL, expires_at TEXT NOT NULL, status TEXT NOT NULL,
+        seq BIGINT, version INTEGER NOT NULL
+      );
+      CREATE INDEX pending_orders_proposed ON pending_orders (proposed_at);`,
+  },
 ];

@@ -5,21 +5,23 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../../../test/helpers/postgres.ts';
 import { generateKeyPair } from '../../core/ed25519.ts';
-import type { AgentRegistration } from '../../kernel/fleet/fleet-protocol.ts';
+import { type AgentRegistration, agentRegistrationSchema } from '../../kernel/fleet/fleet-protocol.ts';
 import { openPostgresServerStore } from './postgres-server-store.ts';
 import { verifyServerAudit } from './server-audit-chain.ts';
 import type { ServerStore } from './server-store.ts';
 import { openSqliteServerStore } from './sqlite-server-store.ts';
 
 const principal = generateKeyPair();
-const registration = (agent: string, groups: string[]): AgentRegistration => ({
-  agent,
-  publicKey: null,
-  charterHash: 'a'.repeat(64),
-  groups,
-  principals: [{ id: 'alice', key: principal.publicKeyText, roles: ['owner'] }],
-  runId: `run-${agent}`,
-});
+const registration = (agent: string, groups: string[]): AgentRegistration =>
+  agentRegistrationSchema.parse({
+    agent,
+    publicKey: null,
+    charterHash: 'a'.repeat(64),
+    groups,
+    principals: [{ id: 'alice', key: principal.publicKeyText, roles: ['owner'] }],
+    runId: `run-${agent}`,
+    authority: { resume: { roles: ['owner'], quorum: 2 } },
+  });
 const order = (target: string, id: string) => ({
   target,
   envelopeId: id,
@@ -90,6 +92,7 @@ for (const backend of backends) {
         lastSeen: '2026-01-01T00:02:00.000Z',
         status: 'halted',
         principals: [{ id: 'alice', roles: ['owner'] }],
+        authority: { resume: { roles: ['owner'], quorum: 2 }, stop: { roles: 'any', quorum: 1 } },
       });
       expect(await again.getAgent('nobody')).toBeUndefined();
       await again.close();
@@ -199,6 +202,75 @@ for (const backend of backends) {
         { seq: 2, entry: entry(2) },
         { seq: 3, entry: entry(3) },
       ]);
+      await store.close();
+    });
+
+    it('finds an order by its envelope id', async () => {
+      const { store } = await backend.open();
+      const stored = await store.addOrder(order('agent-1', 'order-0001'));
+      expect(await store.findOrder('order-0001')).toEqual(stored);
+      expect(await store.findOrder('order-0002')).toBeUndefined();
+      await store.close();
+    });
+
+    it('keeps pending orders, refuses a second with the same id, and changes one only at the version read', async () => {
+      const { store, reopen } = await backend.open();
+      const replica = await reopen();
+      const pending = {
+        id: 'order-0001',
+        target: 'agent-1',
+        kind: 'resume',
+        envelope: '{"sigs":[1]}',
+        proposedBy: 'alice',
+        proposedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2026-01-01T00:10:00.000Z',
+      };
+      expect(await store.addPendingOrder(pending)).toBe(true);
+      expect(await replica.addPendingOrder({ ...pending, proposedBy: 'mallory' })).toBe(false);
+      expect(
+        await store.addPendingOrder({ ...pending, id: 'order-0002', proposedAt: '2026-01-01T00:01:00.000Z' }),
+      ).toBe(true);
+      const read = await replica.getPendingOrder('order-0001');
+      expect(read).toEqual({ ...pending, status: 'pending', seq: null, version: 1 });
+      expect(await store.getPendingOrder('order-0009')).toBeUndefined();
+      expect((await replica.listPendingOrders(10)).map((stored) => stored.id)).toEqual(['order-0002', 'order-0001']);
+      expect((await replica.listPendingOrders(1)).map((stored) => stored.id)).toEqual(['order-0002']);
+      // Two co-signers read version 1; only the first change lands, the second must read again.
+      const [first, second] = await Promise.all([
+        store.changePendingOrder('order-0001', 1, { envelope: '{"sigs":[1,2]}', status: 'pending', seq: null }),
+        replica.changePendingOrder('order-0001', 1, { envelope: '{"sigs":[1,3]}', status: 'pending', seq: null }),
+      ]);
+      expect([first, second].filter((changed) => changed !== undefined)).toHaveLength(1);
+      const submitted = await store.changePendingOrder('order-0001', 2, {
+        envelope: (first ?? second)!.envelope,
+        status: 'submitted',
+        seq: 42,
+      });
+      expect(submitted).toMatchObject({ status: 'submitted', seq: 42, version: 3 });
+      await store.close();
+      const again = await reopen();
+      expect(await again.getPendingOrder('order-0001')).toEqual(submitted);
+      expect(await again.changePendingOrder('order-0009', 1, { envelope: '', status: 'withdrawn', seq: null })).toBe(
+        undefined,
+      );
+      await Promise.all([again.close(), replica.close()]);
+    });
+
+    it('reads shipped entries of some types only', async () => {
+      const { store } = await backend.open();
+      const entry = (seq: number, type: string) => ({ seq, agent: 'agent-1', type, data: { seq } });
+      await store.addAgentEvents('agent-1', [
+        entry(1, 'check-requested'),
+        entry(2, 'model-call-end'),
+        entry(3, 'check-answered'),
+        entry(4, 'check-requested'),
+      ]);
+      const read = await store.readAgentEventsOfTypes('agent-1', ['check-requested', 'check-answered'], 0, 100);
+      expect(read.map((stored) => stored.seq)).toEqual([1, 3, 4]);
+      expect((await store.readAgentEventsOfTypes('agent-1', ['check-requested'], 1, 100)).map((s) => s.seq)).toEqual([
+        4,
+      ]);
+      expect(await store.readAgentEventsOfTypes('agent-1', [], 0, 100)).toEqual([]);
       await store.close();
     });
   });

@@ -1,3 +1,4 @@
+import type { AuthorityRule, RuledOrderKind } from '../../charter/charter-schema.ts';
 import type { AgentRegistration } from '../../kernel/fleet/fleet-protocol.ts';
 
 export type AgentRunStatus = 'running' | 'halted' | 'unknown';
@@ -8,6 +9,8 @@ export interface AgentRecord {
   charterHash: string;
   groups: string[];
   principals: AgentRegistration['principals'];
+  /** The charter's order rules as the agent registered them (the defaults for an agent that registered none). */
+  authority: Record<RuledOrderKind, AuthorityRule>;
   runId: string;
   registeredAt: string;
   lastSeen: string;
@@ -25,6 +28,27 @@ export interface OrderRecord {
   envelope: string;
   submittedBy: string;
   submittedAt: string;
+}
+
+/** Stored states of a pending order; `expired` is not stored but read from `expiresAt`. */
+export type PendingOrderStatus = 'pending' | 'submitted' | 'withdrawn';
+
+/** An envelope awaiting co-signatures: its id is the envelope's id. */
+export interface PendingOrderRecord {
+  id: string;
+  /** An agent id, or `group:<name>`. */
+  target: string;
+  kind: string;
+  /** The envelope with the signatures gathered so far (JSON text). */
+  envelope: string;
+  proposedBy: string;
+  proposedAt: string;
+  expiresAt: string;
+  status: PendingOrderStatus;
+  /** The order's sequence number once submitted. */
+  seq: number | null;
+  /** Counts changes: a change names the version it read, so two co-signers never overwrite each other. */
+  version: number;
 }
 
 export interface ServerAuditEntry {
@@ -71,6 +95,22 @@ export interface ServerStore {
   onOrder(listener: (order: OrderRecord) => void): () => void;
   /** The highest sequence number announced to this store's listeners: every order up to it is committed. */
   announcedThrough(): number;
+  /** The first order submitted with this envelope id, if any. */
+  findOrder(envelopeId: string): Promise<OrderRecord | undefined>;
+  /** Stores a new pending order (version 1, status pending); false when one with this id exists already. */
+  addPendingOrder(pending: Omit<PendingOrderRecord, 'status' | 'seq' | 'version'>): Promise<boolean>;
+  getPendingOrder(id: string): Promise<PendingOrderRecord | undefined>;
+  /** Pending orders, newest first. */
+  listPendingOrders(limit: number): Promise<PendingOrderRecord[]>;
+  /**
+   * Changes a pending order if it is still at `version`, and returns it at the next version; undefined when another
+   * change came first (read it again and retry).
+   */
+  changePendingOrder(
+    id: string,
+    version: number,
+    change: Pick<PendingOrderRecord, 'envelope' | 'status' | 'seq'>,
+  ): Promise<PendingOrderRecord | undefined>;
   /** Appends records to the server's chain in one commit, in the order given. */
   appendServerAudit(inputs: readonly ServerAuditInput[], at: string): Promise<ServerAuditEntry[]>;
   readServerAudit(afterSeq: number, limit: number): Promise<ServerAuditEntry[]>;
@@ -84,6 +124,13 @@ export interface ServerStore {
     seen?: { at: string; status?: AgentRunStatus },
   ): Promise<number>;
   readAgentEvents(agent: string, afterSeq: number, limit: number): Promise<StoredAgentEvent[]>;
+  /** Shipped entries of these types only, in sequence order. */
+  readAgentEventsOfTypes(
+    agent: string,
+    types: readonly string[],
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredAgentEvent[]>;
   /** The value of a setting, written once: the first writer's value wins and every later caller reads it. */
   setting(key: string, initial: () => string): Promise<string>;
   close(): Promise<void>;

@@ -8,6 +8,8 @@ import {
   agentFromRow,
   type OrderRow,
   orderFromRow,
+  type PendingOrderRow,
+  pendingOrderFromRow,
   type ServerAuditRow,
   serverAuditFromRow,
 } from './row-mappers.ts';
@@ -50,17 +52,27 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
   };
   const statements = {
     upsertAgent: database.prepare(`INSERT INTO agents
-      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unknown')
+      (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, status,
+        authority_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'unknown', ?)
       ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key, charter_hash = excluded.charter_hash,
         groups_json = excluded.groups_json, principals_json = excluded.principals_json, run_id = excluded.run_id,
-        registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown'`),
+        registered_at = excluded.registered_at, last_seen = excluded.last_seen, status = 'unknown',
+        authority_json = excluded.authority_json`),
     touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
     touchStatus: database.prepare('UPDATE agents SET last_seen = ?, status = ? WHERE id = ?'),
     agent: database.prepare('SELECT * FROM agents WHERE id = ?'),
     agents: database.prepare('SELECT * FROM agents ORDER BY id'),
     addOrder: database.prepare(`INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`),
+    findOrder: database.prepare('SELECT * FROM orders WHERE envelope_id = ? ORDER BY seq LIMIT 1'),
+    addPending: database.prepare(`INSERT INTO pending_orders
+      (id, target, kind, envelope, proposed_by, proposed_at, expires_at, status, seq, version)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', NULL, 1) ON CONFLICT DO NOTHING`),
+    pending: database.prepare('SELECT * FROM pending_orders WHERE id = ?'),
+    listPending: database.prepare('SELECT * FROM pending_orders ORDER BY proposed_at DESC, id LIMIT ?'),
+    changePending: database.prepare(`UPDATE pending_orders SET envelope = ?, status = ?, seq = ?, version = version + 1
+      WHERE id = ? AND version = ? RETURNING *`),
     auditHead: database.prepare('SELECT seq, hash FROM server_audit ORDER BY seq DESC LIMIT 1'),
     addAudit: database.prepare(
       'INSERT INTO server_audit (seq, at, actor, action, data_json, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -119,6 +131,7 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         registration.runId,
         at,
         at,
+        JSON.stringify(registration.authority),
       );
       return agentFromRow(statements.agent.get(registration.agent) as unknown as AgentRow);
     },
@@ -150,6 +163,35 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         ordersForStatements.set(targets.length, statement);
       }
       return (statement.all(afterSeq, ...targets, limit) as unknown as OrderRow[]).map(orderFromRow);
+    },
+    async findOrder(envelopeId) {
+      const row = statements.findOrder.get(envelopeId) as unknown as OrderRow | undefined;
+      return row === undefined ? undefined : orderFromRow(row);
+    },
+    async addPendingOrder(pending) {
+      const result = statements.addPending.run(
+        pending.id,
+        pending.target,
+        pending.kind,
+        pending.envelope,
+        pending.proposedBy,
+        pending.proposedAt,
+        pending.expiresAt,
+      );
+      return Number(result.changes) === 1;
+    },
+    async getPendingOrder(id) {
+      const row = statements.pending.get(id) as unknown as PendingOrderRow | undefined;
+      return row === undefined ? undefined : pendingOrderFromRow(row);
+    },
+    async listPendingOrders(limit) {
+      return (statements.listPending.all(limit) as unknown as PendingOrderRow[]).map(pendingOrderFromRow);
+    },
+    async changePendingOrder(id, version, change) {
+      const row = statements.changePending.get(change.envelope, change.status, change.seq, id, version) as unknown as
+        | PendingOrderRow
+        | undefined;
+      return row === undefined ? undefined : pendingOrderFromRow(row);
     },
     onOrder(listener) {
       orders.on('order', listener);
@@ -185,6 +227,20 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     },
     async readAgentEvents(agent, afterSeq, limit) {
       const rows = statements.readEvents.all(agent, afterSeq, limit) as Array<{ seq: number; entry_json: string }>;
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        entry: JSON.parse(row.entry_json) as Record<string, unknown>,
+      }));
+    },
+    async readAgentEventsOfTypes(agent, types, afterSeq, limit) {
+      if (types.length === 0) return [];
+      const placeholders = types.map(() => '?').join(', ');
+      const rows = database
+        .prepare(
+          `SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ?
+             AND json_extract(entry_json, '$.type') IN (${placeholders}) ORDER BY seq LIMIT ?`,
+        )
+        .all(agent, afterSeq, ...types, limit) as Array<{ seq: number; entry_json: string }>;
       return rows.map((row) => ({
         seq: Number(row.seq),
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
