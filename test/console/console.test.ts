@@ -10,6 +10,7 @@ import { openSqliteAuditStore } from '../../src/audit/sqlite/sqlite-audit-store.
 import { generateKeyPair } from '../../src/core/ed25519.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
+import { submitEnvelope } from '../../src/server/server-client.ts';
 import type { OrderRecord, ServerStore } from '../../src/server/store/server-store.ts';
 import { openSqliteServerStore } from '../../src/server/store/sqlite-server-store.ts';
 import { runHeed } from '../helpers/run-heed.ts';
@@ -118,7 +119,7 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     await approveCard.waitFor({ timeout: 15_000 });
     await expect.poll(() => approveCard.textContent()).toContain('read_file');
     await expect.poll(() => approveCard.textContent()).toContain(String(toApprove!.data.prediction).slice(0, 40));
-    await expect.poll(() => approveCard.textContent()).toMatch(/rule.*check/);
+    await expect.poll(() => approveCard.textContent()).toMatch(/rule(?!not shipped)\S/);
     await approveCard.getByRole('button', { name: 'Approve read_file on agent-3' }).click();
     await denyCard.getByRole('button', { name: 'Deny read_file on agent-4' }).click();
 
@@ -209,5 +210,50 @@ describe.skipIf(skipped)('the web console in a browser', () => {
       await patched.close();
       await honest.close();
     }
+  });
+
+  it('co-signs a 2-of-3 order from two browser profiles; the agent accepts it with both signatures', async () => {
+    const owner = (name: 'alice' | 'bob' | 'carol') => ({
+      id: name,
+      key: principals[name].publicKeyText,
+      roles: ['owner'],
+    });
+    const member = await joinFleet('agent-6', {
+      charter: {
+        principals: [owner('alice'), owner('bob'), owner('carol')],
+        authority: { resume: { roles: ['owner'], quorum: 2 } },
+      },
+    });
+    await submitEnvelope(server.url, signedBy('alice', 'agent-6', 'stop'));
+    await member.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop');
+
+    const alice = await openPage(await newContext());
+    await importKeyAndLogIn(alice.page, server.url, 'alice', principals.alice);
+    await alice.page.goto(`${server.url}/console/orders`);
+    await alice.page.getByLabel('Agent').selectOption('agent-6');
+    await alice.page.getByLabel('Kind').selectOption('resume');
+    await alice.page.getByLabel(/Propose for co-signing/).check();
+    await alice.page.getByRole('button', { name: 'Sign and send' }).click();
+    await expect.poll(() => alice.page.locator('#order-status').textContent()).toMatch(/^Proposed resume order/);
+
+    const bob = await openPage(await newContext());
+    await importKeyAndLogIn(bob.page, server.url, 'bob', principals.bob);
+    await bob.page.goto(`${server.url}/console/orders`);
+    const card = bob.page.locator('li.pending-order', { hasText: 'resume for agent-6' });
+    await card.waitFor({ timeout: 15_000 });
+    expect(await card.textContent()).toMatch(/signed byalice.*missingbob, carol.*needs2 of alice, bob, carol/);
+    expect(member.entries.some((entry) => entry.type === 'order-accepted' && entry.data.kind === 'resume')).toBe(false);
+    await card.getByRole('button', { name: 'Co-sign resume for agent-6' }).click();
+    const accepted = await member.waitForEntry('order-accepted', (entry) => entry.data.kind === 'resume');
+    expect(accepted.data).toMatchObject({ signers: ['alice', 'bob'] });
+    await expect
+      .poll(
+        () => alice.page.locator('li.pending-order', { hasText: 'resume for agent-6' }).getAttribute('data-status'),
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe('submitted');
+    expect([...alice.problems, ...bob.problems]).toEqual([]);
   });
 });

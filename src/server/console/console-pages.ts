@@ -51,7 +51,8 @@ const bodies: Record<ConsolePage, HtmlEscapedString | Promise<HtmlEscapedString>
     </section>`,
   checks: html`<section aria-labelledby="checks-heading">
       <h2 id="checks-heading">Pending checks</h2>
-      <p>An approve or deny names the action's exact hash, signed here by your key.</p>
+      <p>An approve or deny names the action's exact hash, signed here by your key. Where the charter needs several
+        signatures, propose it for co-signing and the others co-sign it on the Orders page.</p>
       <p id="checks-status" role="status">Loading…</p>
       <ul id="checks" class="cards"></ul>
     </section>`,
@@ -85,9 +86,20 @@ const bodies: Record<ConsolePage, HtmlEscapedString | Promise<HtmlEscapedString>
           <label for="order-charter">Charter (JSON)</label>
           <textarea id="order-charter" name="charter" rows="6"></textarea>
         </div>
+        <div class="check-row">
+          <input id="order-propose" name="propose" type="checkbox">
+          <label for="order-propose">Propose for co-signing (the charter needs more than one signature)</label>
+        </div>
         <button type="submit" id="send-order">Sign and send</button>
         <p id="order-status" role="status"></p>
       </form>
+    </section>
+    <section aria-labelledby="pending-heading">
+      <h2 id="pending-heading">Pending orders to co-sign</h2>
+      <p>Orders that wait for more signatures: who has signed, who is missing. The server submits one when its
+        quorum is met; the agent verifies every signature itself.</p>
+      <p id="pending-status" role="status"></p>
+      <ul id="pending" class="cards"></ul>
     </section>
     <section aria-labelledby="rejected-heading">
       <h2 id="rejected-heading">Rejected orders</h2>

@@ -1,4 +1,3 @@
-import { AuditFollower, describeAgent } from './agent-state.js';
 import { callApi, requireSession, showSession } from './api.js';
 import { element } from './event-view.js';
 import { signAndSend } from './send-order.js';
@@ -7,19 +6,22 @@ requireSession();
 showSession();
 const list = /** @type {HTMLElement} */ (document.getElementById('checks'));
 const status = /** @type {HTMLElement} */ (document.getElementById('checks-status'));
-const follower = new AuditFollower();
 /** Cards by agent and action hash, kept while the check is pending. @type {Map<string, HTMLElement>} */
 const cards = new Map();
 
 /** @param {string} agent @param {string} kind @param {string} action @param {HTMLElement} card */
 async function answer(agent, kind, action, card) {
   const note = /** @type {HTMLElement} */ (card.querySelector('.note'));
+  const propose = /** @type {HTMLInputElement} */ (card.querySelector('input[type="checkbox"]')).checked;
   const buttons = card.querySelectorAll('button');
   for (const button of buttons) button.disabled = true;
   note.classList.remove('error');
   try {
-    const sent = await signAndSend({ agent, kind, body: { action } });
-    note.textContent = `${kind === 'approve' ? 'Approval' : 'Denial'} sent (order ${sent.id}).`;
+    const sent = await signAndSend({ agent, kind, body: { action }, propose });
+    const what = kind === 'approve' ? 'Approval' : 'Denial';
+    note.textContent = propose
+      ? `${what} proposed (order ${sent.id}); co-sign it on the Orders page.`
+      : `${what} sent (order ${sent.id}).`;
     card.dataset.answered = kind;
   } catch (error) {
     note.textContent = `Not sent: ${/** @type {Error} */ (error).message}`;
@@ -28,55 +30,61 @@ async function answer(agent, kind, action, card) {
   }
 }
 
-/** @param {string} agent @param {{ request: any, rule: any }} check */
-function cardFor(agent, check) {
-  const { request, rule } = check;
-  const key = `${agent} ${request.data.action}`;
+/** @param {any} check */
+function cardFor(check) {
+  const key = `${check.agent} ${check.action}`;
   const existing = cards.get(key);
   if (existing !== undefined) return existing;
   const card = document.createElement('li');
   card.className = 'card check';
-  card.dataset.agent = agent;
-  card.dataset.action = request.data.action;
+  card.dataset.agent = check.agent;
+  card.dataset.action = check.action;
   const facts = document.createElement('dl');
   facts.className = 'facts';
   const rows = [
-    ['agent', agent],
-    ['tool', request.data.tool],
-    ['input', JSON.stringify(request.data.input)],
-    ['action hash', request.data.action],
-    ['predicted outcome', request.data.prediction],
-    ['rule', rule === undefined ? 'not shipped' : `${rule.data.decision}: ${rule.data.reason}`],
-    ['expires', request.data.expiresAt],
+    ['agent', check.agent],
+    ['tool', check.tool],
+    ['input', JSON.stringify(check.input)],
+    ['action hash', check.action],
+    ['predicted outcome', check.prediction],
+    ['reasoning', check.reasoning ?? 'not shipped'],
+    ['rule', check.rule ?? 'not shipped'],
+    ['requested', check.requestedAt],
+    ['expires', check.expiresAt],
   ];
   facts.append(...rows.flatMap(([term, detail]) => [element('dt', term), element('dd', detail)]));
   const approve = element('button', 'Approve');
   const deny = element('button', 'Deny', 'danger');
-  approve.setAttribute('aria-label', `Approve ${request.data.tool} on ${agent}`);
-  deny.setAttribute('aria-label', `Deny ${request.data.tool} on ${agent}`);
-  approve.addEventListener('click', () => answer(agent, 'approve', request.data.action, card));
-  deny.addEventListener('click', () => answer(agent, 'deny', request.data.action, card));
+  approve.setAttribute('aria-label', `Approve ${check.tool} on ${check.agent}`);
+  deny.setAttribute('aria-label', `Deny ${check.tool} on ${check.agent}`);
+  approve.addEventListener('click', () => answer(check.agent, 'approve', check.action, card));
+  deny.addEventListener('click', () => answer(check.agent, 'deny', check.action, card));
+  const proposeId = `propose-${check.agent}-${check.action.slice(0, 16)}`;
+  const proposeRow = document.createElement('div');
+  proposeRow.className = 'check-row';
+  const propose = document.createElement('input');
+  propose.type = 'checkbox';
+  propose.id = proposeId;
+  const proposeLabel = element('label', 'Gather co-signatures (the charter needs a quorum)');
+  proposeLabel.htmlFor = proposeId;
+  proposeRow.append(propose, proposeLabel);
   const actions = document.createElement('div');
   actions.className = 'actions';
   actions.append(approve, deny);
   const note = element('p', '', 'note');
   note.setAttribute('aria-live', 'polite');
-  card.append(element('h3', `${request.data.tool} on ${agent}`), facts, actions, note);
+  card.append(element('h3', `${check.tool} on ${check.agent}`), facts, proposeRow, actions, note);
   cards.set(key, card);
   list.append(card);
   return card;
 }
 
 async function refresh() {
-  const { agents } = await callApi('/agents');
-  const now = Date.now();
+  const { checks } = await callApi('/checks');
   const pending = new Set();
-  for (const agent of agents) {
-    const { events } = await follower.refresh(agent.id);
-    for (const check of describeAgent(events, now).checks) {
-      cardFor(agent.id, check);
-      pending.add(`${agent.id} ${check.request.data.action}`);
-    }
+  for (const check of checks) {
+    cardFor(check);
+    pending.add(`${check.agent} ${check.action}`);
   }
   for (const [key, card] of cards) {
     if (pending.has(key)) continue;
