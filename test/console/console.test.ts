@@ -256,4 +256,76 @@ describe.skipIf(skipped)('the web console in a browser', () => {
       .toBe('submitted');
     expect([...alice.problems, ...bob.problems]).toEqual([]);
   });
+
+  it('refuses bad input in the browser, naming what is wrong, and sends nothing', async () => {
+    await joinFleet('agent-7');
+    const { page, problems } = await openPage(await newContext());
+    await page.goto(`${server.url}/console/fleet`);
+    await page.waitForURL(/\/console\/login$/);
+    await page.getByLabel('Principal name').fill('alice');
+    const keyFile = page.getByLabel(/Private key file/);
+    await keyFile.setInputFiles({
+      name: 'alice.key.jwk',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"kty":'),
+    });
+    await page.getByRole('button', { name: 'Import key' }).click();
+    await expect.poll(() => page.locator('#key-status').textContent()).toMatch(/^Error: the key file is not JSON/);
+    const publicOnly = { ...principals.alice.publicJwk };
+    await keyFile.setInputFiles({
+      name: 'alice.jwk',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(publicOnly)),
+    });
+    await page.getByRole('button', { name: 'Import key' }).click();
+    await expect.poll(() => page.locator('#key-status').textContent()).toMatch(/not a private Ed25519 JWK/);
+    // Bob's d under Alice's x: a pair that is not one key.
+    const mismatched = { ...principals.alice.privateJwk, d: principals.bob.privateJwk.d };
+    await keyFile.setInputFiles({
+      name: 'alice.key.jwk',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(mismatched)),
+    });
+    await page.getByRole('button', { name: 'Import key' }).click();
+    await expect
+      .poll(() => page.locator('#key-status').textContent())
+      .toMatch(/no valid Ed25519 key pair \(x and d must be one key\)|d does not match its x/);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.locator('#login-status').textContent()).toBe('Error: import or generate a key first');
+
+    // A key made in this browser for a principal no charter lists: the server refuses the login.
+    await page.getByLabel('Principal name').fill('mallory');
+    await page.getByRole('button', { name: 'Generate a new key here' }).click();
+    await expect
+      .poll(() => page.locator('#public-key').textContent())
+      .toMatch(/^Public key for a charter: ed25519:[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(() => page.locator('#login-status').textContent())
+      .toMatch(/no registered agent's charter lists 'mallory'/);
+    await page.getByRole('button', { name: 'Forget the key' }).click();
+
+    await importKeyAndLogIn(page, server.url, 'alice', principals.alice);
+    await page.goto(`${server.url}/console/orders`);
+    const before = (await server.store.readServerAudit(0, 10_000)).filter(
+      (entry) => entry.action === 'order-submitted',
+    ).length;
+    await page.getByLabel('Kind').selectOption('task');
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await expect.poll(() => page.locator('#order-status').textContent()).toBe('Not sent: text is required');
+    await page.getByLabel('Kind').selectOption('rotate');
+    await page.getByLabel('Principal', { exact: true }).fill('bob');
+    await page.getByLabel(/New public key/).fill('ed25519:not-a-key');
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await expect.poll(() => page.locator('#order-status').textContent()).toMatch(/key must be 'ed25519:'/);
+    await page.getByLabel('Kind').selectOption('charter');
+    await page.getByLabel('Charter (JSON)').fill('{"agent": ');
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await expect.poll(() => page.locator('#order-status').textContent()).toMatch(/^Not sent: the charter is not JSON/);
+    const after = (await server.store.readServerAudit(0, 10_000)).filter(
+      (entry) => entry.action === 'order-submitted',
+    ).length;
+    expect(after).toBe(before);
+    expect(problems).toEqual([]);
+  });
 });

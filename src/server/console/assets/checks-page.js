@@ -2,7 +2,7 @@ import { callApi, requireSession, showSession } from './api.js';
 import { element } from './event-view.js';
 import { signAndSend } from './send-order.js';
 
-requireSession();
+await requireSession();
 showSession();
 const list = /** @type {HTMLElement} */ (document.getElementById('checks'));
 const status = /** @type {HTMLElement} */ (document.getElementById('checks-status'));

@@ -3,7 +3,7 @@ import { callApi, requireSession, showSession } from './api.js';
 import { element, renderEvent } from './event-view.js';
 import { signAndSend } from './send-order.js';
 
-requireSession();
+await requireSession();
 showSession();
 const list = /** @type {HTMLElement} */ (document.getElementById('agents'));
 const groupsSlot = /** @type {HTMLElement} */ (document.getElementById('groups'));

@@ -13,7 +13,7 @@ const rejected = /** @type {HTMLElement} */ (document.getElementById('rejected')
 const pendingList = /** @type {HTMLElement} */ (document.getElementById('pending'));
 const pendingStatus = /** @type {HTMLElement} */ (document.getElementById('pending-status'));
 const proposeBox = /** @type {HTMLInputElement} */ (document.getElementById('order-propose'));
-const principal = requireSession().principal;
+const principal = (await requireSession()).principal;
 const follower = new AuditFollower();
 /** The fields each kind's form shows, by the ids of their wrappers. */
 const fieldsByKind = /** @type {Record<string, string[]>} */ ({

@@ -83,7 +83,10 @@ export async function importKey(principal, jwkText) {
       ['sign'],
     );
   } catch (error) {
-    throw new Error(`the key file holds an invalid Ed25519 key: ${/** @type {Error} */ (error).message}`);
+    const reason = /** @type {Error} */ (error).message;
+    throw new Error(
+      `the key file holds no valid Ed25519 key pair (x and d must be one key)${reason ? `: ${reason}` : ''}`,
+    );
   }
   // A JWK whose d does not belong to its x would sign for another key: prove the pair by a round trip.
   const publicKey = await crypto.subtle.importKey(
