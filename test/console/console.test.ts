@@ -95,6 +95,18 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     await expect.poll(() => card.locator('.state').textContent()).toMatch(/^halted \(stop: /);
     await expect.poll(() => card.locator('.recent [data-type="halt"]').count()).toBe(1);
     expect(await page.locator('li.agent[data-agent="agent-2"]').getAttribute('data-status')).not.toBe('halted');
+
+    // The audit viewer: the agent's timeline, each event typed, filtered to the stop and the halt.
+    await member.agent.server!.flush();
+    await page.goto(`${server.url}/console/audit`);
+    await page.getByLabel('Agent').selectOption('agent-1');
+    await expect.poll(() => page.locator('#timeline li[data-type="halt"]').count(), { timeout: 15_000 }).toBe(1);
+    await page.getByLabel('Event type').selectOption('order-accepted');
+    await expect.poll(() => page.locator('#timeline li').count()).toBe(2);
+    await page.getByLabel('Contains').fill('"stop"');
+    await expect.poll(() => page.locator('#timeline li').count()).toBe(1);
+    expect(await page.locator('#timeline li').textContent()).toMatch(/kindstop.*signed byalice/);
+    await expect.poll(() => page.locator('#audit-status').textContent()).toMatch(/server's check of them: chained/);
     expect(problems).toEqual([]);
   });
 

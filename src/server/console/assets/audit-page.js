@@ -1,4 +1,3 @@
-import { AuditFollower } from './agent-state.js';
 import { callApi, session, showSession } from './api.js';
 import { verifyExportedLog } from './audit-chain.js';
 import { element, renderEvent } from './event-view.js';
@@ -12,11 +11,12 @@ const auditStatus = /** @type {HTMLElement} */ (document.getElementById('audit-s
 const fileInput = /** @type {HTMLInputElement} */ (document.getElementById('export-file'));
 const verifyStatus = /** @type {HTMLElement} */ (document.getElementById('verify-status'));
 const verified = /** @type {HTMLElement} */ (document.getElementById('verified'));
-const follower = new AuditFollower();
+/** The selected agent's shipped events. @type {any[]} */
+let current = [];
 const knownTypes = new Set();
 
 function render() {
-  const events = follower.events.get(agentSelect.value) ?? [];
+  const events = current;
   for (const entry of events) {
     if (knownTypes.has(entry.type)) continue;
     knownTypes.add(entry.type);
@@ -31,13 +31,32 @@ function render() {
   timeline.replaceChildren(...shown.map(renderEvent));
 }
 
+/** @param {any} verification */
+function describeVerification(verification) {
+  switch (verification.status) {
+    case 'verified':
+      return `chained, entries ${verification.from} to ${verification.to}`;
+    case 'broken':
+      return `broken at entry ${verification.seq} (${verification.detail})`;
+    case 'gap':
+      return `entry ${verification.missing} is missing`;
+    default:
+      return verification.status;
+  }
+}
+
 async function refresh() {
   const { agents } = await callApi('/agents');
   const known = new Set([...agentSelect.options].map((option) => option.value));
   for (const agent of agents) if (!known.has(agent.id)) agentSelect.append(new Option(agent.id, agent.id));
   if (agentSelect.value === '') return;
-  const { events, verification } = await follower.refresh(agentSelect.value);
-  auditStatus.textContent = `${events.length} events · the server's verification: ${verification.status}${verification.reason ? ` (${verification.reason})` : ''}`;
+  // The whole shipped log each time, so the server's verification covers all of it, not the latest batch.
+  const agent = agentSelect.value;
+  const answer = await callApi(`/agents/${encodeURIComponent(agent)}/audit?after=0&limit=10000`);
+  // A read for an agent no longer selected (the choice changed meanwhile) is dropped.
+  if (agent !== agentSelect.value) return;
+  current = answer.events;
+  auditStatus.textContent = `${current.length} events shipped · the server's check of them: ${describeVerification(answer.verification)}`;
   render();
 }
 
