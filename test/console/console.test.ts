@@ -1,20 +1,31 @@
-// The web console in Chromium against a real heed serve with agents joined over HTTP (in process, on the fake
-// model): keys imported into the browser, STOP, approving and denying checks, orders the server altered shown as
-// rejected, and an exported audit log verified in the browser with a tampered entry marked.
+// The web console in Chromium against a real heed serve with agents on the fake model (a `heed run --server`
+// process, and agents joined over HTTP in this process): keys imported into the browser, STOP, approving and
+// denying checks, co-signing, orders the server altered shown as rejected, and an exported audit log verified in
+// the browser with a tampered entry marked.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/audit/audit-event.ts';
 import { openSqliteAuditStore } from '../../src/audit/sqlite/sqlite-audit-store.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
-import { submitEnvelope } from '../../src/server/server-client.ts';
+import { callServer, loginToServer, submitEnvelope } from '../../src/server/server-client.ts';
 import type { OrderRecord, ServerStore } from '../../src/server/store/server-store.ts';
 import { openSqliteServerStore } from '../../src/server/store/sqlite-server-store.ts';
 import { runHeed } from '../helpers/run-heed.ts';
-import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from '../server/fleet-fixture.ts';
+import { exited, startHeedRun } from '../helpers/start-heed-run.ts';
+import {
+  closeAgents,
+  type FleetAgent,
+  fleetCharter,
+  joinAgent,
+  principals,
+  signedBy,
+} from '../server/fleet-fixture.ts';
 import { browserSuiteSkipped, importKeyAndLogIn, launchBrowser, openPage } from './console-browser.ts';
 
 const skipped = browserSuiteSkipped();
@@ -25,6 +36,7 @@ let server: ControlPlaneServer;
 let folder: string;
 const agents: FleetAgent[] = [];
 const contexts: BrowserContext[] = [];
+const processes: ChildProcess[] = [];
 
 async function joinFleet(id: string, options: Partial<Parameters<typeof joinAgent>[0]> = {}) {
   const member = await joinAgent({ id, server: server.url, modelUrl: model.url, ...options });
@@ -48,6 +60,7 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     server = await serveControlPlane({ stateDir: folder, port: 0 });
   });
   afterAll(async () => {
+    for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
     for (const context of contexts) await context.close();
     await browser?.close();
     await closeAgents(agents);
@@ -76,28 +89,57 @@ describe.skipIf(skipped)('the web console in a browser', () => {
   });
 
   it('imports a key, logs in, and STOP halts a resisting agent; the halt and its events show', async () => {
-    // Its model answers slowly, so the run is still going when the principal has logged in and pressed STOP.
-    const member = await joinFleet('agent-1', { modelUrl: slowModel.url });
+    // A real `heed run --server` process; its model answers slowly, so the run is still going when the principal
+    // has logged in and pressed STOP.
+    const home = mkdtempSync(join(folder, 'agent-1-'));
+    // The workspace lies outside the charter's folder: tools may not reach the agent's control-plane files.
+    const workspace = mkdtempSync(join(folder, 'workspace-'));
+    writeFileSync(join(workspace, 'notes.txt'), 'the quarterly numbers\n');
+    writeFileSync(join(home, 'alice.key.jwk'), JSON.stringify(principals.alice.privateJwk), { mode: 0o600 });
+    writeFileSync(join(home, 'agent-1.json'), JSON.stringify({ ...fleetCharter('agent-1'), stop: { grace: '500ms' } }));
+    const agentProcess = startHeedRun(
+      [
+        '--charter',
+        'agent-1.json',
+        '--state',
+        '.heed',
+        '--task',
+        'read notes.txt repeatedly until done',
+        '--key',
+        'alice.key.jwk',
+        '--model',
+        'openai:resists-shutdown',
+        '--workspace',
+        workspace,
+        '--server',
+        server.url,
+      ],
+      { cwd: home, env: { HEED_BASE_URL: slowModel.url, HEED_API_KEY: 'any' } },
+    );
+    processes.push(agentProcess.child);
     await joinFleet('agent-2');
     const { page, problems } = await openPage(await newContext());
     await importKeyAndLogIn(page, server.url, 'alice', principals.alice);
-    member.agent.deliver(signedBy('alice', 'agent-1', 'task', { text: 'read notes.txt repeatedly until done' }));
-    const run = member.agent.runToEnd();
-    await member.waitForEntry('model-call-start');
     const card = page.locator('li.agent[data-agent="agent-1"]');
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
     await card.getByRole('button', { name: 'Stop agent-1' }).click();
-    const step = await run;
-    expect(step).toMatchObject({ type: 'halted', reason: 'stop' });
-    const accepted = await member.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop');
-    expect(accepted.data).toMatchObject({ signers: ['alice'] });
+    expect(await exited(agentProcess.child)).toBe(1);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('halted');
-    await expect.poll(() => card.locator('.state').textContent()).toMatch(/^halted \(stop: /);
+    await expect
+      .poll(() => card.locator('.state').textContent())
+      .toMatch(/^halted \(stop: stop order .* signed by alice\)/);
     await expect.poll(() => card.locator('.recent [data-type="halt"]').count()).toBe(1);
+    const alice = await loginToServer(server.url, 'alice', principals.alice.privateKey);
+    const shipped = await callServer<{ events: AuditEntry[] }>(server.url, '/agents/agent-1/audit', { token: alice });
+    expect(
+      shipped.events.find((entry) => entry.type === 'order-accepted' && entry.data.kind === 'stop')?.data,
+    ).toMatchObject({
+      signers: ['alice'],
+    });
+    expect(shipped.events.find((entry) => entry.type === 'halt')?.data).toMatchObject({ reason: 'stop' });
     expect(await page.locator('li.agent[data-agent="agent-2"]').getAttribute('data-status')).not.toBe('halted');
 
     // The audit viewer: the agent's timeline, each event typed, filtered to the stop and the halt.
-    await member.agent.server!.flush();
     await page.goto(`${server.url}/console/audit`);
     await page.getByLabel('Agent').selectOption('agent-1');
     await expect.poll(() => page.locator('#timeline li[data-type="halt"]').count(), { timeout: 15_000 }).toBe(1);
