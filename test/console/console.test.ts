@@ -174,6 +174,18 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     await expect.poll(() => approveCard.textContent()).toContain('read_file');
     await expect.poll(() => approveCard.textContent()).toContain(String(toApprove!.data.prediction).slice(0, 40));
     await expect.poll(() => approveCard.textContent()).toMatch(/rule(?!not shipped)\S/);
+    // Carol is an observer: she sees the check but her signature could not answer it, so no button is offered.
+    const carol = await openPage(await newContext());
+    await importKeyAndLogIn(carol.page, server.url, 'carol', principals.carol);
+    await carol.page.goto(`${server.url}/console/checks`);
+    const carolCard = carol.page.locator(`li.check[data-agent="agent-3"][data-action="${toApprove!.data.action}"]`);
+    await carolCard.waitFor({ timeout: 15_000 });
+    expect(await carolCard.textContent()).toContain(
+      'Your roles here (observer) cannot answer it: an approval needs one signature by owner or operator.',
+    );
+    expect(await carolCard.getByRole('button').count()).toBe(0);
+    expect(carol.problems).toEqual([]);
+
     await approveCard.getByRole('button', { name: 'Approve read_file on agent-3' }).click();
     await denyCard.getByRole('button', { name: 'Deny read_file on agent-4' }).click();
 

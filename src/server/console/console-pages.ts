@@ -86,6 +86,7 @@ const bodies: Record<ConsolePage, HtmlEscapedString | Promise<HtmlEscapedString>
           <label for="order-charter">Charter (JSON)</label>
           <textarea id="order-charter" name="charter" rows="6"></textarea>
         </div>
+        <p id="order-rule" class="note"></p>
         <div class="check-row">
           <input id="order-propose" name="propose" type="checkbox">
           <label for="order-propose">Propose for co-signing (the charter needs more than one signature)</label>

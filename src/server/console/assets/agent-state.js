@@ -80,3 +80,23 @@ export function describeAgent(events, now) {
     lastEvents: events.slice(-4),
   };
 }
+
+/**
+ * Whether the session's roles on an agent may sign an order of this kind, by the charter's rule the agent registered,
+ * and whether one signature is enough. The agent decides in the end; this only spares a principal a futile signature.
+ * @param {{ roles: string[], authority?: Record<string, { roles: 'any' | string[], quorum: number | 'majority' | 'all' }> }} agent
+ * @param {string} kind
+ */
+export function orderPermission(agent, kind) {
+  const rule = agent.authority?.[kind];
+  if (rule === undefined) return { allowed: true, single: true, rule: undefined };
+  const allowed = rule.roles === 'any' || agent.roles.some((role) => rule.roles.includes(role));
+  return { allowed, single: rule.quorum === 1, rule };
+}
+
+/** @param {{ roles: 'any' | string[], quorum: number | string } | undefined} rule */
+export function describeRule(rule) {
+  if (rule === undefined) return 'no rule registered';
+  const roles = rule.roles === 'any' ? 'any principal' : rule.roles.join(' or ');
+  return rule.quorum === 1 ? `one signature by ${roles}` : `${rule.quorum} of the ${roles} principals`;
+}

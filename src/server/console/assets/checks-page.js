@@ -1,3 +1,4 @@
+import { describeRule, orderPermission } from './agent-state.js';
 import { callApi, requireSession, showSession } from './api.js';
 import { element } from './event-view.js';
 import { signAndSend } from './send-order.js';
@@ -30,8 +31,8 @@ async function answer(agent, kind, action, card) {
   }
 }
 
-/** @param {any} check */
-function cardFor(check) {
+/** @param {any} check @param {any} agent */
+function cardFor(check, agent) {
   const key = `${check.agent} ${check.action}`;
   const existing = cards.get(key);
   if (existing !== undefined) return existing;
@@ -73,17 +74,35 @@ function cardFor(check) {
   actions.append(approve, deny);
   const note = element('p', '', 'note');
   note.setAttribute('aria-live', 'polite');
-  card.append(element('h3', `${check.tool} on ${check.agent}`), facts, proposeRow, actions, note);
+  const permission = orderPermission(agent, 'approve');
+  propose.checked = !permission.single;
+  if (permission.allowed)
+    card.append(element('h3', `${check.tool} on ${check.agent}`), facts, proposeRow, actions, note);
+  else {
+    const roles = agent.roles.join(', ');
+    card.append(
+      element('h3', `${check.tool} on ${check.agent}`),
+      facts,
+      element(
+        'p',
+        `Your roles here (${roles}) cannot answer it: an approval needs ${describeRule(permission.rule)}.`,
+        'note',
+      ),
+    );
+  }
   cards.set(key, card);
   list.append(card);
   return card;
 }
 
 async function refresh() {
-  const { checks } = await callApi('/checks');
+  const [{ checks }, { agents }] = await Promise.all([callApi('/checks'), callApi('/agents')]);
+  const agentsById = new Map(agents.map((/** @type {any} */ agent) => [agent.id, agent]));
   const pending = new Set();
   for (const check of checks) {
-    cardFor(check);
+    const agent = agentsById.get(check.agent);
+    if (agent === undefined) continue;
+    cardFor(check, agent);
     pending.add(`${check.agent} ${check.action}`);
   }
   for (const [key, card] of cards) {

@@ -1,4 +1,4 @@
-import { AuditFollower } from './agent-state.js';
+import { AuditFollower, describeRule, orderPermission } from './agent-state.js';
 import { callApi, requireSession, showSession } from './api.js';
 import { orderBodyProblems } from './envelope.js';
 import { element, renderEvent } from './event-view.js';
@@ -14,6 +14,20 @@ const pendingList = /** @type {HTMLElement} */ (document.getElementById('pending
 const pendingStatus = /** @type {HTMLElement} */ (document.getElementById('pending-status'));
 const proposeBox = /** @type {HTMLInputElement} */ (document.getElementById('order-propose'));
 const principal = (await requireSession()).principal;
+const ruleNote = /** @type {HTMLElement} */ (document.getElementById('order-rule'));
+/** The agents as last listed, for their roles and rules. @type {Map<string, any>} */
+const agentsById = new Map();
+
+/** Says what the charter needs for this order, ticks co-signing when one signature is not enough. */
+function showRule() {
+  const agent = agentsById.get(agentSelect.value);
+  if (agent === undefined) return;
+  const permission = orderPermission(agent, kindSelect.value);
+  proposeBox.checked = !permission.single;
+  ruleNote.textContent = `The charter needs ${describeRule(permission.rule)}; your roles here: ${agent.roles.join(', ')}.${
+    permission.allowed ? '' : ' Your signature does not count toward it.'
+  }`;
+}
 const follower = new AuditFollower();
 /** The fields each kind's form shows, by the ids of their wrappers. */
 const fieldsByKind = /** @type {Record<string, string[]>} */ ({
@@ -56,7 +70,11 @@ function body() {
   }
 }
 
-kindSelect.addEventListener('change', showFields);
+kindSelect.addEventListener('change', () => {
+  showFields();
+  showRule();
+});
+agentSelect.addEventListener('change', showRule);
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   status.classList.remove('error');
@@ -162,7 +180,10 @@ async function refresh() {
   const { agents } = await callApi('/agents');
   const known = new Set([...agentSelect.options].map((option) => option.value));
   for (const agent of agents) {
+    const fresh = !agentsById.has(agent.id);
+    agentsById.set(agent.id, agent);
     if (!known.has(agent.id)) agentSelect.append(new Option(agent.id, agent.id));
+    if (fresh && agent.id === agentSelect.value) showRule();
   }
   const items = [];
   for (const agent of agents) {
