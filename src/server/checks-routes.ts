@@ -1,24 +1,8 @@
 import type { Hono } from 'hono';
+import type { PendingCheck } from './api-schemas.ts';
 import { rolesOn } from './principal-auth.ts';
 import type { ServerRoutes } from './server-routes.ts';
 import type { AgentRecord, ServerStore } from './store/server-store.ts';
-
-/** A check an agent awaits: a high-impact action held until a principal approves or denies it by a signed order. */
-export interface PendingCheck {
-  agent: string;
-  call: string;
-  tool: string;
-  /** The action's hash: what an `approve` or `deny` order names. */
-  action: string;
-  input: Record<string, unknown>;
-  prediction: string;
-  expiresAt: string;
-  requestedAt: string;
-  /** The policy's reason for asking, when its decision was shipped. */
-  rule: string | null;
-  /** What the model said in the turn that proposed the call, when shipped and not empty. */
-  reasoning?: string;
-}
 
 /** The event types pending checks are read from. */
 const checkEventTypes = ['check-requested', 'check-answered', 'policy-decision', 'model-call-end'];

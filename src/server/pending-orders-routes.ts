@@ -12,28 +12,12 @@ import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelop
 import type { RuledOrderKind } from '../charter/charter-schema.ts';
 import { parsePublicKey, verifyBytes } from '../core/ed25519.ts';
 import { describeIssues } from '../core/parse-with-schema.ts';
-import { type OrderRule, orderRule, type RequiredSignatures } from './order-rule.ts';
+import type { PendingOrder } from './api-schemas.ts';
+import { type OrderRule, orderRule } from './order-rule.ts';
 import { observerRole, rolesOn, type Session } from './principal-auth.ts';
 import { parseBody, RequestError } from './request-error.ts';
 import type { ServerRoutes } from './server-routes.ts';
 import type { AgentRecord, PendingOrderRecord } from './store/server-store.ts';
-
-/** What the API shows of a pending order. */
-export interface PendingOrder {
-  id: string;
-  target: string;
-  kind: string;
-  envelope: Envelope;
-  signers: string[];
-  required: RequiredSignatures;
-  /** Eligible principals who have not signed yet. */
-  missing: string[];
-  proposedBy: string;
-  proposedAt: string;
-  expiresAt: string;
-  status: 'pending' | 'submitted' | 'withdrawn' | 'expired';
-  seq?: number;
-}
 
 /** The most pending orders one listing shows (newest first). */
 const maxListed = 500;

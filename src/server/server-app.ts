@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { type Envelope, envelopeSchema, maxEnvelopeBytes } from '../authority/envelope.ts';
 import { groupAddressPrefix, groupOrderKinds } from '../authority/verify-envelope.ts';
 import type { Clock } from '../core/clock.ts';
 import { agentRegistrationSchema, auditBatchSchema } from '../kernel/fleet/fleet-protocol.ts';
+import { challengeRequestSchema, tokenRequestSchema } from './api-schemas.ts';
+import { registerOpenApiRoute } from './api-spec.ts';
 import { registerCheckRoutes } from './checks-routes.ts';
-import { registerConsole } from './console/console-routes.ts';
 import { streamOrders } from './order-stream.ts';
 import { registerPendingOrderRoutes } from './pending-orders-routes.ts';
 import { observerRole, type PrincipalAuth, rolesOn, type Session } from './principal-auth.ts';
@@ -24,12 +24,6 @@ export interface ServerAppOptions {
   keepAliveMs?: number;
 }
 
-const challengeRequestSchema = z.strictObject({ principal: z.string().min(1).max(64) });
-const tokenRequestSchema = z.strictObject({
-  principal: z.string().min(1).max(64),
-  challenge: z.string().min(1).max(128),
-  signature: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be the unpadded base64url of a 64-byte Ed25519 signature'),
-});
 const maxJsonBytes = 4 * 1024 * 1024;
 /** Events that show an agent at work; a `halt` shows it halted. Others (a rejected order) change neither. */
 const workingEvents: ReadonlySet<string> = new Set([
@@ -232,7 +226,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
 
   registerPendingOrderRoutes(app, routes);
   registerCheckRoutes(app, routes);
-  registerConsole(app);
+  registerOpenApiRoute(app);
 
   app.notFound((context) => context.json({ error: `no route ${context.req.method} ${context.req.path}` }, 404));
   app.onError(async (error, context) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
 import { type FakeModelServer, startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
-import type { PendingCheck } from '../../src/server/checks-routes.ts';
+import type { PendingCheck } from '../../src/server/api-schemas.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { runHeed } from '../helpers/run-heed.ts';
 import { exited, startHeedRun } from '../helpers/start-heed-run.ts';

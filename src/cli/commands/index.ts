@@ -50,6 +50,7 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => [
       (await import('./order.ts')).registerOrderCommand,
       (await import('./order-send.ts')).registerOrderSendCommand,
+      (await import('./order-pending.ts')).registerOrderPendingCommands,
     ],
   },
   {

@@ -64,17 +64,37 @@ export function registerOrderCommand(program: Command): void {
     );
   order
     .command('cosign')
-    .description('add a signature to an envelope (toward a quorum) and print it')
-    .argument('<envelope>', 'the envelope file')
+    .description(
+      'add your signature to an envelope toward a quorum: a file (printed, or rewritten with --in-place), or with --server a pending order on the control plane (fetched, signed here, posted)',
+    )
+    .argument('<envelope>', 'the envelope file; with --server, the pending order id (heed order pending)')
     .requiredOption('--key <file>', 'the private key file (NAME.key.jwk)')
     .option('--principal <id>', "the co-signer's principal id (default: from the key file's name)")
     .option('--in-place', 'rewrite the envelope file instead of printing')
-    .action((file: string, options: { key: string; principal?: string; inPlace?: boolean }) => {
-      const envelope = loadEnvelopeFile(file);
-      const privateKey = loadPrivateKeyFile(options.key);
-      const principal = signerName(options.key, options.principal);
-      output(cosignEnvelope(envelope, { principal, privateKey }), options.inPlace ? file : undefined);
-    });
+    .option('--server <url>', 'co-sign a pending order on this control plane (heed serve)')
+    .option('--json', 'with --server: print the answer as JSON')
+    .action(
+      async (
+        target: string,
+        options: { key: string; principal?: string; inPlace?: boolean; server?: string; json?: boolean },
+      ) => {
+        if (options.server !== undefined) {
+          if (options.inPlace) throw new InvalidInputError('--in-place is for envelope files, not with --server.');
+          const { cosignPendingOrder } = await import('./order-pending.ts');
+          await cosignPendingOrder(target, {
+            server: options.server,
+            key: options.key,
+            ...(options.principal === undefined ? {} : { principal: options.principal }),
+            ...(options.json === undefined ? {} : { json: options.json }),
+          });
+          return;
+        }
+        const envelope = loadEnvelopeFile(target);
+        const privateKey = loadPrivateKeyFile(options.key);
+        const principal = signerName(options.key, options.principal);
+        output(cosignEnvelope(envelope, { principal, privateKey }), options.inPlace ? target : undefined);
+      },
+    );
   order
     .command('verify')
     .description(

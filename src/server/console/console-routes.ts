@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { type ConsolePage, consolePages, renderConsolePage } from './console-pages.ts';
 
@@ -11,12 +11,19 @@ const contentTypes: Record<string, string> = {
 // Asset names are fixed words: nothing a request names can reach outside the folder.
 const assetName = /^[a-z][a-z0-9-]*\.(js|css)$/;
 
+/** The paths the console answers: `/` (which leads to it) and everything under `/console`. */
+export function isConsolePath(pathname: string): boolean {
+  return pathname === '/' || pathname === '/console' || pathname.startsWith('/console/');
+}
+
 /**
- * The web console, served by the control plane itself: pages and small client modules, no CDN. Its CSP allows only
- * this origin's scripts and styles, no inline code and no framing; the session token lives in the page's
- * sessionStorage and travels in the Authorization header, so there is no cookie to ride on.
+ * The web console, served by the control plane itself beside its API: pages and small client modules, no CDN. Its
+ * CSP allows only this origin's scripts and styles, no inline code and no framing; the session token lives in the
+ * page's sessionStorage and travels in the Authorization header, so there is no cookie to ride on. It holds no state
+ * and calls the API like any other client.
  */
-export function registerConsole(app: Hono): void {
+export function createConsoleApp(): Hono {
+  const app = new Hono();
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -62,4 +69,6 @@ export function registerConsole(app: Hono): void {
     }
     return context.html(renderConsolePage(page as ConsolePage));
   });
+  app.notFound((context) => context.json({ error: `no console route ${context.req.path.slice(0, 80)}` }, 404));
+  return app;
 }

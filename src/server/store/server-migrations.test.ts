@@ -1,0 +1,51 @@
+// A store made by an earlier heed (schema version 2) opens under this one: migration 3 adds pending orders and the
+// agents' order rules, and an agent registered before shows the charter defaults.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultAuthorityRules } from '../../charter/charter-schema.ts';
+import { serverMigrations } from './server-migrations.ts';
+import { openSqliteServerStore } from './sqlite-server-store.ts';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('server store migrations', () => {
+  it('upgrades a version 2 store in place, keeping its agents', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'heed-server-migrate-'));
+    folders.push(folder);
+    const database = new DatabaseSync(join(folder, 'server.db'));
+    database.exec('CREATE TABLE server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const migration of serverMigrations.filter((step) => step.version <= 2)) {
+      database.exec(migration.sqlite);
+      database.prepare('INSERT INTO server_migrations VALUES (?, ?)').run(migration.version, '2026-01-01T00:00:00Z');
+    }
+    database
+      .prepare(`INSERT INTO agents VALUES ('agent-1', NULL, ?, '[]', '[]', 'run-1', ?, ?, 'unknown')`)
+      .run('a'.repeat(64), '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+    database.close();
+
+    const store = openSqliteServerStore(folder);
+    expect(await store.getAgent('agent-1')).toMatchObject({ id: 'agent-1', authority: defaultAuthorityRules });
+    expect(
+      await store.addPendingOrder({
+        id: 'order-0001',
+        target: 'agent-1',
+        kind: 'resume',
+        envelope: '{}',
+        proposedBy: 'alice',
+        proposedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2026-01-01T00:10:00.000Z',
+      }),
+    ).toBe(true);
+    await store.close();
+    const reopened = new DatabaseSync(join(folder, 'server.db'));
+    const versions = reopened.prepare('SELECT version FROM server_migrations ORDER BY version').all();
+    reopened.close();
+    expect(versions.map((row) => Number(row.version))).toEqual(serverMigrations.map((step) => step.version));
+  });
+});
