@@ -1,4 +1,4 @@
-import { AuditFollower, describeAgent } from './agent-state.js';
+import { AuditFollower, describeAgent, describeRule, orderPermission } from './agent-state.js';
 import { callApi, requireSession, showSession } from './api.js';
 import { element, renderEvent } from './event-view.js';
 import { signAndSend } from './send-order.js';
@@ -58,6 +58,12 @@ function cardFor(agent) {
   const note = element('p', '', 'note');
   note.setAttribute('aria-live', 'polite');
   button.addEventListener('click', () => stop({ agent: agent.id }, button, note));
+  // Stopping is open to every principal by default; a charter that narrows it hides a button that could not count.
+  const permission = orderPermission(agent, 'stop');
+  if (!permission.allowed) {
+    button.hidden = true;
+    note.textContent = `Your roles here cannot stop it: a stop needs ${describeRule(permission.rule)}.`;
+  }
   const events = document.createElement('ol');
   events.className = 'timeline recent';
   events.setAttribute('aria-label', `Latest events of ${agent.id}`);
