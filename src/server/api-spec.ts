@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { envelopeSchema, envelopeSignatureSchema } from '../authority/envelope.ts';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { agentRegistrationSchema, auditBatchSchema, shippedAuditEntrySchema } from '../kernel/fleet/fleet-protocol.ts';
 import {
   challengeAnswerSchema,
@@ -203,11 +204,34 @@ export const apiRoutes: readonly ApiRoute[] = [
   },
 ];
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...converted } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return converted;
+}
+
+/** Shapes named once under `components.schemas`; every identical copy in a route is replaced by a `$ref` to it. */
+const namedSchemas: Array<{ name: string; schema: z.ZodType; io: 'input' | 'output' }> = [
+  { name: 'Envelope', schema: envelopeSchema, io: 'input' },
+  { name: 'EnvelopeSignature', schema: envelopeSignatureSchema, io: 'input' },
+  { name: 'AgentRegistration', schema: agentRegistrationSchema, io: 'input' },
+  { name: 'PendingOrder', schema: pendingOrderSchema, io: 'output' },
+  { name: 'PendingCheck', schema: pendingCheckSchema, io: 'output' },
+  { name: 'Error', schema: errorAnswerSchema, io: 'output' },
+];
+
+/** `value` with each subtree equal to a named schema replaced by a reference to it. */
+function withReferences(value: unknown, named: ReadonlyMap<string, string>, root = true): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const name = root ? undefined : named.get(canonicalJson(value));
+  if (name !== undefined) return { $ref: `#/components/schemas/${name}` };
+  if (Array.isArray(value)) return value.map((item) => withReferences(item, named, false));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withReferences(item, named, false)]));
+}
 
 /** The OpenAPI 3.1 document of `routes`, generated from the schemas the routes parse with. */
 export function openApiDocument(routes: readonly ApiRoute[] = apiRoutes): Record<string, unknown> {
+  const components = Object.fromEntries(namedSchemas.map(({ name, schema, io }) => [name, jsonSchema(schema, io)]));
+  const named = new Map(Object.entries(components).map(([name, converted]) => [canonicalJson(converted), name]));
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -263,6 +287,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = apiRoutes): Record
         'heed serve: agents join, principals log in by signing a challenge, and signed orders are routed to agents that verify them. See docs/server.md.',
     },
     components: {
+      schemas: components,
       securitySchemes: {
         principalToken: {
           type: 'http',
@@ -271,7 +296,7 @@ export function openApiDocument(routes: readonly ApiRoute[] = apiRoutes): Record
         },
       },
     },
-    paths,
+    paths: withReferences(paths, named),
   };
 }
 

@@ -38,6 +38,10 @@ beforeAll(async () => {
       '  - id: bob',
       `    key: ${bob.publicKeyText}`,
       '    roles: [observer]',
+      'authority:',
+      '  resume:',
+      '    roles: [owner]',
+      '    quorum: all',
       '',
     ].join('\n'),
   );
@@ -99,6 +103,13 @@ describe('heed checks against heed serve and heed run --server', () => {
       expect(first.action).toMatch(/^[0-9a-f]{64}$/);
       expect(first.prediction).not.toBe('');
       expect(Date.parse(first.expiresAt)).toBeGreaterThan(Date.parse(first.requestedAt));
+
+      // The agent registered its charter's order rules: the server shows who must sign what.
+      const listed = await heed(['fleet', 'ls', ...withServer(asAlice), '--json']);
+      expect(JSON.parse(listed.stdout).agents[0].authority).toMatchObject({
+        resume: { roles: ['owner'], quorum: 'all' },
+        approve: { roles: ['owner', 'operator'], quorum: 1 },
+      });
 
       const text = await heed(['checks', 'ls', ...withServer(asAlice), '--agent', 'agent-1']);
       expect(text.stdout).toContain(first.action.slice(0, 12));

@@ -37,20 +37,29 @@ describe('the OpenAPI document', () => {
   it('is served at /openapi.json, with request bodies from the schemas the routes parse with', async () => {
     const response = await app().request('/openapi.json');
     expect(response.status).toBe(200);
-    const document = (await response.json()) as ReturnType<typeof openApiDocument> & {
-      paths: Record<
-        string,
-        Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> } }>
-      >;
+    const document = (await response.json()) as {
+      openapi: string;
+      components: { schemas: Record<string, { required?: string[] }> };
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
     };
     expect(document).toEqual(openApiDocument());
     expect(document.openapi).toBe('3.1.0');
-    const proposal = document.paths['/pending-orders']!.post!.requestBody!.content['application/json']!.schema;
-    expect(proposal.required).toEqual(expect.arrayContaining(['v', 'id', 'agent', 'kind', 'sigs']));
-    const signature =
-      document.paths['/pending-orders/{id}/signatures']!.post!.requestBody!.content['application/json']!.schema;
-    expect(signature.required).toEqual(['principal', 'alg', 'sig']);
+    const schemaOf = (schema: unknown) => {
+      const reference = (schema as { $ref?: string }).$ref;
+      return reference === undefined
+        ? (schema as { required?: string[] })
+        : document.components.schemas[reference.split('/').at(-1)!]!;
+    };
+    const bodyOf = (path: string) =>
+      schemaOf(document.paths[path]!.post!.requestBody!.content['application/json']!.schema);
+    expect(bodyOf('/pending-orders').required).toEqual(expect.arrayContaining(['v', 'id', 'agent', 'kind', 'sigs']));
+    expect(bodyOf('/pending-orders/{id}/signatures').required).toEqual(['principal', 'alg', 'sig']);
+    expect(bodyOf('/agents').required).toEqual(expect.arrayContaining(['agent', 'principals', 'runId']));
     expect(Object.keys(document.paths)).toContain('/agents/{id}/checks');
+    // Every reference names a schema the document holds.
+    const references = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([A-Za-z]+)"/g)];
+    expect(references.length).toBeGreaterThan(10);
+    for (const [, name] of references) expect(document.components.schemas).toHaveProperty(name!);
   });
 
   it('is written to docs/openapi.json (run node scripts/write-openapi-doc.ts after changing a route)', () => {

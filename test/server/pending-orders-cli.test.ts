@@ -105,6 +105,61 @@ describe('heed order propose, pending and cosign --server', () => {
     expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/409.*is submitted/) });
   });
 
+  it('submits one early and withdraws another', async () => {
+    for (const name of ['early', 'dropped']) {
+      const signed = await heed([
+        'order',
+        'sign',
+        '--key',
+        'alice.key.jwk',
+        '--agent',
+        'agent-1',
+        '--kind',
+        'resume',
+        '--id',
+        `${name}-order-id`,
+        '--out',
+        `${name}.json`,
+      ]);
+      expect(signed.code, signed.stderr).toBe(0);
+      const proposed = await heed([
+        'order',
+        'propose',
+        `${name}.json`,
+        '--server',
+        server.url,
+        '--key',
+        'alice.key.jwk',
+      ]);
+      expect(proposed.stdout).toMatch(/^proposed: /);
+    }
+    const submitted = await heed(['order', 'submit', 'early-order-id', '--server', server.url, '--key', 'bob.key.jwk']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    expect(submitted.stdout).toMatch(/^submitted: early-order-id to agent-1 \(order \d+\) with 1 of 2 signatures/);
+    const withdrawn = await heed([
+      'order',
+      'withdraw',
+      'dropped-order-id',
+      '--server',
+      server.url,
+      '--key',
+      'alice.key.jwk',
+      '--json',
+    ]);
+    expect(withdrawn.code, withdrawn.stderr).toBe(0);
+    expect(JSON.parse(withdrawn.stdout).pending).toMatchObject({ id: 'dropped-order-id', status: 'withdrawn' });
+    const twice = await heed([
+      'order',
+      'withdraw',
+      'dropped-order-id',
+      '--server',
+      server.url,
+      '--key',
+      'alice.key.jwk',
+    ]);
+    expect(twice).toMatchObject({ code: 1, stderr: expect.stringMatching(/409.*is withdrawn/) });
+  });
+
   it('names what is wrong', async () => {
     const unknown = await heed(['order', 'cosign', 'no-such-id', '--server', server.url, '--key', 'bob.key.jwk']);
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/404.*no pending order 'no-such-id'/) });

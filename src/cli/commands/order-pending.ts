@@ -60,7 +60,7 @@ export async function cosignPendingOrder(id: string, options: PendingOptions): P
   );
 }
 
-/** Adds `heed order propose` and `heed order pending` to the `order` command. */
+/** Adds `heed order propose`, `pending`, `submit` and `withdraw` (pending orders on a control plane) to `order`. */
 export function registerOrderPendingCommands(program: Command): void {
   const order =
     program.commands.find((command) => command.name() === 'order') ??
@@ -112,5 +112,45 @@ export function registerOrderPendingCommands(program: Command): void {
     }
     if (listed.length === 0) process.stdout.write('no pending orders\n');
     for (const pending of listed) process.stdout.write(`${describePending(pending)}\n`);
+  });
+  serverOptions(
+    order
+      .command('submit')
+      .description('submit a pending order now, whether or not its quorum is met (the agent decides)')
+      .argument('<id>', 'the pending order (its envelope id)'),
+  ).action(async (id: string, options: PendingOptions) => {
+    const { server, token } = await login(options);
+    const answer = await callServer<{ seq: number; target: string; id: string; pending: PendingOrder }>(
+      server,
+      `/pending-orders/${encodeURIComponent(id)}/submit`,
+      { method: 'POST', token },
+    );
+    if (options.json) process.stdout.write(`${JSON.stringify(answer)}\n`);
+    else {
+      process.stdout.write(
+        `${paintVerdict(true, 'submitted')}: ${answer.id} to ${answer.target} (order ${answer.seq}) with ${answer.pending.signers.length} of ${answer.pending.required.needed} signatures; the agent verifies it itself\n`,
+      );
+    }
+  });
+  serverOptions(
+    order
+      .command('withdraw')
+      .description('withdraw a pending order (its proposer or an owner)')
+      .argument('<id>', 'the pending order (its envelope id)'),
+  ).action(async (id: string, options: PendingOptions) => {
+    const { server, token } = await login(options);
+    const { pending } = await callServer<{ pending: PendingOrder }>(
+      server,
+      `/pending-orders/${encodeURIComponent(id)}`,
+      {
+        method: 'DELETE',
+        token,
+      },
+    );
+    if (options.json) process.stdout.write(`${JSON.stringify({ pending })}\n`);
+    else
+      process.stdout.write(
+        `${paintVerdict(true, 'withdrawn')}: ${pending.id} (${pending.kind} to ${pending.target})\n`,
+      );
   });
 }
