@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { InvalidInputError } from '../core/heed-error.ts';
+import { createConsoleApp, isConsolePath } from './console/console-routes.ts';
 import { PrincipalAuth } from './principal-auth.ts';
 import { createServerApp } from './server-app.ts';
 import { type OpenServerStoreOptions, openServerStore } from './store/open-server-store.ts';
@@ -49,8 +50,12 @@ export async function serveControlPlane(options: ServeOptions): Promise<ControlP
       ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
       ...(options.allowKeylessAgents === undefined ? {} : { allowKeylessAgents: options.allowKeylessAgents }),
     });
+    const consoleApp = createConsoleApp();
+    // The web console beside the API: its pages are not API routes, so they stay out of the API's route table.
+    const fetch = (request: Request) =>
+      isConsolePath(new URL(request.url).pathname) ? consoleApp.fetch(request) : app.fetch(request);
     return await new Promise<ControlPlaneServer>((resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+      const server = serve({ fetch, port, hostname: host }, (info) => {
         const shownHost = host.includes(':') ? `[${host}]` : host;
         resolve({
           url: `http://${shownHost}:${info.port}`,
