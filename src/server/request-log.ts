@@ -1,4 +1,5 @@
 import type { ServerAuditInput, ServerStore } from './store/server-store.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 
 /** Longest detail of a refused request kept in the server's audit chain. */
 export const maxRecordedDetail = 300;
@@ -9,7 +10,7 @@ export const maxRecordedDetail = 300;
  * grow the chain without limit.
  */
 export class RequestLog {
-  private readonly pending: Array<{ input: ServerAuditInput; done: PromiseWithResolvers<void> }> = [];
+  private readonly batcher: TurnBatcher<ServerAuditInput, undefined>;
   private windowStart = 0;
   private recordedInWindow = 0;
   private suppressed = 0;
@@ -22,27 +23,15 @@ export class RequestLog {
     this.store = store;
     this.now = now;
     this.refusalsPerMinute = refusalsPerMinute;
+    this.batcher = new TurnBatcher(async (inputs) => {
+      await this.store.appendServerAudit(inputs, new Date(this.now()).toISOString());
+      return inputs.map(() => undefined);
+    });
   }
 
   /** Resolves once the record is committed; records made in the same turn of the event loop share one commit. */
   record(actor: string, action: string, data: Record<string, unknown>): Promise<void> {
-    const done = Promise.withResolvers<void>();
-    this.pending.push({ input: { actor, action, data }, done });
-    if (this.pending.length === 1) setImmediate(() => void this.flush());
-    return done.promise;
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0);
-    try {
-      await this.store.appendServerAudit(
-        batch.map((item) => item.input),
-        new Date(this.now()).toISOString(),
-      );
-      for (const item of batch) item.done.resolve();
-    } catch (error) {
-      for (const item of batch) item.done.reject(error);
-    }
+    return this.batcher.add({ actor, action, data });
   }
 
   async refused(actor: string, action: string, status: number, detail: string): Promise<void> {

@@ -9,7 +9,8 @@ import { agentRegistrationSchema, auditBatchSchema } from '../kernel/fleet/fleet
 import { streamOrders } from './order-stream.ts';
 import { observerRole, type PrincipalAuth, rolesOn, type Session } from './principal-auth.ts';
 import { RequestLog } from './request-log.ts';
-import type { AgentRecord, ServerStore } from './store/server-store.ts';
+import type { AgentEventShipment, AgentRecord, ServerStore } from './store/server-store.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 import { verifyShippedEvents } from './verify-shipped-events.ts';
 
 export interface ServerAppOptions {
@@ -51,6 +52,8 @@ export function createServerApp(options: ServerAppOptions): Hono {
   const { store, auth, clock } = options;
   const keepAliveMs = options.keepAliveMs ?? 10_000;
   const log = new RequestLog(store, () => clock.now());
+  // A fleet ships about one batch per agent a second: the shipments of one turn share one commit.
+  const shipments = new TurnBatcher<AgentEventShipment, number | null>((items) => store.addAgentEventShipments(items));
   const openStreams = new Map<string, number>();
   const nowText = () => new Date(clock.now()).toISOString();
   const app = new Hono();
@@ -211,12 +214,13 @@ export function createServerApp(options: ServerAppOptions): Hono {
         `events[].agent '${stranger.agent}' is not '${id}': an agent ships only its own events`,
       );
     }
-    if ((await store.getAgent(id)) === undefined) throw new RequestError(404, `no agent '${id}' is registered`);
     const last = batch.events.findLast((event) => event.type === 'halt' || workingEvents.has(event.type));
-    const added = await store.addAgentEvents(id, batch.events, {
-      at: nowText(),
-      ...(last === undefined ? {} : { status: last.type === 'halt' ? 'halted' : 'running' }),
+    const added = await shipments.add({
+      agent: id,
+      entries: batch.events,
+      seen: { at: nowText(), ...(last === undefined ? {} : { status: last.type === 'halt' ? 'halted' : 'running' }) },
     });
+    if (added === null) throw new RequestError(404, `no agent '${id}' is registered`);
     await log.record(id, 'audit-ingested', { events: batch.events.length, added });
     return context.json({ added });
   });

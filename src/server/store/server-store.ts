@@ -43,6 +43,14 @@ export interface ServerAuditInput {
   data: Record<string, unknown>;
 }
 
+/** One agent's shipment, as `addAgentEventShipments` takes it. */
+export interface AgentEventShipment {
+  agent: string;
+  entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>;
+  /** When the agent was seen, and the status its entries show, if any. */
+  seen: { at: string; status?: AgentRunStatus };
+}
+
 export interface StoredAgentEvent {
   seq: number;
   /** The agent's own entry, as shipped. */
@@ -83,6 +91,11 @@ export interface ServerStore {
     entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>,
     seen?: { at: string; status?: AgentRunStatus },
   ): Promise<number>;
+  /**
+   * Several agents' shipments in one commit (each as `addAgentEvents` would store it, in the order given): per
+   * shipment, how many entries were new, or null when its agent is not registered (nothing of it is stored).
+   */
+  addAgentEventShipments(shipments: readonly AgentEventShipment[]): Promise<Array<number | null>>;
   readAgentEvents(agent: string, afterSeq: number, limit: number): Promise<StoredAgentEvent[]>;
   /** The value of a setting, written once: the first writer's value wins and every later caller reads it. */
   setting(key: string, initial: () => string): Promise<string>;

@@ -58,6 +58,7 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
     touchStatus: database.prepare('UPDATE agents SET last_seen = ?, status = ? WHERE id = ?'),
     agent: database.prepare('SELECT * FROM agents WHERE id = ?'),
+    agentExists: database.prepare('SELECT 1 FROM agents WHERE id = ?'),
     agents: database.prepare('SELECT * FROM agents ORDER BY id'),
     addOrder: database.prepare(`INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`),
@@ -182,6 +183,21 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         else if (seen !== undefined) statements.touch.run(seen.at, agent);
         return added;
       });
+    },
+    async addAgentEventShipments(shipments) {
+      return transaction(() =>
+        shipments.map((shipment) => {
+          if (statements.agentExists.get(shipment.agent) === undefined) return null;
+          let added = 0;
+          for (const entry of shipment.entries) {
+            added += Number(statements.addEvent.run(shipment.agent, entry.seq, JSON.stringify(entry)).changes);
+          }
+          if (shipment.seen.status !== undefined) {
+            statements.touchStatus.run(shipment.seen.at, shipment.seen.status, shipment.agent);
+          } else statements.touch.run(shipment.seen.at, shipment.agent);
+          return added;
+        }),
+      );
     },
     async readAgentEvents(agent, afterSeq, limit) {
       const rows = statements.readEvents.all(agent, afterSeq, limit) as Array<{ seq: number; entry_json: string }>;
