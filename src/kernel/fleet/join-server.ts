@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createParser } from 'eventsource-parser';
 import type { AuditEntry } from '../../audit/audit-event.ts';
 import { UnreachableError } from '../../core/heed-error.ts';
@@ -32,6 +34,64 @@ export interface ServerConnection {
 
 /** The most audit entries kept for shipping while the server is away; the agent's own log keeps them all. */
 const maxQueued = 50_000;
+/** The longest a shipment waits for orders being taken: one taking longer is stuck, and shipping goes on. */
+const maxShipmentDelayMs = 5_000;
+
+/**
+ * Orders being taken from a server stream by any agent in this process. Shipping audit entries waits until none
+ * is (a fleet stop reaching many agents at once is handled before their shipments), for at most a while, so a
+ * steady flow of orders delays shipments but never stops them.
+ */
+class OrderHandling {
+  #inFlight = 0;
+  #idle: PromiseWithResolvers<void> | undefined;
+
+  async around<T>(work: () => Promise<T>): Promise<T> {
+    this.#inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) {
+        this.#idle?.resolve();
+        this.#idle = undefined;
+      }
+    }
+  }
+
+  /** Resolves when no order is being taken, or after `maxWaitMs` at the latest. */
+  settled(maxWaitMs: number): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    this.#idle ??= Promise.withResolvers<void>();
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.#idle.promise,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxWaitMs).unref();
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+}
+
+const orderHandling = new OrderHandling();
+
+/**
+ * Opens the long-lived order stream on a connection of its own (not in fetch's shared pool, where a process holding
+ * many agents' streams would make every other request search past them all).
+ */
+function openOrderStream(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  const target = new URL(url);
+  const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
+    headers,
+    signal,
+    agent: false,
+  });
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+    request.end();
+  });
+}
 
 /**
  * An agent's link to `heed serve`: registers, then holds an order stream open, reconnecting with `Last-Event-ID`
@@ -81,17 +141,21 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   }
 
   const streamOnce = async () => {
-    const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/orders/stream`, {
-      headers: { accept: 'text/event-stream', 'last-event-id': String(lastSeq) },
-      signal: closing.signal,
-    });
-    if (response.status === 404) {
+    const response = await openOrderStream(
+      `${base}/agents/${encodeURIComponent(agent)}/orders/stream`,
+      { accept: 'text/event-stream', 'last-event-id': String(lastSeq) },
+      closing.signal,
+    );
+    if (response.statusCode === 404) {
       // The server forgot the agent (a new store): register again and retry.
-      await response.body?.cancel();
+      response.destroy();
       await register();
       return;
     }
-    if (!response.ok || response.body === null) throw new Error(`order stream answered ${response.status}`);
+    if (response.statusCode !== 200) {
+      response.destroy();
+      throw new Error(`order stream answered ${response.statusCode}`);
+    }
     open.resolve();
     const orders: Array<{ id: string | undefined; data: string }> = [];
     const parser = createParser({
@@ -99,14 +163,14 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
         if (event.event === orderStreamEvent) orders.push({ id: event.id, data: event.data });
       },
     });
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body) {
-      parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    response.setEncoding('utf8');
+    for await (const chunk of response) {
+      parser.feed(chunk as string);
       for (const order of orders.splice(0)) {
         // Counted as received before delivery ends: delivery always runs to a recorded decision, and a resume
         // must not ask for an order the agent has already verified.
         if (order.id !== undefined && /^\d+$/.test(order.id)) lastSeq = Math.max(lastSeq, Number(order.id));
-        await options.deliver(order.data);
+        await orderHandling.around(() => options.deliver(order.data));
       }
     }
     throw new Error('the order stream ended');
@@ -128,12 +192,15 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     }
   })();
 
+  const shipEveryMs = options.shipEveryMs ?? 1000;
   const queue: AuditEntry[] = [];
   let shipping: Promise<void> | undefined;
   const ship = (): Promise<void> => {
     shipping ??= (async () => {
       try {
         while (queue.length > 0) {
+          // Orders first: no shipment starts while any agent in this process is taking an order.
+          await orderHandling.settled(maxShipmentDelayMs);
           const batch = queue.slice(0, maxAuditBatch);
           const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/audit`, {
             method: 'POST',
@@ -142,6 +209,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
             signal: AbortSignal.timeout(10_000),
           });
           if (!response.ok) throw new Error(`audit ingest answered ${response.status}: ${await response.text()}`);
+          await response.text();
           queue.splice(0, batch.length);
         }
       } catch (error) {
@@ -152,14 +220,22 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     })();
     return shipping;
   };
+  // Armed by the first entry queued and fired once: entries wait at most this long, and an idle agent keeps no timer.
+  let shipTimer: NodeJS.Timeout | undefined;
+  const scheduleShipment = () => {
+    shipTimer ??= setTimeout(() => {
+      shipTimer = undefined;
+      void ship().then(() => {
+        if (queue.length > 0) scheduleShipment();
+      });
+    }, shipEveryMs).unref();
+  };
+  // Entries arrive here once committed to the agent's own log: nothing is shipped that the agent has not recorded.
   const unsubscribe = options.onEvent((entry) => {
     queue.push(entry);
     if (queue.length > maxQueued) queue.splice(0, queue.length - maxQueued);
+    scheduleShipment();
   });
-  const shipper = setInterval(() => {
-    if (queue.length > 0) void ship();
-  }, options.shipEveryMs ?? 1000);
-  shipper.unref();
 
   return {
     lastSeq: () => lastSeq,
@@ -170,7 +246,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     },
     close: async () => {
       unsubscribe();
-      clearInterval(shipper);
+      clearTimeout(shipTimer);
       await shipping;
       await ship();
       closing.abort();
