@@ -18,7 +18,7 @@ export interface JoinServerOptions {
   onError?: (error: Error) => void;
   /** How long the first registration keeps trying to reach the server (default 30 s). */
   registerWithinMs?: number;
-  /** How long audit entries wait to be shipped together (default 1 s). */
+  /** At most how long audit entries wait to be shipped together (default 1 s; each wait is half to all of it). */
   shipEveryMs?: number;
 }
 
@@ -220,15 +220,19 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     })();
     return shipping;
   };
-  // Armed by the first entry queued and fired once: entries wait at most this long, and an idle agent keeps no timer.
+  // Armed by the first entry queued and fired once, so an idle agent keeps no timer; entries wait half to one
+  // interval, at random, so a fleet that recorded one order together does not ship to the server all at once.
   let shipTimer: NodeJS.Timeout | undefined;
   const scheduleShipment = () => {
-    shipTimer ??= setTimeout(() => {
-      shipTimer = undefined;
-      void ship().then(() => {
-        if (queue.length > 0) scheduleShipment();
-      });
-    }, shipEveryMs).unref();
+    shipTimer ??= setTimeout(
+      () => {
+        shipTimer = undefined;
+        void ship().then(() => {
+          if (queue.length > 0) scheduleShipment();
+        });
+      },
+      shipEveryMs * (0.5 + Math.random() / 2),
+    ).unref();
   };
   // Entries arrive here once committed to the agent's own log: nothing is shipped that the agent has not recorded.
   const unsubscribe = options.onEvent((entry) => {
