@@ -36,32 +36,61 @@ export interface ServerConnection {
 const maxQueued = 50_000;
 /** The longest a shipment waits for orders being taken: one taking longer is stuck, and shipping goes on. */
 const maxShipmentDelayMs = 5_000;
+/**
+ * The most shipments in flight at once from one process. A process holding many agents would otherwise open a
+ * connection per agent at once, and a burst of new connections overflows the server's accept queue: dropped
+ * connections are retried only after a second or more, the order submitted meanwhile included.
+ */
+const maxShipmentsInFlight = 8;
 
 /**
- * Orders being taken from a server stream by any agent in this process. Shipping audit entries waits until none
- * is (a fleet stop reaching many agents at once is handled before their shipments), for at most a while, so a
- * steady flow of orders delays shipments but never stops them.
+ * The audit shipments of every agent joined from this process, and the orders they take. A shipment waits while
+ * any order is being taken from a stream (a fleet stop reaching many agents at once is handled before their
+ * shipments), for at most `maxShipmentDelayMs`, so a steady flow of orders delays shipments but never stops them;
+ * then it waits for one of `maxShipmentsInFlight` places.
  */
-class OrderHandling {
-  #inFlight = 0;
+export class ShipmentLane {
+  readonly #maxInFlight: number;
+  #ordersInFlight = 0;
   #idle: PromiseWithResolvers<void> | undefined;
+  #shipmentsInFlight = 0;
+  readonly #waiting: Array<() => void> = [];
 
-  async around<T>(work: () => Promise<T>): Promise<T> {
-    this.#inFlight += 1;
+  constructor(maxInFlight = maxShipmentsInFlight) {
+    this.#maxInFlight = maxInFlight;
+  }
+
+  /** Runs the taking of one order; shipments wait until no order is being taken. */
+  async takingOrder<T>(work: () => Promise<T>): Promise<T> {
+    this.#ordersInFlight += 1;
     try {
       return await work();
     } finally {
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) {
+      this.#ordersInFlight -= 1;
+      if (this.#ordersInFlight === 0) {
         this.#idle?.resolve();
         this.#idle = undefined;
       }
     }
   }
 
-  /** Resolves when no order is being taken, or after `maxWaitMs` at the latest. */
-  settled(maxWaitMs: number): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
+  /** Runs one shipment once orders have been taken and a place is free. */
+  async shipping<T>(work: () => Promise<T>): Promise<T> {
+    await this.#ordersSettled(maxShipmentDelayMs);
+    while (this.#shipmentsInFlight >= this.#maxInFlight) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#shipmentsInFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.#shipmentsInFlight -= 1;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  #ordersSettled(maxWaitMs: number): Promise<void> {
+    if (this.#ordersInFlight === 0) return Promise.resolve();
     this.#idle ??= Promise.withResolvers<void>();
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([
@@ -73,7 +102,7 @@ class OrderHandling {
   }
 }
 
-const orderHandling = new OrderHandling();
+const shipmentLane = new ShipmentLane();
 
 /**
  * Opens the long-lived order stream on a connection of its own (not in fetch's shared pool, where a process holding
@@ -170,7 +199,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
         // Counted as received before delivery ends: delivery always runs to a recorded decision, and a resume
         // must not ask for an order the agent has already verified.
         if (order.id !== undefined && /^\d+$/.test(order.id)) lastSeq = Math.max(lastSeq, Number(order.id));
-        await orderHandling.around(() => options.deliver(order.data));
+        await shipmentLane.takingOrder(() => options.deliver(order.data));
       }
     }
     throw new Error('the order stream ended');
@@ -199,17 +228,18 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     shipping ??= (async () => {
       try {
         while (queue.length > 0) {
-          // Orders first: no shipment starts while any agent in this process is taking an order.
-          await orderHandling.settled(maxShipmentDelayMs);
           const batch = queue.slice(0, maxAuditBatch);
-          const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/audit`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ events: batch }),
-            signal: AbortSignal.timeout(10_000),
+          // Orders first: no shipment starts while any agent in this process is taking an order.
+          await shipmentLane.shipping(async () => {
+            const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/audit`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ events: batch }),
+              signal: AbortSignal.timeout(10_000),
+            });
+            const answer = await response.text();
+            if (!response.ok) throw new Error(`audit ingest answered ${response.status}: ${answer}`);
           });
-          if (!response.ok) throw new Error(`audit ingest answered ${response.status}: ${await response.text()}`);
-          await response.text();
           queue.splice(0, batch.length);
         }
       } catch (error) {
