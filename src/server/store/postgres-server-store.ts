@@ -145,6 +145,13 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       if (status === undefined) await query('UPDATE agents SET last_seen = $1 WHERE id = $2', [at, id]);
       else await query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [at, status, id]);
     },
+    async countGroupMembers(group) {
+      const rows = await query<{ members: string }>(
+        'SELECT COUNT(*) AS members FROM agents WHERE groups_json::jsonb ? $1',
+        [group],
+      );
+      return Number(rows[0]!.members);
+    },
     async getAgent(id) {
       const rows = await query<AgentRow>('SELECT * FROM agents WHERE id = $1', [id]);
       return rows[0] === undefined ? undefined : agentFromRow(rows[0]);

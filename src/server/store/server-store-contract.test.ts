@@ -202,6 +202,23 @@ for (const backend of backends) {
       await store.close();
     });
 
+    it('counts the registered agents whose charters list a group', async () => {
+      const { store } = await backend.open();
+      expect(await store.countGroupMembers('fleet')).toBe(0);
+      await store.registerAgent(registration('agent-1', ['fleet', 'night-shift']), '2026-01-01T00:00:00.000Z');
+      await store.registerAgent(registration('agent-2', ['fleet']), '2026-01-01T00:00:00.000Z');
+      await store.registerAgent(registration('agent-3', ['fleet-b']), '2026-01-01T00:00:00.000Z');
+      expect(await store.countGroupMembers('fleet')).toBe(2);
+      expect(await store.countGroupMembers('night-shift')).toBe(1);
+      // A name that is only part of a group's, or looks like a pattern, matches nothing.
+      expect(await store.countGroupMembers('flee')).toBe(0);
+      expect(await store.countGroupMembers('%')).toBe(0);
+      // Re-registering with other groups moves the agent.
+      await store.registerAgent(registration('agent-1', ['night-shift']), '2026-01-02T00:00:00.000Z');
+      expect(await store.countGroupMembers('fleet')).toBe(1);
+      await store.close();
+    });
+
     it("stores several agents' shipments in one call, refusing those of unregistered agents", async () => {
       const { store } = await backend.open();
       const entry = (agent: string, seq: number) => ({ seq, agent, type: 'halt', data: { seq } });

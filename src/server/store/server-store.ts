@@ -68,6 +68,8 @@ export interface ServerStore {
   touchAgent(id: string, at: string, status?: AgentRunStatus): Promise<void>;
   getAgent(id: string): Promise<AgentRecord | undefined>;
   listAgents(): Promise<AgentRecord[]>;
+  /** How many registered agents' charters list this group (without reading every agent). */
+  countGroupMembers(group: string): Promise<number>;
   /** Stores an order under the next sequence number; sequence numbers commit in order (no gaps seen by readers). */
   addOrder(order: Omit<OrderRecord, 'seq'>): Promise<OrderRecord>;
   /** Orders after `afterSeq` addressed to one of `targets`, in sequence order. */

@@ -59,6 +59,9 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     touchStatus: database.prepare('UPDATE agents SET last_seen = ?, status = ? WHERE id = ?'),
     agent: database.prepare('SELECT * FROM agents WHERE id = ?'),
     agentExists: database.prepare('SELECT 1 FROM agents WHERE id = ?'),
+    countGroupMembers: database.prepare(
+      'SELECT COUNT(*) AS members FROM agents WHERE EXISTS (SELECT 1 FROM json_each(agents.groups_json) WHERE value = ?)',
+    ),
     agents: database.prepare('SELECT * FROM agents ORDER BY id'),
     addOrder: database.prepare(`INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`),
@@ -130,6 +133,9 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     async getAgent(id) {
       const row = statements.agent.get(id) as unknown as AgentRow | undefined;
       return row === undefined ? undefined : agentFromRow(row);
+    },
+    async countGroupMembers(group) {
+      return Number((statements.countGroupMembers.get(group) as { members: number }).members);
     },
     async listAgents() {
       return (statements.agents.all() as unknown as AgentRow[]).map(agentFromRow);
