@@ -7,6 +7,7 @@ import { reduceAuthority } from './reduce-authority.ts';
 import { applyJournalEntry, checkCharterAgreement, replayAuthority } from './restore-authority.ts';
 import { rosterIndex } from './roster-index.ts';
 import type { AuthorityJournalEntry, AuthorityStore } from './store/authority-store.ts';
+import { processVerifiedSignatures } from './verified-signatures.ts';
 import { type Verification, verifyEnvelope } from './verify-envelope.ts';
 
 export interface OrderDecision {
@@ -103,7 +104,12 @@ export function createAuthority(options: CreateAuthorityOptions): Authority {
     receive(input) {
       const now = clock.now();
       const timed = advance(now);
-      const verification = verifyEnvelope(input, { charter: current.charter, now, isSeen: (id) => store.has(id) });
+      const verification = verifyEnvelope(input, {
+        charter: current.charter,
+        now,
+        isSeen: (id) => store.has(id),
+        signatures: processVerifiedSignatures,
+      });
       if (!verification.accepted) {
         const id = verification.id === undefined ? '' : ` ${verification.id}`;
         return {

@@ -7,6 +7,7 @@ import { orderBodySchemas } from './order-bodies.ts';
 import type { RejectionReason } from './rejection-reasons.ts';
 import { rosterIndex } from './roster-index.ts';
 import { envelopeSigningBytes } from './sign-envelope.ts';
+import type { VerifiedSignatures } from './verified-signatures.ts';
 
 export interface VerificationContext {
   /** The current charter: its roster, roles, quorums and clock rules. */
@@ -15,6 +16,8 @@ export interface VerificationContext {
   now: number;
   /** True when an envelope with this id was accepted before (replay protection). */
   isSeen: (id: string) => boolean;
+  /** Signatures already verified in this process (see `VerifiedSignatures`); without it, each is verified here. */
+  signatures?: VerifiedSignatures;
 }
 
 export type Verification =
@@ -91,8 +94,13 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
     const pair = `${signature.principal} ${signature.sig}`;
     if (checked.has(pair)) continue;
     checked.add(pair);
-    const key = roster.principals.get(signature.principal)!.key;
-    if (!verifyBytes(key, bytes, Buffer.from(signature.sig, 'base64url'))) {
+    const { key, principal } = roster.principals.get(signature.principal)!;
+    const signatureBytes = Buffer.from(signature.sig, 'base64url');
+    const verified =
+      context.signatures === undefined
+        ? verifyBytes(key, bytes, signatureBytes)
+        : context.signatures.verify(key, principal.key, bytes, signatureBytes);
+    if (!verified) {
       return reject('bad-signature', `the signature of '${signature.principal}' does not verify`);
     }
   }

@@ -14,7 +14,8 @@ import { streamOrders } from './order-stream.ts';
 import { tokenTtlMs } from './principal-auth.ts';
 import { parseBody, RequestError } from './request-error.ts';
 import type { RouteContext } from './route-context.ts';
-import type { AgentRecord } from './store/server-store.ts';
+import type { AgentEventShipment, AgentRecord } from './store/server-store.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 
 /** Events that show an agent at work; a `halt` shows it halted. Others (a rejected order) change neither. */
 const workingEvents: ReadonlySet<string> = new Set([
@@ -32,6 +33,8 @@ const workingEvents: ReadonlySet<string> = new Set([
 export function registerAgentRoutes(app: Hono, context: RouteContext): void {
   const { store, auth, log, nowText } = context;
   let storeId: string | undefined;
+  // A fleet ships about one batch per agent a second: the shipments of one turn share one commit.
+  const shipments = new TurnBatcher<AgentEventShipment, number | null>((items) => store.addAgentEventShipments(items));
 
   app.post('/agents', context.jsonLimit, async (http) => {
     const request = parseBody(await http.req.text(), agentRegistrationRequestSchema, 'agent registration');
@@ -104,10 +107,12 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
       );
     }
     const last = batch.events.findLast((event) => event.type === 'halt' || workingEvents.has(event.type));
-    const added = await store.addAgentEvents(id, batch.events, {
-      at: nowText(),
-      ...(last === undefined ? {} : { status: last.type === 'halt' ? 'halted' : 'running' }),
+    const added = await shipments.add({
+      agent: id,
+      entries: batch.events,
+      seen: { at: nowText(), ...(last === undefined ? {} : { status: last.type === 'halt' ? 'halted' : 'running' }) },
     });
+    if (added === null) throw new RequestError(404, `no agent '${id}' is registered`);
     await log.record(id, 'audit-ingested', { events: batch.events.length, added });
     return http.json({ added });
   });

@@ -17,6 +17,25 @@ export interface OrderStreamOptions {
   onClose: () => void;
 }
 
+const encoder = new TextEncoder();
+// One encoded frame per announced order, shared by every stream that sends it: a fleet order is encoded once, not
+// once per member. Kept as long as the order record is (the store hands every listener the same record).
+const frames = new WeakMap<OrderRecord, Uint8Array>();
+
+/** The SSE frame of an order: its envelope as data lines (as submitted, newlines included), its seq as the id. */
+export function orderFrame(order: OrderRecord): Uint8Array {
+  let frame = frames.get(order);
+  if (frame === undefined) {
+    const data = order.envelope
+      .split(/\r\n|\r|\n/)
+      .map((line) => `data: ${line}`)
+      .join('\n');
+    frame = encoder.encode(`event: ${orderStreamEvent}\n${data}\nid: ${order.seq}\n\n`);
+    frames.set(order, frame);
+  }
+  return frame;
+}
+
 /**
  * One agent's order stream: every order addressed to it or to one of its groups after `afterSeq`, then each new one as
  * the store announces it (from any replica). The event id is the order's sequence number, so a reconnecting agent
@@ -57,7 +76,7 @@ export function streamOrders(context: Context, options: OrderStreamOptions) {
     };
     const send = async (order: OrderRecord) => {
       if (order.seq <= last) return;
-      await stream.writeSSE({ id: String(order.seq), event: orderStreamEvent, data: order.envelope });
+      await stream.write(orderFrame(order));
       last = order.seq;
     };
     try {

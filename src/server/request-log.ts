@@ -1,5 +1,6 @@
 import { type ServerAuditAction, type ServerAuditData, serverAuditProblem } from './store/server-audit-actions.ts';
 import type { ServerAuditInput, ServerStore } from './store/server-store.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 
 /** Longest detail of a refused request kept in the server's audit chain. */
 export const maxRecordedDetail = 300;
@@ -10,7 +11,7 @@ export const maxRecordedDetail = 300;
  * grow the chain without limit.
  */
 export class RequestLog {
-  private readonly pending: Array<{ input: ServerAuditInput; done: PromiseWithResolvers<void> }> = [];
+  private readonly batcher: TurnBatcher<ServerAuditInput, undefined>;
   private windowStart = 0;
   private recordedInWindow = 0;
   private suppressed = 0;
@@ -23,6 +24,10 @@ export class RequestLog {
     this.store = store;
     this.now = now;
     this.refusalsPerMinute = refusalsPerMinute;
+    this.batcher = new TurnBatcher(async (inputs) => {
+      await this.store.appendServerAudit(inputs, new Date(this.now()).toISOString());
+      return inputs.map(() => undefined);
+    });
   }
 
   /** Resolves once the record is committed; records made in the same turn of the event loop share one commit. */
@@ -30,23 +35,7 @@ export class RequestLog {
     // Checked here as well as at append, so a bad record fails alone rather than the commit it would share.
     const problem = serverAuditProblem(action, data);
     if (problem !== undefined) return Promise.reject(new Error(`Refusing a server audit record: ${problem}`));
-    const done = Promise.withResolvers<void>();
-    this.pending.push({ input: { actor, action, data: data as Record<string, unknown> }, done });
-    if (this.pending.length === 1) setImmediate(() => void this.flush());
-    return done.promise;
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0);
-    try {
-      await this.store.appendServerAudit(
-        batch.map((item) => item.input),
-        new Date(this.now()).toISOString(),
-      );
-      for (const item of batch) item.done.resolve();
-    } catch (error) {
-      for (const item of batch) item.done.reject(error);
-    }
+    return this.batcher.add({ actor, action, data: data as Record<string, unknown> });
   }
 
   async refused(actor: string, action: string, status: number, detail: string): Promise<void> {

@@ -156,7 +156,7 @@ export function createServerApp(options: ServerAppOptions): Hono {
         `envelope field kind '${envelope.kind}' cannot go to a group; only ${[...groupOrderKinds].join(', ')} can`,
       );
     }
-    const members = (await store.listAgents()).filter((agent) => agent.groups.includes(group)).length;
+    const members = await store.countGroupMembers(group);
     if (members === 0) throw new RequestError(404, `no registered agent's charter lists group '${group}'`);
     const order = await submit(envelope, text, context.req.header('authorization'));
     return context.json({ seq: order.seq, target: order.target, id: envelope.id, members }, 202);

@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createParser } from 'eventsource-parser';
 import type { AuditEntry } from '../../audit/audit-event.ts';
 import { InvalidInputError, UnreachableError } from '../../core/heed-error.ts';
@@ -32,7 +34,7 @@ export interface JoinServerOptions {
   onError?: (error: Error) => void;
   /** How long the first registration keeps trying to reach the server (default 30 s). */
   registerWithinMs?: number;
-  /** How long audit entries wait to be shipped together (default 1 s). */
+  /** At most how long audit entries wait to be shipped together (default 1 s; each wait is half to all of it). */
   shipEveryMs?: number;
 }
 
@@ -53,6 +55,93 @@ export interface ServerConnection {
 
 /** The most audit entries kept for shipping while the server is away; the agent's own log keeps them all. */
 const maxQueued = 50_000;
+/** The longest a shipment waits for orders being taken: one taking longer is stuck, and shipping goes on. */
+const maxShipmentDelayMs = 5_000;
+/**
+ * The most shipments in flight at once from one process. A process holding many agents would otherwise open a
+ * connection per agent at once, and a burst of new connections overflows the server's accept queue: dropped
+ * connections are retried only after a second or more, the order submitted meanwhile included.
+ */
+const maxShipmentsInFlight = 8;
+
+/**
+ * The audit shipments of every agent joined from this process, and the orders they take. A shipment waits while
+ * any order is being taken from a stream (a fleet stop reaching many agents at once is handled before their
+ * shipments), for at most `maxShipmentDelayMs`, so a steady flow of orders delays shipments but never stops them;
+ * then it waits for one of `maxShipmentsInFlight` places.
+ */
+export class ShipmentLane {
+  readonly #maxInFlight: number;
+  #ordersInFlight = 0;
+  #idle: PromiseWithResolvers<void> | undefined;
+  #shipmentsInFlight = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(maxInFlight = maxShipmentsInFlight) {
+    this.#maxInFlight = maxInFlight;
+  }
+
+  /** Runs the taking of one order; shipments wait until no order is being taken. */
+  async takingOrder<T>(work: () => Promise<T>): Promise<T> {
+    this.#ordersInFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.#ordersInFlight -= 1;
+      if (this.#ordersInFlight === 0) {
+        this.#idle?.resolve();
+        this.#idle = undefined;
+      }
+    }
+  }
+
+  /** Runs one shipment once orders have been taken and a place is free. */
+  async shipping<T>(work: () => Promise<T>): Promise<T> {
+    await this.#ordersSettled(maxShipmentDelayMs);
+    while (this.#shipmentsInFlight >= this.#maxInFlight) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#shipmentsInFlight += 1;
+    try {
+      return await work();
+    } finally {
+      this.#shipmentsInFlight -= 1;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  #ordersSettled(maxWaitMs: number): Promise<void> {
+    if (this.#ordersInFlight === 0) return Promise.resolve();
+    this.#idle ??= Promise.withResolvers<void>();
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.#idle.promise,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, maxWaitMs).unref();
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+}
+
+const shipmentLane = new ShipmentLane();
+
+/**
+ * Opens the long-lived order stream on a connection of its own (not in fetch's shared pool, where a process holding
+ * many agents' streams would make every other request search past them all).
+ */
+function openOrderStream(url: string, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  const target = new URL(url);
+  const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
+    headers,
+    signal,
+    agent: false,
+  });
+  return new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+    request.end();
+  });
+}
 
 /**
  * An agent's link to `heed serve`: registers, then holds an order stream open, reconnecting with `Last-Event-ID`
@@ -141,17 +230,21 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   }
 
   const streamOnce = async () => {
-    const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}/orders/stream`, {
-      headers: { accept: 'text/event-stream', 'last-event-id': String(lastSeq), authorization: `Bearer ${token}` },
-      signal: closing.signal,
-    });
-    if (response.status === 404 || response.status === 401) {
+    const response = await openOrderStream(
+      `${base}/agents/${encodeURIComponent(agent)}/orders/stream`,
+      { accept: 'text/event-stream', 'last-event-id': String(lastSeq), authorization: `Bearer ${token}` },
+      closing.signal,
+    );
+    if (response.statusCode === 404 || response.statusCode === 401) {
       // The server forgot the agent (a new store), or the token ran out while the agent was away: register again.
-      await response.body?.cancel();
+      response.destroy();
       await register();
       return;
     }
-    if (!response.ok || response.body === null) throw new Error(`order stream answered ${response.status}`);
+    if (response.statusCode !== 200) {
+      response.destroy();
+      throw new Error(`order stream answered ${response.statusCode}`);
+    }
     open.resolve();
     const orders: Array<{ id: string | undefined; data: string }> = [];
     const parser = createParser({
@@ -163,14 +256,14 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
         }
       },
     });
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body) {
-      parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    response.setEncoding('utf8');
+    for await (const chunk of response) {
+      parser.feed(chunk as string);
       for (const order of orders.splice(0)) {
         // Counted as received before delivery ends: delivery always runs to a recorded decision, and a resume
         // must not ask for an order the agent has already verified.
         if (order.id !== undefined && /^\d+$/.test(order.id)) lastSeq = Math.max(lastSeq, Number(order.id));
-        await options.deliver(order.data);
+        await shipmentLane.takingOrder(() => options.deliver(order.data));
         if (storeId !== undefined) {
           try {
             options.cursor?.save(storeId, lastSeq);
@@ -199,6 +292,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     }
   })();
 
+  const shipEveryMs = options.shipEveryMs ?? 1000;
   const queue: AuditEntry[] = [];
   let shippedThrough = 0;
   let pendingAnchor: ShippedAnchor | undefined;
@@ -216,8 +310,9 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
         await register();
         continue;
       }
-      if (!response.ok) throw new Error(`${what} answered ${response.status}: ${await response.text()}`);
-      await response.body?.cancel();
+      // The answer is read to its end, so the connection goes back to the pool for the next call.
+      const answer = await response.text();
+      if (!response.ok) throw new Error(`${what} answered ${response.status}: ${answer}`);
       return;
     }
   };
@@ -227,7 +322,8 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
       try {
         while (queue.length > 0) {
           const batch = queue.slice(0, maxAuditBatch);
-          await callAsAgent('/audit', { events: batch }, 'audit ingest');
+          // Orders first: no shipment starts while any agent in this process is taking an order.
+          await shipmentLane.shipping(() => callAsAgent('/audit', { events: batch }, 'audit ingest'));
           queue.splice(0, batch.length);
           for (const entry of batch) shippedThrough = Math.max(shippedThrough, entry.seq);
         }
@@ -245,20 +341,33 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     })();
     return shipping;
   };
+  // Armed by the first entry queued and fired once, so an idle agent keeps no timer; entries wait half to one
+  // interval, at random, so a fleet that recorded one order together does not ship to the server all at once.
+  let shipTimer: NodeJS.Timeout | undefined;
+  const scheduleShipment = () => {
+    shipTimer ??= setTimeout(
+      () => {
+        shipTimer = undefined;
+        void ship().then(() => {
+          if (queue.length > 0 || pendingAnchor !== undefined) scheduleShipment();
+        });
+      },
+      shipEveryMs * (0.5 + Math.random() / 2),
+    ).unref();
+  };
+  // Entries arrive here once committed to the agent's own log: nothing is shipped that the agent has not recorded.
   const unsubscribe = options.onEvent((entry) => {
     queue.push(entry);
     if (queue.length > maxQueued) queue.splice(0, queue.length - maxQueued);
+    scheduleShipment();
   });
-  const shipper = setInterval(() => {
-    if (queue.length > 0 || pendingAnchor !== undefined) void ship();
-  }, options.shipEveryMs ?? 1000);
-  shipper.unref();
 
   return {
     lastSeq: () => lastSeq,
     connected: () => open.promise,
     anchor: (checkpoint) => {
       queue.push(checkpoint);
+      scheduleShipment();
       const data = checkpoint.data as { head?: unknown; signature?: unknown };
       if (typeof data.head !== 'string' || typeof data.signature !== 'string') return;
       if (pendingAnchor !== undefined && pendingAnchor.seq > checkpoint.seq) return;
@@ -270,7 +379,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     },
     close: async () => {
       unsubscribe();
-      clearInterval(shipper);
+      clearTimeout(shipTimer);
       await shipping;
       await ship();
       closing.abort();

@@ -184,6 +184,13 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       if (status === undefined) await query('UPDATE agents SET last_seen = $1 WHERE id = $2', [at, id]);
       else await query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [at, status, id]);
     },
+    async countGroupMembers(group) {
+      const rows = await query<{ members: string }>(
+        'SELECT COUNT(*) AS members FROM agents WHERE groups_json::jsonb ? $1',
+        [group],
+      );
+      return Number(rows[0]!.members);
+    },
     async getAgent(id) {
       const rows = await query<AgentRow>('SELECT * FROM agents WHERE id = $1', [id]);
       return rows[0] === undefined ? undefined : agentFromRow(rows[0]);
@@ -317,6 +324,75 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
           await client.query('UPDATE agents SET last_seen = $1 WHERE id = $2', [seen.at, agent]);
         }
         return result.rowCount ?? 0;
+      });
+    },
+    async addAgentEventShipments(shipments) {
+      if (shipments.length === 0) return [];
+      return transaction(async (client) => {
+        // As in addAgentEvents: one ingest appends to the feed at a time, so feed numbers become visible in order.
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-feed-' || $1))`, [schema]);
+        const ids = [...new Set(shipments.map((shipment) => shipment.agent))];
+        const known = new Set(
+          (await client.query<{ id: string }>('SELECT id FROM agents WHERE id = ANY($1::text[])', [ids])).rows.map(
+            (row) => row.id,
+          ),
+        );
+        const stored = shipments.filter((shipment) => known.has(shipment.agent));
+        const rows = stored.flatMap((shipment, index) =>
+          shipment.entries.map((entry) => ({ index, agent: shipment.agent, entry })),
+        );
+        // One statement for every shipment; RETURNING says which rows were new, and so whose.
+        const inserted = await client.query<{ agent: string; seq: string }>(
+          `INSERT INTO agent_events (agent, seq, entry_json)
+           SELECT agent, seq, entry_json FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::int[])
+             AS shipped(agent, seq, entry_json, shipment)
+           ORDER BY shipment
+           ON CONFLICT DO NOTHING
+           RETURNING agent, seq`,
+          [
+            rows.map((row) => row.agent),
+            rows.map((row) => row.entry.seq),
+            rows.map((row) => JSON.stringify(row.entry)),
+            rows.map((row) => row.index),
+          ],
+        );
+        // An (agent, seq) is new in at most one shipment: the first that carries it, in the order given.
+        const newRows = new Set(inserted.rows.map((row) => `${row.agent} ${row.seq}`));
+        const unfed = new Set(newRows);
+        const fed = rows.filter((row) => unfed.delete(`${row.agent} ${row.entry.seq}`));
+        if (fed.length > 0) {
+          await client.query(
+            `INSERT INTO agent_event_feed (agent, seq)
+             SELECT agent, seq FROM UNNEST($1::text[], $2::bigint[]) WITH ORDINALITY AS fed(agent, seq, position)
+             ORDER BY position`,
+            [fed.map((row) => row.agent), fed.map((row) => row.entry.seq)],
+          );
+          await client.query('SELECT pg_notify($1, $2)', [feedChannel, fed[0]!.agent]);
+        }
+        const added = stored.map((shipment) => {
+          let count = 0;
+          for (const entry of shipment.entries) {
+            if (newRows.delete(`${shipment.agent} ${entry.seq}`)) count += 1;
+          }
+          return count;
+        });
+        // The last shipment of each agent decides when it was seen; the last one showing a status decides that.
+        const seen = new Map<string, { at: string; status: string | null }>();
+        for (const shipment of stored) {
+          const before = seen.get(shipment.agent);
+          seen.set(shipment.agent, { at: shipment.seen.at, status: shipment.seen.status ?? before?.status ?? null });
+        }
+        await client.query(
+          `UPDATE agents SET last_seen = seen.at, status = COALESCE(seen.status, agents.status)
+           FROM UNNEST($1::text[], $2::text[], $3::text[]) AS seen(id, at, status) WHERE agents.id = seen.id`,
+          [
+            [...seen.keys()],
+            [...seen.values()].map((value) => value.at),
+            [...seen.values()].map((value) => value.status),
+          ],
+        );
+        let next = 0;
+        return shipments.map((shipment) => (known.has(shipment.agent) ? added[next++]! : null));
       });
     },
     async readAgentEvents(agent, afterSeq, limit) {

@@ -362,5 +362,69 @@ for (const backend of backends) {
       expect(await store.readAgentEventsOfTypes('agent-1', [], 0, 100)).toEqual([]);
       await store.close();
     });
+
+    it('counts the registered agents whose charters list a group', async () => {
+      const { store } = await backend.open();
+      expect(await store.countGroupMembers('fleet')).toBe(0);
+      await store.registerAgent(registration('agent-1', ['fleet', 'night-shift']), '2026-01-01T00:00:00.000Z');
+      await store.registerAgent(registration('agent-2', ['fleet']), '2026-01-01T00:00:00.000Z');
+      await store.registerAgent(registration('agent-3', ['fleet-b']), '2026-01-01T00:00:00.000Z');
+      expect(await store.countGroupMembers('fleet')).toBe(2);
+      expect(await store.countGroupMembers('night-shift')).toBe(1);
+      // A name that is only part of a group's, or looks like a pattern, matches nothing.
+      expect(await store.countGroupMembers('flee')).toBe(0);
+      expect(await store.countGroupMembers('%')).toBe(0);
+      // Re-registering with other groups moves the agent.
+      await store.registerAgent(registration('agent-1', ['night-shift']), '2026-01-02T00:00:00.000Z');
+      expect(await store.countGroupMembers('fleet')).toBe(1);
+      await store.close();
+    });
+
+    it("stores several agents' shipments in one call, refusing those of unregistered agents", async () => {
+      const { store } = await backend.open();
+      const entry = (agent: string, seq: number) => ({ seq, agent, type: 'halt', data: { seq } });
+      await store.registerAgent(registration('agent-1', []), '2026-01-01T00:00:00.000Z');
+      await store.registerAgent(registration('agent-2', []), '2026-01-01T00:00:00.000Z');
+      expect(await store.addAgentEventShipments([])).toEqual([]);
+      const added = await store.addAgentEventShipments([
+        {
+          agent: 'agent-1',
+          entries: [entry('agent-1', 1), entry('agent-1', 2)],
+          seen: { at: '2026-01-02T00:00:00.000Z', status: 'running' },
+        },
+        { agent: 'stranger', entries: [entry('stranger', 1)], seen: { at: '2026-01-02T00:00:00.000Z' } },
+        {
+          agent: 'agent-2',
+          entries: [entry('agent-2', 1)],
+          seen: { at: '2026-01-02T00:00:00.000Z', status: 'halted' },
+        },
+        // Shipped twice (a retry racing its first try): stored once, counted for the first.
+        {
+          agent: 'agent-1',
+          entries: [entry('agent-1', 2), entry('agent-1', 3)],
+          seen: { at: '2026-01-03T00:00:00.000Z' },
+        },
+      ]);
+      expect(added).toEqual([2, null, 1, 1]);
+      expect(await store.getAgent('stranger')).toBeUndefined();
+      expect(await store.readAgentEvents('stranger', 0, 100)).toEqual([]);
+      expect((await store.readAgentEvents('agent-1', 0, 100)).map((stored) => stored.entry)).toEqual([
+        entry('agent-1', 1),
+        entry('agent-1', 2),
+        entry('agent-1', 3),
+      ]);
+      // The last shipment sets when the agent was seen; a shipment without a status keeps the one before.
+      expect(await store.getAgent('agent-1')).toMatchObject({
+        lastSeen: '2026-01-03T00:00:00.000Z',
+        status: 'running',
+      });
+      expect(await store.getAgent('agent-2')).toMatchObject({ lastSeen: '2026-01-02T00:00:00.000Z', status: 'halted' });
+      expect(
+        await store.addAgentEventShipments([
+          { agent: 'agent-2', entries: [entry('agent-2', 1)], seen: { at: '2026-01-04T00:00:00.000Z' } },
+        ]),
+      ).toEqual([0]);
+      await store.close();
+    });
   });
 }

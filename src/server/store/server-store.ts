@@ -78,6 +78,14 @@ export interface ServerAuditInput {
   data: Record<string, unknown>;
 }
 
+/** One agent's shipment, as `addAgentEventShipments` takes it. */
+export interface AgentEventShipment {
+  agent: string;
+  entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>;
+  /** When the agent was seen, and the status its entries show, if any. */
+  seen: { at: string; status?: AgentRunStatus };
+}
+
 export interface StoredAgentEvent {
   seq: number;
   /** The agent's own entry, as shipped. */
@@ -106,6 +114,8 @@ export interface ServerStore {
   touchAgent(id: string, at: string, status?: AgentRunStatus): Promise<void>;
   getAgent(id: string): Promise<AgentRecord | undefined>;
   listAgents(): Promise<AgentRecord[]>;
+  /** How many registered agents' charters list this group (without reading every agent). */
+  countGroupMembers(group: string): Promise<number>;
   /** Stores an order under the next sequence number; sequence numbers commit in order (no gaps seen by readers). */
   addOrder(order: Omit<OrderRecord, 'seq'>): Promise<OrderRecord>;
   /** Orders after `afterSeq` addressed to one of `targets`, in sequence order. */
@@ -146,6 +156,11 @@ export interface ServerStore {
     entries: ReadonlyArray<{ seq: number } & Record<string, unknown>>,
     seen?: { at: string; status?: AgentRunStatus },
   ): Promise<number>;
+  /**
+   * Several agents' shipments in one commit (each as `addAgentEvents` would store it, in the order given): per
+   * shipment, how many entries were new, or null when its agent is not registered (nothing of it is stored).
+   */
+  addAgentEventShipments(shipments: readonly AgentEventShipment[]): Promise<Array<number | null>>;
   readAgentEvents(agent: string, afterSeq: number, limit: number): Promise<StoredAgentEvent[]>;
   /** Shipped entries in arrival order after `afterFeedSeq` (one agent's, or every agent's). */
   readFeed(afterFeedSeq: number, limit: number, agent?: string): Promise<FeedEntry[]>;

@@ -67,6 +67,10 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
     touchStatus: database.prepare('UPDATE agents SET last_seen = ?, status = ? WHERE id = ?'),
     agent: database.prepare('SELECT * FROM agents WHERE id = ?'),
+    agentExists: database.prepare('SELECT 1 FROM agents WHERE id = ?'),
+    countGroupMembers: database.prepare(
+      'SELECT COUNT(*) AS members FROM agents WHERE EXISTS (SELECT 1 FROM json_each(agents.groups_json) WHERE value = ?)',
+    ),
     agents: database.prepare('SELECT * FROM agents ORDER BY id'),
     addOrder: database.prepare(`INSERT INTO orders (target, envelope_id, kind, envelope, submitted_by, submitted_at)
       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`),
@@ -161,6 +165,9 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     async getAgent(id) {
       const row = statements.agent.get(id) as unknown as AgentRow | undefined;
       return row === undefined ? undefined : agentFromRow(row);
+    },
+    async countGroupMembers(group) {
+      return Number((statements.countGroupMembers.get(group) as { members: number }).members);
     },
     async listAgents() {
       return (statements.agents.all() as unknown as AgentRow[]).map(agentFromRow);
@@ -258,6 +265,25 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     onFeed(listener) {
       feed.on('feed', listener);
       return () => feed.off('feed', listener);
+    },
+    async addAgentEventShipments(shipments) {
+      const counts = transaction(() =>
+        shipments.map((shipment) => {
+          if (statements.agentExists.get(shipment.agent) === undefined) return null;
+          let added = 0;
+          for (const entry of shipment.entries) {
+            const fresh = Number(statements.addEvent.run(shipment.agent, entry.seq, JSON.stringify(entry)).changes);
+            if (fresh > 0) statements.addFeed.run(shipment.agent, entry.seq);
+            added += fresh;
+          }
+          if (shipment.seen.status !== undefined) {
+            statements.touchStatus.run(shipment.seen.at, shipment.seen.status, shipment.agent);
+          } else statements.touch.run(shipment.seen.at, shipment.agent);
+          return added;
+        }),
+      );
+      if (counts.some((added) => added !== null && added > 0)) feed.emit('feed');
+      return counts;
     },
     async readAgentEvents(agent, afterSeq, limit) {
       const rows = statements.readEvents.all(agent, afterSeq, limit) as Array<{ seq: number; entry_json: string }>;
