@@ -135,8 +135,17 @@ describe('heed serve with agents joined', () => {
     await member!.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop');
     const seqBefore = member!.agent.server!.lastSeq();
     expect(seqBefore).toBeGreaterThan(0);
+    const opened = async (server: ControlPlaneServer) =>
+      (await server.store.readServerAudit(0, 1000)).filter((record) => record.action === 'order-stream-opened').length;
+    const openedBefore = await opened(first);
     await first.close();
     const second = await serve({ stateDir, port: first.port });
+    // The agent finds the new server by itself: wait (bounded) until its stream is open there.
+    for (let tries = 0; ; tries += 1) {
+      if ((await opened(second)) > openedBefore) break;
+      if (tries > 200) throw new Error('the agent never reopened its order stream on the restarted server');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     await member!.agent.server!.connected();
     await submitEnvelope(second.url, signedBy('alice', 'agent-1', 'resume', {}));
     await member!.waitForEntry('order-accepted', (entry) => entry.data.kind === 'resume');

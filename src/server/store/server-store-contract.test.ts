@@ -375,7 +375,9 @@ for (const backend of backends) {
       expect(await store.countGroupMembers('flee')).toBe(0);
       expect(await store.countGroupMembers('%')).toBe(0);
       // Re-registering with other groups moves the agent.
-      await store.registerAgent(registration('agent-1', ['night-shift']), '2026-01-02T00:00:00.000Z');
+      await store.registerAgent(registration('agent-1', ['night-shift']), '2026-01-02T00:00:00.000Z', {
+        publicKey: null,
+      });
       expect(await store.countGroupMembers('fleet')).toBe(1);
       await store.close();
     });
