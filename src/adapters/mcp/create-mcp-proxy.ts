@@ -109,11 +109,14 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     settleClosed = resolveClosed;
   });
   const shutDown = (deadline: number) => {
-    closed ??= closeUpstreams(upstreams, deadline).then((kills) => {
+    closed ??= closeUpstreams(upstreams, deadline).then(async (kills) => {
       for (const kill of kills) {
         notice(
           `upstream process group ${kill.pgid} was still running at the grace and was killed (gone: ${kill.gone})`,
         );
+        const upstream = upstreams.find((candidate) => candidate.processGroup === kill.pgid)?.name ?? 'unknown';
+        // A log that can no longer be written has halted the agent already; the notice above still tells the operator.
+        await agent.recordUpstreamKilled({ upstream, pgid: kill.pgid, gone: kill.gone }).catch(() => undefined);
       }
       settleClosed(kills);
       return kills;
@@ -201,8 +204,10 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
       return server;
     },
     close: async () => {
-      await agent.close();
+      // Halted first and closed last, so the kills of upstreams still running at the grace are on the audit log.
+      await agent.halt('cancelled', 'the proxy was closed');
       await shutDown(performance.now() + graceMs);
+      await agent.close();
     },
   };
 }
