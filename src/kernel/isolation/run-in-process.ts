@@ -84,6 +84,14 @@ export function runInProcess(
         try {
           process.kill(namespaceInit, 'SIGKILL');
         } catch {}
+        // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
+        if (hasChildren(namespaceInit)) {
+          for (const pid of processDescendants(namespaceInit)) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {}
+          }
+        }
       } else signalAll('SIGKILL');
     };
     const onAbort = () => {
