@@ -2,6 +2,7 @@
 // kernel, the MCP gateway, the framework guards, and each unguarded beside them), runs HEED_BENCH_TRIALS (default
 // 20) trials per case, and prints per system and kind: stop.side_effect_after_stop, stop.descendants_alive_after_grace
 // (trials with a child or grandchild alive at grace + 20 ms), stop.settle_p99_ms and stop.settle_p50_ms.
+// HEED_BENCH_STOP_SYSTEMS (a comma-separated list, e.g. `ai-sdk+heed-isolated,heed-proxy`) runs only those systems.
 import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { percentile } from './measure.ts';
@@ -17,8 +18,15 @@ function trialCount(): number {
   return trials;
 }
 
+/** The systems to run, or undefined for all. */
+function systemFilter(): Set<string> | undefined {
+  const text = process.env.HEED_BENCH_STOP_SYSTEMS?.trim();
+  return text ? new Set(text.split(',').map((system) => system.trim())) : undefined;
+}
+
 export default (async (report) => {
   const trials = trialCount();
+  const only = systemFilter();
   const folder = new URL('./stop-cases/', import.meta.url);
   const files = readdirSync(folder)
     .filter((file) => file.endsWith('.ts') && file !== 'stop-case.ts')
@@ -26,6 +34,7 @@ export default (async (report) => {
   for (const file of files) {
     const module = (await import(new URL(file, folder).href)) as StopCaseModule;
     for (const stopCase of await module.default()) {
+      if (only !== undefined && !only.has(stopCase.system)) continue;
       const results: StopTrial[] = [];
       for (let index = 0; index < trials; index++) results.push(await stopCase.trial());
       const extra = { system: stopCase.system, kind: stopCase.kind, n: trials, load: loadavg()[0] };

@@ -4,9 +4,10 @@ import { execFile } from 'node:child_process';
 import { lstatSync, realpathSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { forceKillProcessGroup } from '../src/kernel/force-kill-process-group.ts';
 import { isProcessGroupAlive } from '../src/kernel/process/kill-process-group.ts';
-import { ProcessGroupRegistry } from '../src/kernel/process/process-group-registry.ts';
 import type { Tool } from '../src/kernel/tool.ts';
 import { createBuiltinTools } from '../src/kernel/tools/create-builtin-tools.ts';
 import { createTestLayout } from '../src/kernel/tools/create-test-layout.ts';
@@ -31,16 +32,22 @@ const context = () => ({ signal: new AbortController().signal, registerProcessGr
 
 /** Starts `command`, aborts it once running, and measures from the abort until its group is gone. */
 async function stopToGone(shell: Tool, command: string, graceMilliseconds: number): Promise<number> {
-  const registry = new ProcessGroupRegistry();
+  const groups: number[] = [];
   const controller = new AbortController();
-  const running = shell.run({ command }, { signal: controller.signal, registerProcessGroup: registry.register });
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  const running = shell.run(
+    { command },
+    { signal: controller.signal, registerProcessGroup: (pgid) => groups.push(pgid) },
+  );
+  await sleep(600);
   const start = performance.now();
   controller.abort(new Error('stop'));
   await running.catch(() => undefined);
-  await registry.terminateAll({ graceMilliseconds, pollMilliseconds: 1 });
-  const [pgid] = registry.groups;
-  if (pgid !== undefined && isProcessGroupAlive(pgid)) throw new Error(`group ${pgid} survived`);
+  // As the kernel settles a stop: the groups get until the grace to end, then what is left gets SIGKILL.
+  const graceEnds = start + graceMilliseconds;
+  while (groups.some(isProcessGroupAlive) && performance.now() < graceEnds) await sleep(1);
+  for (const pgid of groups) {
+    if (!(await forceKillProcessGroup(pgid)).gone) throw new Error(`group ${pgid} survived`);
+  }
   return performance.now() - start;
 }
 

@@ -1,7 +1,9 @@
 // Stop cases for OpenAI Agents JS and the AI SDK, each alone (stopped with its own abort signal: the baseline) and
 // under heed's guard (stopped with a signed stop order), with the frameworks' own loops calling heed's fake model
 // server over HTTP. The tool is a job that writes a file after `toolMs` (in `plain-spawn`, a shell and its background
-// subshell do, started with a plain spawn); the stop comes `stopAfterMs` into it.
+// subshell do, started with a plain spawn); the stop comes `stopAfterMs` into it. Beside the guarded closures (the
+// cooperative opt-out), '+heed-isolated' runs the same kinds of work from test/fixtures/stop-tools isolated in a
+// process (`isolate`), the model calling the tool with the trial's folder and process marker.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,9 @@ import { guardTools } from '../../src/adapters/ai-sdk/index.ts';
 import { registerProcessGroup } from '../../src/adapters/framework-guard.ts';
 import { signOrder } from '../../src/authority/sign-envelope.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
+import type { FakeBehaviour } from '../../src/providers/fake-model/fake-behaviour.ts';
 import { startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
+import { killMarkedProcesses, markedProcesses, newMarker } from '../../test/helpers/marked-processes.ts';
 import type { StopCase, StopCaseKind, StopTrial } from './stop-case.ts';
 
 const toolMs = 1000;
@@ -219,6 +223,122 @@ async function trial(system: (typeof systems)[number], kind: (typeof kinds)[numb
   }
 }
 
+const stopTools = new URL('../../test/fixtures/stop-tools/stop-tools.ts', import.meta.url);
+const isolatedKinds = {
+  'tool-honours-signal': 'honoursSignal',
+  'tool-ignores-signal': 'ignoresSignal',
+  'plain-spawn': 'plainSpawn',
+} as const;
+type IsolatedKind = keyof typeof isolatedKinds;
+const trialModel = 'calls-slow-job';
+
+/** A model that calls slow_job once with `input`, then answers in text (asked for by the name `trialModel`). */
+function callsSlowJob(input: { dir: string; marker: string }): FakeBehaviour {
+  return {
+    name: trialModel,
+    summary: 'Calls slow_job with the trial input, then says it is done.',
+    timing: { latencyMs: 0, stallMs: 0 },
+    respond: (messages) =>
+      messages.at(-1)?.role === 'tool'
+        ? { text: 'done', toolCalls: [] }
+        : { text: '', toolCalls: [{ name: 'slow_job', arguments: { ...input } }] },
+  };
+}
+
+/** The framework's loop with slow_job's work isolated in a process, stopped by a signed stop order. */
+async function isolatedTrial(framework: 'agents-js' | 'ai-sdk', kind: IsolatedKind): Promise<StopTrial> {
+  const dir = mkdtempSync(join(tmpdir(), 'heed-stop-frameworks-'));
+  const input = { dir, marker: newMarker() };
+  const server = await startFakeModelServer({ behaviour: callsSlowJob(input) });
+  const parameters = z.object({ dir: z.string(), marker: z.string() });
+  const unused = async (): Promise<string> => 'never called: the isolated module does the work';
+  const options = {
+    charter,
+    model: 'openai:obedient',
+    baseUrl: server.url,
+    apiKey: 'unused',
+    screening: false,
+    impacts: { slow_job: 'write' as const },
+    isolate: { slow_job: { module: stopTools, export: isolatedKinds[kind] } },
+  };
+  const stopOrder = signOrder({
+    agent: 'bench-agent',
+    kind: 'stop',
+    principal: 'alice',
+    privateKey: principal.privateKey,
+  });
+  let subject: {
+    running: Promise<unknown>;
+    heed: { deliver(order: typeof stopOrder): unknown };
+    close(): Promise<void>;
+  };
+  if (framework === 'agents-js') {
+    const model = new OpenAIChatCompletionsModel(
+      new OpenAI({ baseURL: server.url, apiKey: 'unused', maxRetries: 0 }),
+      trialModel,
+    );
+    const slowJob = agentsTool({ name: 'slow_job', description: 'Run the nightly job', parameters, execute: unused });
+    const guarded = await guardAgent(
+      new Agent({ name: 'bench', instructions: 'Do the job.', model, tools: [slowJob] }),
+      options,
+    );
+    subject = { running: guarded.run(task), heed: guarded.heed, close: () => guarded.close() };
+  } else {
+    const model = createOpenAICompatible({ name: 'fake', baseURL: server.url, apiKey: 'unused' }).chatModel(trialModel);
+    const guarded = await guardTools(
+      { slow_job: aiTool({ description: 'Run the nightly job', inputSchema: parameters, execute: unused }) },
+      options,
+    );
+    const running = generateText({
+      model,
+      tools: guarded.tools,
+      prompt: task,
+      stopWhen: isStepCount(3),
+      abortSignal: guarded.signal,
+      maxRetries: 0,
+    });
+    subject = { running, heed: guarded.heed, close: () => guarded.close() };
+  }
+  try {
+    const settled = subject.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (let waited = 0; !existsSync(join(dir, 'started')); waited += 1) {
+      if (waited > 30_000) throw new Error('stop bench: timed out waiting for the isolated tool to start');
+      await delay(1);
+    }
+    const startedAt = performance.now();
+    await delay(stopAfterMs);
+    const stoppedAt = performance.now();
+    subject.heed.deliver(stopOrder);
+    const census = delay(graceMs + 20).then(() => markedProcesses(input.marker));
+    await settled;
+    const settleMs = performance.now() - stoppedAt;
+    const alive = await census;
+    await delay(Math.max(0, startedAt + toolMs + 300 - performance.now()));
+    return {
+      sideEffectAfterStop: existsSync(join(dir, 'effect')),
+      childrenAlive: alive.children.length,
+      grandchildrenAlive: alive.grandchildren.length,
+      settleMs,
+    };
+  } finally {
+    await subject.close();
+    await server.close();
+    killMarkedProcesses(input.marker);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function frameworkStopCases(): Promise<StopCase[]> {
-  return systems.flatMap((system) => kinds.map((kind) => ({ system, kind, trial: () => trial(system, kind) })));
+  const cases: StopCase[] = systems.flatMap((system) =>
+    kinds.map((kind) => ({ system, kind, trial: () => trial(system, kind) })),
+  );
+  for (const framework of ['agents-js', 'ai-sdk'] as const) {
+    for (const kind of Object.keys(isolatedKinds) as IsolatedKind[]) {
+      cases.push({ system: `${framework}+heed-isolated`, kind, trial: () => isolatedTrial(framework, kind) });
+    }
+  }
+  return cases;
 }

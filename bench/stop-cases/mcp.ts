@@ -71,7 +71,12 @@ function isRunning(pid: number): boolean {
 
 /** The tool's child and grandchild, from the file the upstream wrote when it spawned them. */
 function spawned(file: string): number[] {
-  return existsSync(`${file}.pids`) ? readFileSync(`${file}.pids`, 'utf8').split(' ').map(Number) : [];
+  // The file may be read while it is being written: only whole pids count.
+  const text = existsSync(`${file}.pids`) ? readFileSync(`${file}.pids`, 'utf8') : '';
+  return text
+    .split(' ')
+    .filter((pid) => /^\d+$/.test(pid))
+    .map(Number);
 }
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
@@ -138,6 +143,11 @@ async function trial(kind: McpKind, start: () => Promise<Harness>): Promise<Stop
       () => performance.now(),
       () => performance.now(),
     );
+    // The stop comes once the upstream's child and grandchild run (their pids on file): a stop before they start
+    // would leave the census nothing to look at.
+    if (kind === 'plain-spawn' || kind === 'spawn-with-signal') {
+      while (spawned(file).length < 2 && performance.now() - startedAt < 10_000) await sleep(1);
+    }
     await sleep(stopAfterMs - (performance.now() - startedAt));
     const stoppedAt = performance.now();
     const effectBeforeStop = existsSync(file);

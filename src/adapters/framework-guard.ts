@@ -7,6 +7,7 @@ import { newId } from '../core/ids.ts';
 import { mergeAbortSignals } from '../core/merge-abort-signals.ts';
 import { type Agent, type CreateAgentOptions, createAgent } from '../kernel/create-agent.ts';
 import type { GuardedToolResult } from '../kernel/guard-tool-call.ts';
+import { type IsolationMode, isolatedTool } from '../kernel/isolation/isolated-tool.ts';
 import type { HaltedStep } from '../kernel/next-step.ts';
 import type { Tool, ToolRunContext } from '../kernel/tool.ts';
 
@@ -33,6 +34,23 @@ export function registerProcessGroup(pgid: number): boolean {
 export interface FrameworkGuardOptions extends Omit<CreateAgentOptions, 'tools' | 'workspace' | 'shell'> {
   /** Each guarded tool's DWIMAC impact class, by tool name; every tool needs one, and the charter's policy decides. */
   impacts: Readonly<Record<string, ImpactClass>>;
+  /**
+   * The tools whose work runs isolated, by tool name: the module and export that do it (as `isolatedTool` takes
+   * them). Such a tool's `execute` is replaced by a call into a worker thread or a child process that a stop ends at
+   * the grace deadline, with whatever it started. A tool not named here stays a cooperative closure, ended only
+   * through its signal and the process groups it registers (the audit log's `tool-call-start` says which ran).
+   */
+  isolate?: Readonly<Record<string, IsolatedFrameworkTool>>;
+}
+
+/** Where an isolated framework tool's code is: it receives the call's input and `{ signal }`, not the framework's context. */
+export interface IsolatedFrameworkTool {
+  /** A file URL or an absolute path: `new URL('./send-mail.ts', import.meta.url)`. */
+  module: string | URL;
+  /** The export to call as `(input, { signal }) => string | Promise<string>` (default `default`). */
+  export?: string;
+  /** `process` (default): a child process whose descendants end with it; `worker`: a worker thread. */
+  isolation?: IsolationMode;
 }
 
 /** One framework tool as heed sees it; `run` calls the framework's own tool with the call's framework context. */
@@ -73,29 +91,27 @@ export async function createFrameworkGuard<Frame>(
   specs: readonly FrameworkToolSpec<Frame>[],
   options: FrameworkGuardOptions,
 ): Promise<FrameworkGuard<Frame>> {
-  const { impacts, ...agentOptions } = options;
-  checkImpacts(
-    specs.map((spec) => spec.name),
-    impacts,
-  );
+  const { impacts, isolate = {}, ...agentOptions } = options;
+  const names = specs.map((spec) => spec.name);
+  checkImpacts(names, impacts);
+  checkIsolated(names, isolate);
   // The framework's context for the call being run: async context carries it from `call` to the tool's `run`.
   const frames = new AsyncLocalStorage<{ frame: Frame; signal: AbortSignal | undefined }>();
-  const tools: Tool[] = specs.map((spec) => ({
-    name: spec.name,
-    description: spec.description,
-    inputSchema: spec.inputSchema,
-    impact: impacts[spec.name]!,
-    // A framework's tool is a closure in the caller's process, which heed cannot move into a worker or a process;
-    // it is ended through its signal and the process groups it registers (docs/adapters.md says what that leaves).
-    cooperative: true,
-    run: async (input, context) => {
-      const current = frames.getStore();
-      if (current === undefined) throw new HeedError('tool-refused', `${spec.name} runs only through its framework.`);
-      const signal = mergeAbortSignals([context.signal, current.signal]);
-      const output = await runContexts.run(context, () => spec.run(input, current.frame, signal));
-      return typeof output === 'string' ? output : (JSON.stringify(output) ?? '');
-    },
-  }));
+  const tools: Tool[] = specs.map((spec): Tool => {
+    const isolated = isolate[spec.name];
+    if (isolated !== undefined) {
+      return isolatedTool({
+        name: spec.name,
+        description: spec.description,
+        inputSchema: spec.inputSchema,
+        impact: impacts[spec.name]!,
+        module: isolated.module,
+        ...(isolated.export === undefined ? {} : { export: isolated.export }),
+        ...(isolated.isolation === undefined ? {} : { isolation: isolated.isolation }),
+      });
+    }
+    return cooperativeTool(spec, impacts[spec.name]!);
+  });
   const heed = await createAgent({ ...agentOptions, tools });
   return {
     heed,
@@ -107,6 +123,42 @@ export async function createFrameworkGuard<Frame>(
         ),
       ),
   };
+
+  function cooperativeTool(spec: FrameworkToolSpec<Frame>, impact: ImpactClass): Tool {
+    return {
+      name: spec.name,
+      description: spec.description,
+      inputSchema: spec.inputSchema,
+      impact,
+      // A framework's tool not named in `isolate` is a closure in the caller's process, which heed cannot move into a
+      // worker or a process: it is ended through its signal and the process groups it registers (the opt-out).
+      cooperative: true,
+      run: async (input, context) => {
+        const current = frames.getStore();
+        if (current === undefined) throw new HeedError('tool-refused', `${spec.name} runs only through its framework.`);
+        const signal = mergeAbortSignals([context.signal, current.signal]);
+        const output = await runContexts.run(context, () => spec.run(input, current.frame, signal));
+        return typeof output === 'string' ? output : (JSON.stringify(output) ?? '');
+      },
+    };
+  }
+}
+
+function checkIsolated(names: readonly string[], isolate: Readonly<Record<string, IsolatedFrameworkTool>>): void {
+  if (typeof isolate !== 'object' || isolate === null) {
+    throw new InvalidInputError('isolate must map tool names to { module, export?, isolation? }.');
+  }
+  const unknown = Object.keys(isolate).filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      `isolate names ${unknown.map((name) => `'${name}'`).join(', ')}, which no guarded tool is called; the tools are ${names.join(', ') || '(none)'}.`,
+    );
+  }
+  for (const [name, entry] of Object.entries(isolate)) {
+    if (typeof entry !== 'object' || entry === null || entry.module === undefined) {
+      throw new InvalidInputError(`isolate.${name} needs a module: a file URL or an absolute path.`);
+    }
+  }
 }
 
 function checkImpacts(names: readonly string[], impacts: Readonly<Record<string, ImpactClass>>): void {

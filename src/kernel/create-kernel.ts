@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
+import type { AuditEntry, AuditEventData, AuditStore } from '../audit/audit-event.ts';
 import { renderCharterInstructions } from '../charter/render-charter.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
@@ -80,6 +80,8 @@ export interface Kernel {
    * call: truncated, screened and marked as data. It is never an order, whatever it says.
    */
   addDocument(document: { source: string; text: string }): Promise<void>;
+  /** Records that heed killed a process group of an upstream it fronts (heed proxy's MCP servers) after a stop. */
+  recordUpstreamKilled(kill: AuditEventData<'upstream-killed'>): Promise<void>;
   /** A copy of the run state, valid against `runStateSchema`. */
   state(): RunState;
   status(): KernelStatus;
@@ -217,6 +219,9 @@ export function createKernel(options: KernelOptions): Kernel {
     halt: (reason = 'cancelled', detail = 'halted by the caller') => requestHalt(kernel, reason, detail),
     callTool: (call, callOptions = {}) => guardToolCall(kernel, call, callOptions.signal),
     signal: kernel.runController.signal,
+    recordUpstreamKilled: async (kill) => {
+      await kernel.recorder.record('upstream-killed', kill);
+    },
     addDocument: async ({ source, text }) => {
       const shown = truncateText(text).text;
       kernel.taint.noteUntrusted(shown, `the document '${source}'`);

@@ -15,18 +15,19 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-/** The first TypeScript block of the section headed `heading`. */
-function example(heading: string): string {
+/** The TypeScript blocks of the section headed `heading`, in order. */
+function examples(heading: string): string[] {
   const start = doc.indexOf(`\n## ${heading}\n`);
   if (start < 0) throw new Error(`docs/adapters.md has no section '${heading}'`);
   const end = doc.indexOf('\n## ', start + 1);
   const section = doc.slice(start, end < 0 ? undefined : end);
-  const block = /```ts\n([\s\S]*?)\n```/.exec(section);
-  if (!block) throw new Error(`the section '${heading}' has no ts block`);
-  return block[1]!;
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((block) => block[1]!);
+  if (blocks.length === 0) throw new Error(`the section '${heading}' has no ts block`);
+  return blocks;
 }
 
-async function runExample(heading: string, file: string): Promise<string> {
+/** Runs the section's examples as one program: its TypeScript blocks saved as `files`, in order; the last is run. */
+async function runExample(heading: string, ...files: string[]): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), 'heed-adapters-doc-'));
   folders.push(folder);
   mkdirSync(join(folder, 'node_modules', '@openai'), { recursive: true });
@@ -35,7 +36,11 @@ async function runExample(heading: string, file: string): Promise<string> {
   for (const name of ['@openai/agents', '@ai-sdk/openai-compatible', 'ai', 'openai', 'zod']) {
     symlinkSync(join(root, 'node_modules', name), join(folder, 'node_modules', name));
   }
-  writeFileSync(join(folder, file), `${example(heading)}\n`);
+  const blocks = examples(heading);
+  files.forEach((file, index) => {
+    writeFileSync(join(folder, file), `${blocks[index]}\n`);
+  });
+  const file = files.at(-1)!;
   // `development`: heed's package exports point at its sources, as an installed package's point at dist/.
   const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=development', file], {
     cwd: folder,
@@ -60,5 +65,15 @@ describe('docs/adapters.md', () => {
     expect(output).toMatch(/^\[withheld/m);
     expect(output).toMatch(/^Denied by policy: .* The action was not run\.$/m);
     expect(output).toMatch(/heed halted the run \(stop\): stop order \S+ signed by alice/);
+  }, 90_000);
+
+  it('the isolated framework tool example: a stop ends a tool that ignores its signal, and its subprocess', async () => {
+    const output = await runExample('Isolated framework tools', 'publish-report.ts', 'guarded-job.ts');
+    expect(output.trim().split('\n')).toEqual([
+      'publish_report runs in a process',
+      expect.stringMatching(/^heed halted the run \(stop\): stop order \S+ signed by alice/),
+      'halted; calls ended: 1',
+      'never published',
+    ]);
   }, 90_000);
 });

@@ -21,6 +21,7 @@ import {
 
 export {
   type FrameworkGuardOptions as AgentsJsGuardOptions,
+  type IsolatedFrameworkTool,
   RunHaltedError,
   registerProcessGroup,
 } from '../framework-guard.ts';

@@ -13,6 +13,7 @@ import {
 
 export {
   type FrameworkGuardOptions as AiSdkGuardOptions,
+  type IsolatedFrameworkTool,
   RunHaltedError,
   registerProcessGroup,
 } from '../framework-guard.ts';
@@ -43,7 +44,11 @@ export async function guardTools<TOOLS extends ToolSet>(
   const framework = await importOptional(() => import('ai'), 'ai', 'heed/ai-sdk');
   const entries = Object.entries(tools) as Array<[string, AiSdkTool]>;
   const unguardable = entries
-    .filter(([, tool]) => tool.type === 'provider' || typeof tool.execute !== 'function')
+    // An isolated tool's work is its module's, so it needs no execute of its own.
+    .filter(
+      ([name, tool]) =>
+        tool.type === 'provider' || (typeof tool.execute !== 'function' && options.isolate?.[name] === undefined),
+    )
     .map(([name]) => `'${name}'`);
   if (unguardable.length > 0) {
     throw new InvalidInputError(
@@ -57,7 +62,10 @@ export async function guardTools<TOOLS extends ToolSet>(
       name,
       description: typeof tool.description === 'string' ? tool.description : '',
       inputSchema,
-      run: async (input, frame, signal) => lastOutput(await tool.execute!(input, { ...frame, abortSignal: signal })),
+      run: async (input, frame, signal) => {
+        if (tool.execute === undefined) throw new InvalidInputError(`The tool '${name}' has no execute.`);
+        return lastOutput(await tool.execute(input, { ...frame, abortSignal: signal }));
+      },
     });
   }
   const guard = await createFrameworkGuard(specs, options);

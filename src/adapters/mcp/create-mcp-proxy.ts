@@ -36,7 +36,19 @@ export interface McpProxyOptions {
   graceMs?: number;
   /** What the proxy has to say to its operator: checks waiting, upstreams killed after a stop, upstreams' stderr. */
   onNotice?: (text: string) => void;
+  /**
+   * How long a call held for a check waits when its client asked for no progress (default 50 s, below the MCP
+   * SDK client's 60 s request timeout): then it is answered, not run, with what the check waits for, instead of
+   * the client timing out without a word. A client that asks for progress is kept waiting up to the charter's
+   * `policy.checkTimeout` by a progress notification every `progressIntervalMs`.
+   */
+  holdWithoutProgressMs?: number;
+  /** How often a held call's client that asked for progress hears that the check still waits (default 10 s). */
+  progressIntervalMs?: number;
 }
+
+const defaultHoldWithoutProgressMs = 50_000;
+const defaultProgressIntervalMs = 10_000;
 
 export interface McpProxy {
   /** The kernel every call goes through: its audit log, its authority, its control endpoint. */
@@ -59,6 +71,14 @@ export interface McpProxy {
  */
 export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy> {
   const notice = options.onNotice ?? (() => undefined);
+  const holdWithoutProgressMs = positiveMilliseconds(
+    options.holdWithoutProgressMs ?? defaultHoldWithoutProgressMs,
+    'holdWithoutProgressMs',
+  );
+  const progressIntervalMs = positiveMilliseconds(
+    options.progressIntervalMs ?? defaultProgressIntervalMs,
+    'progressIntervalMs',
+  );
   const charter = resolveCharter(options);
   if (charter.proxy === undefined) {
     throw new InvalidInputError(
@@ -90,7 +110,7 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
       ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
     });
   } catch (error) {
-    await closeUpstreams(upstreams, performance.now());
+    await closeUpstreams(upstreams, performance.now(), false);
     throw error;
   }
   const graceMs = options.graceMs ?? parseDuration(charter.stop.grace);
@@ -108,12 +128,15 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
   const upstreamsClosed = new Promise<ProcessGroupKill[]>((resolveClosed) => {
     settleClosed = resolveClosed;
   });
-  const shutDown = (deadline: number) => {
-    closed ??= closeUpstreams(upstreams, deadline).then((kills) => {
+  const shutDown = (deadline: number, terminate: boolean) => {
+    closed ??= closeUpstreams(upstreams, deadline, terminate).then(async (kills) => {
       for (const kill of kills) {
         notice(
           `upstream process group ${kill.pgid} was still running at the grace and was killed (gone: ${kill.gone})`,
         );
+        const upstream = upstreams.find((candidate) => candidate.processGroup === kill.pgid)?.name ?? 'unknown';
+        // A log that can no longer be written has halted the agent already; the notice above still tells the operator.
+        await agent.recordUpstreamKilled({ upstream, pgid: kill.pgid, gone: kill.gone }).catch(() => undefined);
       }
       settleClosed(kills);
       return kills;
@@ -123,9 +146,13 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
   // A stop, a lease that ran out or a failed audit write. The upstreams close on the next turn of the event loop:
   // the calls in flight first see the kernel's signal, and the SDK writes their `notifications/cancelled` upstream
   // before the servers' stdin ends.
+  // After a stop (or a lease out, a failed audit write; not the proxy's own close), the upstreams' process groups also
+  // get SIGTERM at once, as the kernel's own tools' groups do: what the servers spawned for the calls in flight ends
+  // within the grace if it honours SIGTERM, and only what ignores it waits for the SIGKILL at the grace.
   const onHalt = () => {
     const deadline = performance.now() + graceMs;
-    setImmediate(() => void shutDown(deadline));
+    const terminate = agent.status().halt?.reason !== 'cancelled';
+    setImmediate(() => void shutDown(deadline, terminate));
   };
   if (agent.signal.aborted) onHalt();
   else agent.signal.addEventListener('abort', onHalt, { once: true });
@@ -136,7 +163,8 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     const id = `mcp-${callCounter}`;
     const call = { id, name: params.name, arguments: JSON.stringify(params.arguments ?? {}) };
     const waiting = announceCheck(id, extra);
-    const result = await requestSignals.run(extra.signal, () => agent.callTool(call, { signal: extra.signal }));
+    const signal = AbortSignal.any([extra.signal, waiting.signal]);
+    const result = await requestSignals.run(signal, () => agent.callTool(call, { signal }));
     waiting.stop();
     const held = checks.get(id);
     checks.delete(id);
@@ -147,10 +175,11 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
       ...(result.flagged ? { 'heed/flagged': true } : {}),
       ...(check === undefined ? {} : { 'heed/check': { ...check } }),
     };
+    const outcome = waiting.signal.aborted && !extra.signal.aborted ? waiting.signal.reason : result.text;
     const text =
       result.outcome === 'ok' || check === undefined
         ? result.text
-        : `${result.text}\n${describeCheck(check, { agent: charter.agent, controlUrl: agent.controlUrl, checkTimeout })}`;
+        : `${outcome}\n${describeCheck(check, { agent: charter.agent, controlUrl: agent.controlUrl, checkTimeout })}`;
     return {
       content: [{ type: 'text', text }],
       isError: result.outcome !== 'ok',
@@ -158,8 +187,15 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     };
   }
 
-  /** While a call is held for a check, tells the operator and (when it asked for progress) the client how to approve. */
-  function announceCheck(id: string, extra: RequestExtra): { stop: () => void } {
+  /**
+   * While a call is held for a check, tells the operator how to approve it, and the client: one that asked for
+   * progress hears it every `progressIntervalMs` (which keeps a request with `resetTimeoutOnProgress` alive up to the
+   * check's timeout); one that did not is answered once `holdWithoutProgressMs` has passed (`signal` aborts, with the
+   * answer's text as its reason), before its own request timeout ends the call without a word.
+   */
+  function announceCheck(id: string, extra: RequestExtra): { signal: AbortSignal; stop: () => void } {
+    const answered = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     let announced = false;
     const unsubscribe = agent.onEvent((entry) => {
       if (announced || entry.type !== 'check-requested' || (entry.data as { call?: unknown }).call !== id) return;
@@ -169,13 +205,35 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
       const text = `pending: ${describeCheck(check, { agent: charter.agent, controlUrl: agent.controlUrl, checkTimeout })}`;
       notice(text);
       const progressToken = extra._meta?.progressToken;
-      if (progressToken !== undefined) {
-        void extra
-          .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 0, message: text } })
-          .catch(() => undefined);
+      if (progressToken === undefined) {
+        timer = setTimeout(() => {
+          const seconds = Math.round(holdWithoutProgressMs / 1000);
+          answered.abort(
+            `Not run: the check is still pending after ${seconds} s, longer than an MCP client waits for an answer. ` +
+              'Ask for progress (resetTimeoutOnProgress) to be kept waiting up to the check timeout, or call again once approved.',
+          );
+        }, holdWithoutProgressMs);
+        return;
       }
+      let progress = 0;
+      const tell = () =>
+        void extra
+          .sendNotification({ method: 'notifications/progress', params: { progressToken, progress, message: text } })
+          .catch(() => undefined);
+      tell();
+      timer = setInterval(() => {
+        progress += 1;
+        tell();
+      }, progressIntervalMs);
     });
-    return { stop: unsubscribe };
+    return {
+      signal: answered.signal,
+      stop: () => {
+        unsubscribe();
+        clearTimeout(timer);
+        clearInterval(timer);
+      },
+    };
   }
 
   return {
@@ -201,10 +259,19 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
       return server;
     },
     close: async () => {
+      // Halted first and closed last, so the kills of upstreams still running at the grace are on the audit log.
+      await agent.halt('cancelled', 'the proxy was closed');
+      await shutDown(performance.now() + graceMs, false);
       await agent.close();
-      await shutDown(performance.now() + graceMs);
     },
   };
+}
+
+function positiveMilliseconds(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidInputError(`${name} must be a whole number of milliseconds, at least 1; got ${String(value)}.`);
+  }
+  return value;
 }
 
 type RequestExtra = Parameters<Parameters<Server['setRequestHandler']>[1]>[1];
@@ -217,12 +284,18 @@ function resolveCharter(options: McpProxyOptions): Charter {
 }
 
 /**
- * Closes every upstream (a stdio server sees its stdin end, the MCP way to ask it to exit), waits until `deadline` (the
- * stop's grace) for their process groups to end, and kills each group still running then.
+ * Closes every upstream (a stdio server sees its stdin end, the MCP way to ask it to exit), sends their process groups
+ * SIGTERM when `terminate`, waits until `deadline` (the stop's grace) for the groups to end, and kills each group
+ * still running then.
  */
-async function closeUpstreams(upstreams: readonly ConnectedUpstream[], deadline: number): Promise<ProcessGroupKill[]> {
+async function closeUpstreams(
+  upstreams: readonly ConnectedUpstream[],
+  deadline: number,
+  terminate: boolean,
+): Promise<ProcessGroupKill[]> {
   await Promise.all(upstreams.map((upstream) => upstream.client.close().catch(() => undefined)));
   const groups = upstreams.flatMap((upstream) => (upstream.processGroup === undefined ? [] : [upstream.processGroup]));
+  if (terminate) for (const pgid of groups) killProcessGroup(pgid, 'SIGTERM');
   // A signal probe, not a scan of /proc: a group is there while any member is, and this runs every few milliseconds.
   const present = (pgid: number) => killProcessGroup(pgid, 0).sent;
   while (groups.some(present) && performance.now() < deadline) await sleep(Math.min(5, deadline - performance.now()));

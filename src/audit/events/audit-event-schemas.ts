@@ -173,6 +173,8 @@ export const auditEventDataSchemas = {
     modelCalls: count,
     toolCalls: count,
   }),
+  /** heed proxy killed an upstream MCP server's process group still running at a stop's grace, or at close. */
+  'upstream-killed': z.strictObject({ upstream: text, pgid: z.int(), gone: z.boolean() }),
   /** Written by the store itself: the seq and hash it seals, signed by the agent's key (null for a keyless store). */
   checkpoint: z.strictObject({
     covers: count,

@@ -85,6 +85,25 @@ describe('isolatedTool', () => {
     });
   }
 
+  for (const isolation of ['worker', 'process'] as const) {
+    it(`${isolation}: a call settles as soon as it returns, and what it left scheduled never runs`, async () => {
+      const tool = isolatedTool({
+        name: 'leaves_timer',
+        description: 'returns, leaving a timer',
+        inputSchema: { type: 'object' },
+        impact: 'write',
+        module,
+        export: 'returnsLeavingTimer',
+        isolation,
+      });
+      const input = trialInput();
+      const context = { signal: new AbortController().signal, graceMs, registerProcessGroup: () => undefined };
+      await expect(tool.run(input, context)).resolves.toBe('returned');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(existsSync(join(input.dir, 'effect'))).toBe(false);
+    });
+  }
+
   it('the unguarded baseline: the same tool called bare lands its effect after the stop', async () => {
     const { ignoresSignal } = await import(module.href);
     const trial = await stopTrial('ignoresSignal', (input) => ignoresSignal(input));

@@ -56,3 +56,18 @@ export function isProcessRunning(pid: number): boolean {
     return true;
   }
 }
+
+/**
+ * Whether any thread of `pid` has a child, from /proc/PID/task/TID/children (a few reads, not a scan). True when
+ * /proc cannot tell, so a caller that settles early on false never does so blindly.
+ */
+export function hasChildren(pid: number): boolean {
+  try {
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      if (readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').trim() !== '') return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}

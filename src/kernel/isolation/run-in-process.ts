@@ -10,7 +10,7 @@ import {
   settleIsolatedCall,
 } from './isolated-run.ts';
 import { detectProcessContainment, type ProcessContainment } from './process-containment.ts';
-import { isProcessRunning, processDescendants } from './process-descendants.ts';
+import { hasChildren, isProcessRunning, processDescendants } from './process-descendants.ts';
 
 const confirmPollMilliseconds = 2;
 
@@ -18,8 +18,9 @@ const confirmPollMilliseconds = 2;
  * Runs one call in a child process of its own, in its own process group and, where the machine allows, its
  * own PID namespace (`detectProcessContainment`). On abort the group gets SIGTERM (the tool's signal aborts);
  * whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
- * abort), whatever the call left running gets SIGKILL. Settles once every process of the call is confirmed gone: the child's `exit` event, which in a PID
- * namespace means its whole tree is gone, and otherwise the group and the descendants found in /proc.
+ * abort), whatever the call left running gets SIGKILL. Settles once no process of the call can run again: in a PID
+ * namespace at once when its SIGKILLed init has no child, else on the child's `exit` event (which means the whole
+ * namespace is gone); outside one, once the group and the descendants found in /proc are gone.
  */
 export function runInProcess(
   call: IsolatedCall,
@@ -83,13 +84,24 @@ export function runInProcess(
         try {
           process.kill(namespaceInit, 'SIGKILL');
         } catch {}
+        // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
+        if (hasChildren(namespaceInit)) {
+          for (const pid of processDescendants(namespaceInit)) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {}
+          }
+        }
       } else signalAll('SIGKILL');
     };
     const onAbort = () => {
       signalAll('SIGTERM');
       deadline = setTimeout(forceEnd, options.graceMs);
     };
+    let finished = false;
     const finish = () => {
+      if (finished) return;
+      finished = true;
       clearTimeout(deadline);
       options.signal.removeEventListener('abort', onAbort);
       const stderr = errors.text().trim();
@@ -117,6 +129,10 @@ export function runInProcess(
       report = message;
       // The call is over: what it left running ends now (heed need not wait for Node to exit the process).
       forceEnd();
+      // A namespace whose init, now SIGKILLed, has no child holds no other process (orphans are re-parented to it,
+      // and a process with SIGKILL pending can fork no more): nothing of the call can run again, so it settles now
+      // rather than after the namespace's teardown and `unshare`'s exit.
+      if (containment.kind === 'pid-namespace' && namespaceInit !== undefined && !hasChildren(namespaceInit)) finish();
     });
     child.once('exit', () => {
       walk();

@@ -10,7 +10,8 @@ import {
 /**
  * Runs one call in a worker thread of its own. On abort the tool's signal aborts; if the thread is still
  * running `graceMs` later it is terminated, so JavaScript the tool had not yet run never runs. The thread is
- * ended when the call ends too, so nothing the tool left scheduled outlives it. Settles once the thread is gone.
+ * ended when the call ends too, so nothing the tool left scheduled outlives it. Settles once the tool has reported
+ * and its thread's termination is requested, or once the thread is gone.
  */
 export function runInWorker(call: IsolatedCall, options: IsolatedRunOptions): Promise<unknown> {
   options.signal.throwIfAborted();
@@ -27,19 +28,26 @@ export function runInWorker(call: IsolatedCall, options: IsolatedRunOptions): Pr
       deadline = setTimeout(() => void worker.terminate(), options.graceMs);
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (message: IsolatedCallReport) => {
-      report = message;
-      void worker.terminate();
-    });
-    worker.on('error', (error) => {
-      crash = `the worker failed: ${error.name}: ${error.message}`;
-    });
-    worker.once('exit', () => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       clearTimeout(deadline);
       options.signal.removeEventListener('abort', onAbort);
       const settled = settleIsolatedCall(report, options, crash);
       if (settled.ok) resolve(settled.value);
       else reject(settled.error);
+    };
+    worker.on('message', (message: IsolatedCallReport) => {
+      report = message;
+      // terminate() stops the thread's JavaScript before any more of it runs (V8's TerminateExecution, requested
+      // synchronously), so the call settles now; the thread's teardown, a few milliseconds, goes on meanwhile.
+      void worker.terminate();
+      finish();
     });
+    worker.on('error', (error) => {
+      crash = `the worker failed: ${error.name}: ${error.message}`;
+    });
+    worker.once('exit', finish);
   });
 }

@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCharter } from '../../charter/load-charter.ts';
+import { forceKillProcessGroup } from '../force-kill-process-group.ts';
 import { decideToolCall } from '../policy/decide-tool-call.ts';
-import { isProcessGroupAlive } from '../process/kill-process-group.ts';
-import { ProcessGroupRegistry } from '../process/process-group-registry.ts';
+import { isProcessGroupAlive, killProcessGroup } from '../process/kill-process-group.ts';
 import type { Tool } from '../tool.ts';
 import { ControlPlaneGuard } from './control-plane-guard.ts';
 import { createBuiltinTools } from './create-builtin-tools.ts';
@@ -51,8 +51,8 @@ afterAll(() => {
   delete process.env.OPENAI_API_KEY;
 });
 
-function context(signal = new AbortController().signal, registry?: ProcessGroupRegistry) {
-  return { signal, registerProcessGroup: (pgid: number) => registry?.register(pgid) };
+function context(signal = new AbortController().signal, groups?: number[]) {
+  return { signal, registerProcessGroup: (pgid: number) => groups?.push(pgid) };
 }
 
 const run = (command: string) => shell.run({ command }, context());
@@ -177,35 +177,37 @@ describe.runIf(process.platform === 'linux')('shell tool', () => {
   });
 
   it('kills a command when its signal aborts, with its detached grandchildren', async () => {
-    const registry = new ProcessGroupRegistry();
+    const groups: number[] = [];
     const controller = new AbortController();
     const marker = uniqueDuration();
     const running = shell.run(
       { command: `setsid sleep ${marker} & sleep ${marker}` },
-      context(controller.signal, registry),
+      context(controller.signal, groups),
     );
     await until(() => processesWith(`sleep\0${marker}`).length === 2, 'the command to start');
     controller.abort(new Error('stop order'));
     await expect(running).rejects.toThrow('stop order');
-    const [pgid] = registry.groups;
+    const [pgid] = groups;
     await until(() => !isProcessGroupAlive(pgid!), 'the process group to die');
     await until(() => processesWith(`sleep\0${marker}`).length === 0, 'the detached grandchild to die');
   });
 
   it('kills a command that ignores SIGTERM once the grace runs out', async () => {
-    const registry = new ProcessGroupRegistry();
+    const groups: number[] = [];
     const controller = new AbortController();
     const marker = uniqueDuration();
     const running = shell.run(
       { command: `trap '' TERM; setsid sleep ${marker} & sleep ${marker} & wait` },
-      context(controller.signal, registry),
+      context(controller.signal, groups),
     );
     await until(() => processesWith(`sleep\0${marker}`).length === 2, 'the command to start');
     controller.abort(new Error('stop order'));
     await expect(running).rejects.toThrow('stop order');
-    const report = await registry.terminateAll({ graceMilliseconds: 300 });
-    expect(report).toHaveLength(1);
-    expect(['terminated', 'killed']).toContain(report[0]!.outcome);
+    // What the kernel does with a registered group after a stop: SIGTERM, then SIGKILL once the grace is over.
+    expect(groups).toHaveLength(1);
+    killProcessGroup(groups[0]!, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await forceKillProcessGroup(groups[0]!)).gone).toBe(true);
     await until(() => processesWith(`sleep\0${marker}`).length === 0, 'every process of the command to die');
   });
 
