@@ -277,6 +277,12 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
       ...(options.beforeTurn === undefined ? {} : { beforeTurn: options.beforeTurn }),
     });
     kernel = created;
+    // Entries recorded while the agent joins (its `run-started` first) are kept and handed to the link, so the server's
+    // copy of the log starts where the log does.
+    const recordedBeforeJoin: AuditEntry[] = [];
+    const keepUntilJoined =
+      options.server === undefined ? () => true : created.onEvent((entry) => recordedBeforeJoin.push(entry));
+    closers.push(keepUntilJoined);
     let server: ServerConnection | undefined;
     if (options.server !== undefined) {
       const held = authority.charter();
@@ -301,7 +307,11 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
           authority: held.authority,
         },
         deliver: (text) => created.deliverRecorded(text),
-        onEvent: (listener) => created.onEvent(listener),
+        onEvent: (listener) => {
+          keepUntilJoined();
+          for (const entry of recordedBeforeJoin.splice(0)) listener(entry);
+          return created.onEvent(listener);
+        },
         ...(options.onServerError === undefined ? {} : { onError: options.onServerError }),
       });
       closers.push(() => opened.close());

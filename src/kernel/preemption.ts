@@ -19,7 +19,12 @@ export class HaltSignal extends Error {
  * for in-flight calls, killing process groups, the `halt` event) follows in `finishHalt`.
  */
 export function requestHalt(runtime: KernelRuntime, reason: HaltReason, detail: string): Promise<HaltedStep> {
-  if (runtime.halted) return runtime.halted;
+  if (runtime.halted) {
+    // A run halts once, but every verified stop is answered by a `halt` of its own (one that comes after a resume
+    // stops the agent again): recorded once the run is quiescent, it is the commit the stop's order waits for.
+    if (reason === 'stop') runtime.halted = runtime.halted.then((step) => recordRepeatedStop(runtime, step, detail));
+    return runtime.halted;
+  }
   runtime.halt = { reason, detail };
   const haltSignal = new HaltSignal(reason);
   runtime.runController.abort(haltSignal);
@@ -127,21 +132,31 @@ async function finishHalt(runtime: KernelRuntime): Promise<HaltedStep> {
   recordDroppedRejections(runtime);
   const step: HaltedStep = { type: 'halted', reason: halt.reason, detail: halt.detail };
   runtime.state.next = step;
-  if (!runtime.recorder.failed) {
-    await runtime.recorder
-      .record('halt', {
-        reason: halt.reason,
-        detail: halt.detail,
-        aborted: quiescence.aborted,
-        abandoned: quiescence.abandoned,
-        killedProcessGroups: quiescence.killed.map((kill) => ({ pgid: kill.pgid, gone: kill.gone })),
-        modelCalls: runtime.state.modelCalls,
-        toolCalls: runtime.state.toolCalls,
-      })
-      .catch(() => undefined);
-  }
+  await recordHalt(runtime, step, quiescence);
   wake(runtime);
   return step;
+}
+
+/** A stop that reaches a run already halted: nothing is left in flight, and the run's own halt step stands. */
+async function recordRepeatedStop(runtime: KernelRuntime, step: HaltedStep, detail: string): Promise<HaltedStep> {
+  await recordHalt(runtime, { type: 'halted', reason: 'stop', detail }, { aborted: [], abandoned: [], killed: [] });
+  wake(runtime);
+  return step;
+}
+
+async function recordHalt(runtime: KernelRuntime, halt: HaltedStep, quiescence: Quiescence): Promise<void> {
+  if (runtime.recorder.failed) return;
+  await runtime.recorder
+    .record('halt', {
+      reason: halt.reason,
+      detail: halt.detail,
+      aborted: quiescence.aborted,
+      abandoned: quiescence.abandoned,
+      killedProcessGroups: quiescence.killed.map((kill) => ({ pgid: kill.pgid, gone: kill.gone })),
+      modelCalls: runtime.state.modelCalls,
+      toolCalls: runtime.state.toolCalls,
+    })
+    .catch(() => undefined);
 }
 
 /**

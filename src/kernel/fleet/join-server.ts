@@ -317,28 +317,31 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     }
   };
   let shipping: Promise<void> | undefined;
-  const ship = (): Promise<void> => {
-    shipping ??= (async () => {
-      try {
-        while (queue.length > 0) {
-          const batch = queue.slice(0, maxAuditBatch);
-          // Orders first: no shipment starts while any agent in this process is taking an order.
-          await shipmentLane.shipping(() => callAsAgent('/audit', { events: batch }, 'audit ingest'));
-          queue.splice(0, batch.length);
-          for (const entry of batch) shippedThrough = Math.max(shippedThrough, entry.seq);
-        }
-        // An anchor goes once the entry it seals is on the server: until then the server would see a cut tail.
-        const anchor = pendingAnchor;
-        if (anchor !== undefined && shippedThrough >= anchor.seq - 1) {
-          await callAsAgent('/anchors', anchor, 'anchor ingest');
-          if (pendingAnchor === anchor) pendingAnchor = undefined;
-        }
-      } catch (error) {
-        report(error as Error);
-      } finally {
-        shipping = undefined;
+  const shipQueued = async (): Promise<void> => {
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, maxAuditBatch);
+        // Orders first: no shipment starts while any agent in this process is taking an order.
+        await shipmentLane.shipping(() => callAsAgent('/audit', { events: batch }, 'audit ingest'));
+        queue.splice(0, batch.length);
+        for (const entry of batch) shippedThrough = Math.max(shippedThrough, entry.seq);
       }
-    })();
+      // An anchor goes once the entry it seals is on the server: until then the server would see a cut tail.
+      const anchor = pendingAnchor;
+      if (anchor !== undefined && shippedThrough >= anchor.seq - 1) {
+        await callAsAgent('/anchors', anchor, 'anchor ingest');
+        if (pendingAnchor === anchor) pendingAnchor = undefined;
+      }
+    } catch (error) {
+      report(error as Error);
+    }
+  };
+  // Cleared once the shipment has settled, never before it is set: one with nothing to ship ends without waiting,
+  // and clearing it from inside would leave a settled shipment in place that every later call takes for the current.
+  const ship = (): Promise<void> => {
+    shipping ??= shipQueued().finally(() => {
+      shipping = undefined;
+    });
     return shipping;
   };
   // Armed by the first entry queued and fired once, so an idle agent keeps no timer; entries wait half to one
