@@ -20,6 +20,11 @@ import { serverMigrations } from './server-migrations.ts';
 import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
 
 /** The embedded store: `server.db` in the state folder (made 0700). One process owns it; replicas need PostgreSQL. */
+/** One `?` per value, for an `IN (…)` list bound to those values. */
+function parameterList(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
 export function openSqliteServerStore(stateDir: string): ServerStore {
   ensurePrivateFolder(stateDir, 'server state folder');
   const path = join(stateDir, 'server.db');
@@ -182,9 +187,8 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
       if (targets.length === 0) return [];
       let statement = ordersForStatements.get(targets.length);
       if (statement === undefined) {
-        const placeholders = targets.map(() => '?').join(', ');
         statement = database.prepare(
-          `SELECT * FROM orders WHERE seq > ? AND target IN (${placeholders}) ORDER BY seq LIMIT ?`,
+          `SELECT * FROM orders WHERE seq > ? AND target IN (${parameterList(targets)}) ORDER BY seq LIMIT ?`,
         );
         ordersForStatements.set(targets.length, statement);
       }
@@ -294,11 +298,10 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     },
     async readAgentEventsOfTypes(agent, types, afterSeq, limit) {
       if (types.length === 0) return [];
-      const placeholders = types.map(() => '?').join(', ');
       const rows = database
         .prepare(
           `SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ?
-             AND json_extract(entry_json, '$.type') IN (${placeholders}) ORDER BY seq LIMIT ?`,
+             AND json_extract(entry_json, '$.type') IN (${parameterList(types)}) ORDER BY seq LIMIT ?`,
         )
         .all(agent, afterSeq, ...types, limit) as Array<{ seq: number; entry_json: string }>;
       return rows.map((row) => ({
