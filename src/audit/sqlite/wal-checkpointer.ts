@@ -4,46 +4,54 @@ import { Worker } from 'node:worker_threads';
 // fsyncs it, which takes milliseconds; done inside a commit (SQLite's auto-checkpoint) it stalls the
 // writer, and with it every agent step that waits for its audit entry.
 const checkpointerSource = `
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 const flags = new Int32Array(workerData.flags);
 const database = new DatabaseSync(workerData.path, { timeout: 1000 });
 const timer = setInterval(() => {
-  if (Atomics.load(flags, 0) === 1) {
-    clearInterval(timer);
-    database.close();
-    Atomics.store(flags, 1, 1);
-    Atomics.notify(flags, 1);
-    return;
-  }
   try {
     database.exec('PRAGMA wal_checkpoint(PASSIVE)');
   } catch {
     // A busy or failing checkpoint is retried on the next tick; the writer's commits never depend on it.
   }
 }, workerData.intervalMs);
+// Stopping is a message, not a flag read on the next tick, so a close never waits out an interval.
+parentPort.once('message', () => {
+  clearInterval(timer);
+  database.close();
+  Atomics.store(flags, 0, 1);
+  Atomics.notify(flags, 0);
+  parentPort.close();
+});
 `;
 
+/** How long a stop waits for the thread: its start, and a checkpoint it may be in the middle of. */
+const stopWaitMs = 5000;
+
 export interface WalCheckpointer {
-  /** Stops the thread and closes its connection before returning, so the writer's close is the last one. */
-  stop(): void;
+  /**
+   * Stops the thread and waits until it has closed its connection, so the writer's close is the last one.
+   * Returns false when the thread did not confirm within the bound (it is terminated regardless).
+   */
+  stop(): boolean;
 }
 
 /** Checkpoints `path`'s WAL every `intervalMs` from a worker thread; the writer turns its auto-checkpoint off. */
 export function startWalCheckpointer(path: string, intervalMs = 1000): WalCheckpointer {
-  const flags = new SharedArrayBuffer(8);
-  const view = new Int32Array(flags);
+  const flags = new SharedArrayBuffer(4);
+  const closed = new Int32Array(flags);
   const worker = new Worker(checkpointerSource, { eval: true, workerData: { path, flags, intervalMs } });
   worker.unref();
   let stopped = false;
   return {
     stop() {
-      if (stopped) return;
+      if (stopped) return Atomics.load(closed, 0) === 1;
       stopped = true;
-      Atomics.store(view, 0, 1);
-      // Waits for the thread to close its connection (at most one interval and a checkpoint).
-      Atomics.wait(view, 1, 0, intervalMs + 2000);
+      worker.postMessage('stop');
+      // Blocks this thread only; the worker runs on its own and answers as soon as it reads the message.
+      const answer = Atomics.wait(closed, 0, 0, stopWaitMs);
       void worker.terminate();
+      return answer !== 'timed-out';
     },
   };
 }
