@@ -362,6 +362,12 @@ describe.skipIf(skipped)('the web console in a browser', () => {
       expect(rejected.data).toMatchObject({ reason: 'bad-signature' });
       expect(member.agent.authorityState().stopped).toBeNull();
       await member.agent.server!.flush();
+      // The fleet card says what became of the stop: refused, with the agent's reason.
+      const stopped = page.locator('li.agent[data-agent="agent-5"]');
+      await expect.poll(() => stopped.getAttribute('data-stop'), { timeout: 15_000 }).toBe('rejected');
+      expect(await stopped.locator('.stop-note').textContent()).toMatch(
+        /^The agent rejected the stop \(order \S+\): bad-signature/,
+      );
       await page.goto(`${patched.url}/console/orders`);
       const shown = page.locator('#rejected li.rejected[data-agent="agent-5"]');
       await shown.waitFor({ timeout: 15_000 });

@@ -136,9 +136,9 @@ function stopOutcome(events, order) {
 /**
  * The note under an agent's STOP: a proposal's signatures, then the stop's fate. The waiting note lasts only until
  * the halt is seen, or until the bound passes, when the card says plainly that no halt came.
- * @param {any} agent @param {any[]} events @param {number} now
+ * @param {any} agent @param {any[]} events @param {any} currentHalt the halt the agent is in, if any @param {number} now
  */
-function stopNote(agent, events, now) {
+function stopNote(agent, events, currentHalt, now) {
   const pending = pendingStops.get(agent.id);
   if (pending?.status === 'pending') return { text: describePending(pending), state: 'proposed', error: false };
   const sent = sentStops.get(agent.id) ?? groupStopFor(agent);
@@ -152,8 +152,10 @@ function stopNote(agent, events, now) {
     };
   }
   if (halt !== undefined) {
+    // Once the agent runs again (resumed), that halt is history: the note goes.
+    if (currentHalt?.seq !== halt.seq) return undefined;
     return {
-      text: `Halted by stop order ${sent.order}, signed by ${accepted.data.signers.join(', ')}: entry ${accepted.seq} accepted it, entry ${halt.seq} is the halt (${halt.data.detail}).`,
+      text: `Halted by stop order ${sent.order}, signed by ${accepted.data.signers.join(', ')}: entry ${accepted.seq} accepted it, entry ${halt.seq} is the halt.`,
       state: 'halted',
       error: false,
     };
@@ -212,7 +214,7 @@ function renderAgent(agent, now) {
     note.textContent = `Your roles here cannot stop it: a stop needs ${describeRule(permission.rule)}.`;
     return;
   }
-  const shown = stopNote(agent, events, now);
+  const shown = stopNote(agent, events, described.halt, now);
   if (note.classList.contains('error') && shown === undefined) return; // keeps a send error in view
   note.textContent = shown?.text ?? '';
   note.classList.toggle('error', shown?.error ?? false);
@@ -287,8 +289,8 @@ async function refreshListings() {
     const before = pendingStops.get(order.target);
     if (before !== undefined && before.id !== order.id && order.proposedAt < before.proposedAt) continue;
     pendingStops.set(order.target, order);
-    // A proposal that reached its quorum was submitted by the server: from here on it is a stop like any other.
-    if (order.status === 'submitted' && sentStops.get(order.target)?.order !== order.id) {
+    // A proposal this page saw waiting and the server then submitted at its quorum is a stop like any other from here.
+    if (order.status === 'submitted' && before?.id === order.id && before.status === 'pending') {
       sentStops.set(order.target, { order: order.id, sentAt: Date.now() });
     }
   }
