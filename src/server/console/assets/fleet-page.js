@@ -32,6 +32,14 @@ function duration(ms) {
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
+/**
+ * Renders run every second: live regions are written only when their words change, so nothing is announced twice.
+ * @param {HTMLElement} node @param {string} text
+ */
+function say(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 /** @param {string} group */
 const membersOf = (group) => [...agentsById.values()].filter((agent) => agent.groups.includes(group));
 
@@ -188,7 +196,7 @@ function renderAgent(agent, now) {
   const described = describeAgent(events, now);
   const state = /** @type {HTMLElement} */ (card.querySelector('.state'));
   const halted = described.halt === undefined ? '' : ` (${described.halt.data.reason}: ${described.halt.data.detail})`;
-  state.textContent = `${described.status}${halted}`;
+  say(state, `${described.status}${halted}`);
   card.dataset.status = described.status;
   fillFacts(/** @type {HTMLElement} */ (card.querySelector('.facts')), [
     ['target profile', agent.target ?? '—'],
@@ -211,12 +219,12 @@ function renderAgent(agent, now) {
   button.hidden = !permission.allowed;
   cosignButton.hidden = !(pending?.status === 'pending' && pending.missing.includes(principal));
   if (!permission.allowed) {
-    note.textContent = `Your roles here cannot stop it: a stop needs ${describeRule(permission.rule)}.`;
+    say(note, `Your roles here cannot stop it: a stop needs ${describeRule(permission.rule)}.`);
     return;
   }
   const shown = stopNote(agent, events, described.halt, now);
   if (note.classList.contains('error') && shown === undefined) return; // keeps a send error in view
-  note.textContent = shown?.text ?? '';
+  say(note, shown?.text ?? '');
   note.classList.toggle('error', shown?.error ?? false);
   if (shown === undefined) delete card.dataset.stop;
   else card.dataset.stop = shown.state;
@@ -239,7 +247,7 @@ function renderGroup(group, now) {
   }
   const pending = pendingStops.get(`group:${group}`);
   const sent = sentStops.get(`group:${group}`);
-  if (pending?.status === 'pending') controls.note.textContent = describePending(pending);
+  if (pending?.status === 'pending') say(controls.note, describePending(pending));
   else if (sent !== undefined) {
     const members = membersOf(group);
     const halted = members.filter(
@@ -247,9 +255,12 @@ function renderGroup(group, now) {
     );
     const overdue = halted.length < members.length && now - sent.sentAt > haltBoundMs;
     const still = members.filter((agent) => !halted.includes(agent)).map((agent) => agent.id);
-    controls.note.textContent = `Stop order ${sent.order}: ${halted.length} of ${members.length} members halted${
-      overdue ? `; no halt ${haltBoundMs / 1000} s on from ${still.join(', ')}` : ''
-    }.`;
+    say(
+      controls.note,
+      `Stop order ${sent.order}: ${halted.length} of ${members.length} members halted${
+        overdue ? `; no halt ${haltBoundMs / 1000} s on from ${still.join(', ')}` : ''
+      }.`,
+    );
     controls.note.classList.toggle('error', overdue);
   }
 }
@@ -261,7 +272,7 @@ function render() {
   for (const agent of agents) renderAgent(agent, now);
   const connection =
     streamState === 'open' ? 'live' : streamState === 'connecting' ? 'connecting…' : `reconnecting (${streamState})`;
-  status.textContent = `${agents.length} agent${agents.length === 1 ? '' : 's'} · ${connection}`;
+  say(status, `${agents.length} agent${agents.length === 1 ? '' : 's'} · ${connection}`);
   status.classList.toggle('error', streamState !== 'open' && streamState !== 'connecting');
 }
 
