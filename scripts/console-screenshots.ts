@@ -94,6 +94,8 @@ try {
   const billing = await join3('billing-1', 'obedient', {
     groups: ['billing'],
     policy: { tools: { read_file: 'check' } },
+    // Stopping billing takes two owners: STOP proposes it for co-signing.
+    authority: { resume: { roles: ['owner'], quorum: 2 }, stop: { roles: ['owner'], quorum: 2 } },
   });
   const billingEvents = entriesOf(billing);
   const stoppedEvents = entriesOf(stopped);
@@ -124,7 +126,10 @@ try {
   await page.getByRole('button', { name: 'Stop research-2' }).click();
   await until(() => stoppedEvents.includes('halt'));
   await page.locator('li.agent[data-agent="research-2"][data-status="halted"]').waitFor();
+  await page.locator('li.agent[data-agent="research-2"][data-stop="halted"]').waitFor();
   await page.locator('li.agent[data-agent="billing-1"][data-status="waiting for check"]').waitFor();
+  await page.getByRole('button', { name: 'Stop billing-1' }).click();
+  await page.locator('li.agent[data-agent="billing-1"][data-stop="proposed"]').waitFor();
   await shoot(page, 'fleet');
 
   await page.goto(`${server.url}/console/checks`);

@@ -305,6 +305,7 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
             .map((principal) => ({ id: principal.id, key: principal.key, roles: principal.roles })),
           runId: created.runId,
           authority: held.authority,
+          target: held.target,
         },
         deliver: (text) => created.deliverRecorded(text),
         onEvent: (listener) => {

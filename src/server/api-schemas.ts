@@ -35,6 +35,8 @@ export const listedAgentSchema = z.object({
   groups: z.array(z.string()),
   roles: z.array(z.string()),
   authority: z.record(z.string(), authorityRuleSchema),
+  /** The charter's target profile (`if-ranked`, …); null for an agent that registered none. */
+  target: z.string().nullable(),
   lastSeen: z.string(),
   charterHash: z.string(),
   publicKey: z.string().nullable(),

@@ -24,6 +24,7 @@ import {
   fleetCharter,
   joinAgent,
   principals,
+  registerSignedAgent,
   signedBy,
 } from '../server/fleet-fixture.ts';
 import { browserSuiteSkipped, importKeyAndLogIn, launchBrowser, openPage } from './console-browser.ts';
@@ -119,9 +120,13 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     processes.push(agentProcess.child);
     await joinFleet('agent-2');
     const { page, problems } = await openPage(await newContext());
+    // What the fleet page asks the server: the live stream, never a poll of an agent's audit.
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
     await importKeyAndLogIn(page, server.url, 'alice', principals.alice);
     const card = page.locator('li.agent[data-agent="agent-1"]');
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('running');
+    expect(await card.locator('.facts').textContent()).toContain('target profileif-ranked');
     await card.getByRole('button', { name: 'Stop agent-1' }).click();
     expect(await exited(agentProcess.child)).toBe(1);
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('halted');
@@ -129,6 +134,16 @@ describe.skipIf(skipped)('the web console in a browser', () => {
       .poll(() => card.locator('.state').textContent())
       .toMatch(/^halted \(stop: stop order .* signed by alice\)/);
     await expect.poll(() => card.locator('.recent [data-type="halt"]').count()).toBe(1);
+    // Beside the halt, the note names the stop that caused it and its events; the waiting note is gone.
+    expect(await card.getAttribute('data-stop')).toBe('halted');
+    const stopNote = await card.locator('.stop-note').textContent();
+    expect(stopNote).toMatch(
+      /^Halted by stop order \S+, signed by alice: entry \d+ accepted it, entry \d+ is the halt/,
+    );
+    expect(stopNote).not.toMatch(/waiting/i);
+    expect(asked.filter((path) => path === '/audit/stream').length).toBeGreaterThanOrEqual(1);
+    expect(asked.filter((path) => /^\/agents\/[^/]+\/audit$/.test(path))).toEqual([]);
+    expect(await page.locator('#fleet-status').textContent()).toMatch(/· live$/);
     const alice = await loginToServer(server.url, 'alice', principals.alice.privateKey);
     const shipped = await callServer<{ events: AuditEntry[] }>(server.url, '/agents/agent-1/audit', { token: alice });
     expect(
@@ -152,6 +167,83 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('says plainly when no halt follows a stop within the bound; an agent without a target profile shows —', async () => {
+    // Registered by an agent from before registrations carried a target profile, and never connected after.
+    await registerSignedAgent(server.url, {
+      agent: 'agent-0',
+      charterHash: 'b'.repeat(64),
+      groups: [],
+      principals: [{ id: 'alice', key: principals.alice.publicKeyText, roles: ['owner'] }],
+      runId: 'run-0',
+    });
+    const { page, problems } = await openPage(await newContext());
+    // The page's clock is moved past the bound rather than waited out.
+    await page.clock.install();
+    await importKeyAndLogIn(page, server.url, 'alice', principals.alice);
+    const card = page.locator('li.agent[data-agent="agent-0"]');
+    await expect.poll(() => card.locator('.facts').textContent(), { timeout: 15_000 }).toContain('target profile—');
+    await card.getByRole('button', { name: 'Stop agent-0' }).click();
+    await expect.poll(() => card.getAttribute('data-stop')).toBe('sent');
+    expect(await card.locator('.stop-note').textContent()).toMatch(
+      /^Stop sent \(order \S+\); waiting for the agent to halt\.$/,
+    );
+    await page.clock.fastForward('00:11');
+    await expect.poll(() => card.getAttribute('data-stop')).toBe('overdue');
+    expect(await card.locator('.stop-note').textContent()).toMatch(
+      /^No halt seen 10 s after stop order \S+: it has not acknowledged the order; connected: (yes|no)\./,
+    );
+    expect(await card.locator('.stop-note').getAttribute('class')).toContain('error');
+    expect(problems).toEqual([]);
+  });
+
+  it('proposes a stop that needs 2 signatures, shows who signed and who is missing; a co-signature halts it', async () => {
+    const owner = (name: 'alice' | 'bob' | 'carol') => ({
+      id: name,
+      key: principals[name].publicKeyText,
+      roles: ['owner'],
+    });
+    const member = await joinFleet('agent-8', {
+      charter: {
+        groups: [],
+        principals: [owner('alice'), owner('bob'), owner('carol')],
+        authority: { stop: { roles: ['owner'], quorum: 2 } },
+      },
+    });
+    const alice = await openPage(await newContext());
+    await importKeyAndLogIn(alice.page, server.url, 'alice', principals.alice);
+    const aliceCard = alice.page.locator('li.agent[data-agent="agent-8"]');
+    await expect
+      .poll(() => aliceCard.locator('.facts').textContent(), { timeout: 15_000 })
+      .toContain('stop needs2 of the owner principals');
+    await aliceCard.getByRole('button', { name: 'Stop agent-8' }).click();
+    await expect.poll(() => aliceCard.getAttribute('data-stop')).toBe('proposed');
+    expect(await aliceCard.locator('.stop-note').textContent()).toMatch(
+      /^Stop proposed by alice \(order \S+\), waiting for co-signatures: signed by alice; missing bob, carol; needs 2 of alice, bob, carol\.$/,
+    );
+    // Proposed, not sent: the agent has seen no stop, so it has rejected none.
+    expect(member.entries.filter((entry) => entry.type.startsWith('order-'))).toEqual([]);
+    expect(await aliceCard.getByRole('button', { name: 'Co-sign the stop of agent-8' }).isHidden()).toBe(true);
+
+    const bob = await openPage(await newContext());
+    await importKeyAndLogIn(bob.page, server.url, 'bob', principals.bob);
+    const bobCard = bob.page.locator('li.agent[data-agent="agent-8"]');
+    await expect.poll(() => bobCard.getAttribute('data-stop'), { timeout: 15_000 }).toBe('proposed');
+    await bobCard.getByRole('button', { name: 'Co-sign the stop of agent-8' }).click();
+    const accepted = await member.waitForEntry('order-accepted', (entry) => entry.data.kind === 'stop');
+    expect(accepted.data).toMatchObject({ signers: ['alice', 'bob'] });
+    await member.waitForEntry('halt');
+    expect(member.entries.some((entry) => entry.type === 'order-rejected')).toBe(false);
+    // Both browsers show the halt; Alice's learns of the submission from the server, not from her own click.
+    for (const card of [bobCard, aliceCard]) {
+      await expect.poll(() => card.getAttribute('data-stop'), { timeout: 15_000 }).toBe('halted');
+      expect(await card.locator('.stop-note').textContent()).toMatch(
+        /^Halted by stop order \S+, signed by alice, bob:/,
+      );
+      expect(await card.getAttribute('data-status')).toBe('halted');
+    }
+    expect([...alice.problems, ...bob.problems]).toEqual([]);
+  });
+
   it('approves a check from the inbox and exactly that action runs; a denied one does not run', async () => {
     const checked = { policy: { tools: { read_file: 'check' as const } } };
     const approved = await joinFleet('agent-3', { behaviour: 'obedient', charter: checked });
@@ -167,6 +259,8 @@ describe.skipIf(skipped)('the web console in a browser', () => {
 
     const { page, problems } = await openPage(await newContext());
     await importKeyAndLogIn(page, server.url, 'bob', principals.bob);
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
     await page.goto(`${server.url}/console/checks`);
     const approveCard = page.locator(`li.check[data-agent="agent-3"][data-action="${toApprove!.data.action}"]`);
     const denyCard = page.locator(`li.check[data-agent="agent-4"][data-action="${toDeny!.data.action}"]`);
@@ -200,6 +294,8 @@ describe.skipIf(skipped)('the web console in a browser', () => {
     await Promise.all(runs);
     expect(denied.entries.filter((entry) => entry.type === 'tool-call-start')).toEqual([]);
     await expect.poll(() => page.locator('li.check').count(), { timeout: 15_000 }).toBe(0);
+    // The inbox reads the checks again when the live stream brings a check's answer, not on a one-second poll.
+    expect(asked).toContain('/audit/stream');
     expect(problems).toEqual([]);
   });
 
@@ -266,6 +362,12 @@ describe.skipIf(skipped)('the web console in a browser', () => {
       expect(rejected.data).toMatchObject({ reason: 'bad-signature' });
       expect(member.agent.authorityState().stopped).toBeNull();
       await member.agent.server!.flush();
+      // The fleet card says what became of the stop: refused, with the agent's reason.
+      const stopped = page.locator('li.agent[data-agent="agent-5"]');
+      await expect.poll(() => stopped.getAttribute('data-stop'), { timeout: 15_000 }).toBe('rejected');
+      expect(await stopped.locator('.stop-note').textContent()).toMatch(
+        /^The agent rejected the stop \(order \S+\): bad-signature/,
+      );
       await page.goto(`${patched.url}/console/orders`);
       const shown = page.locator('#rejected li.rejected[data-agent="agent-5"]');
       await shown.waitFor({ timeout: 15_000 });

@@ -154,6 +154,34 @@ describe('agents authenticated to heed serve', () => {
     ).toBeGreaterThanOrEqual(3);
   });
 
+  it('lists the target profile an agent registers, and still registers an agent from before it was sent', async () => {
+    const server = await serve();
+    const current = generateKeyPair();
+    const older = generateKeyPair();
+    await register(
+      server,
+      await signedRegistration(server, { ...registrationOf('agent-1', current), target: 'if-ranked' }, current),
+    );
+    const olderRegistration = registrationOf('agent-2', older);
+    expect(olderRegistration).not.toHaveProperty('target');
+    await register(server, await signedRegistration(server, olderRegistration, older));
+    // A target that is no profile is refused, naming the field.
+    const misnamed = { ...registrationOf('agent-3', current), target: 'if-lats' };
+    await expect(
+      register(server, await signedRegistration(server, misnamed as AgentRegistration, current)),
+    ).rejects.toThrow(/400.*target/);
+    const alice = await loginToServer(server.url, 'alice', principals.alice.privateKey);
+    const { agents } = await callServer<{ agents: Array<{ id: string; target: string | null }> }>(
+      server.url,
+      '/agents',
+      { token: alice },
+    );
+    expect(agents.map(({ id, target }) => ({ id, target }))).toEqual([
+      { id: 'agent-1', target: 'if-ranked' },
+      { id: 'agent-2', target: null },
+    ]);
+  });
+
   it('refuses a replayed registration, a challenge issued to another agent, a bad signature and an unsigned one', async () => {
     const server = await serve();
     const key = generateKeyPair();

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { auditEventTypes } from '../../audit/audit-event.ts';
 import { authorityRulesSchema, publicKeySchema } from '../../charter/charter-schema.ts';
+import { targetProfileNames } from '../../charter/target-profile-names.ts';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { parsePublicKey, signBytes, verifyBytes } from '../../core/ed25519.ts';
 
@@ -36,6 +37,11 @@ export const agentRegistrationSchema = z.strictObject({
    * Public facts for display only: the agent decides every order itself. Missing kinds take the charter defaults.
    */
   authority: authorityRulesSchema.prefault({}),
+  /**
+   * The charter's target profile, for display. Optional with no default: an agent from before it was sent still
+   * registers, and the server checks the signature over exactly what that agent signed.
+   */
+  target: z.enum(targetProfileNames).optional(),
 });
 export type AgentRegistration = z.infer<typeof agentRegistrationSchema>;
 

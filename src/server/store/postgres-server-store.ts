@@ -155,20 +155,22 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         registration.runId,
         at,
         JSON.stringify(registration.authority),
+        registration.target ?? null,
       ];
       const rows =
         replacing === undefined
           ? await query<AgentRow>(
               `INSERT INTO agents (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at,
-                 last_seen, authority_json, status, resume_after)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
+                 last_seen, authority_json, target, status, resume_after)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
                ON CONFLICT (id) DO NOTHING RETURNING *`,
               fields,
             )
           : await query<AgentRow>(
               `UPDATE agents SET public_key = $2, charter_hash = $3, groups_json = $4, principals_json = $5,
-                 run_id = $6, registered_at = $7, last_seen = $7, authority_json = $8, status = 'unknown'
-               WHERE id = $1 AND public_key IS NOT DISTINCT FROM $9 RETURNING *`,
+                 run_id = $6, registered_at = $7, last_seen = $7, authority_json = $8, target = $9,
+                 status = 'unknown'
+               WHERE id = $1 AND public_key IS NOT DISTINCT FROM $10 RETURNING *`,
               [...fields, replacing.publicKey],
             );
       return rows[0] === undefined ? undefined : agentFromRow(rows[0]);

@@ -25,6 +25,7 @@ export interface AgentRow {
   resume_after: number | string;
   anchor_json: string | null;
   authority_json: string | null;
+  target: string | null;
 }
 
 export function agentFromRow(row: AgentRow): AgentRecord {
@@ -39,6 +40,7 @@ export function agentFromRow(row: AgentRow): AgentRecord {
       row.authority_json === null
         ? defaultAuthorityRules
         : (JSON.parse(row.authority_json) as AgentRecord['authority']),
+    target: row.target as AgentRecord['target'],
     runId: row.run_id,
     registeredAt: row.registered_at,
     lastSeen: row.last_seen,

@@ -1,5 +1,5 @@
 // A store made by an earlier heed (schema version 2) opens under this one: migration 3 adds pending orders and the
-// agents' order rules, and an agent registered before shows the charter defaults.
+// agents' order rules, and an agent registered before shows the charter defaults and no target profile.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,11 @@ describe('server store migrations', () => {
     database.close();
 
     const store = openSqliteServerStore(folder);
-    expect(await store.getAgent('agent-1')).toMatchObject({ id: 'agent-1', authority: defaultAuthorityRules });
+    expect(await store.getAgent('agent-1')).toMatchObject({
+      id: 'agent-1',
+      authority: defaultAuthorityRules,
+      target: null,
+    });
     expect(
       await store.addPendingOrder({
         id: 'order-0001',

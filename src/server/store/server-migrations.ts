@@ -98,4 +98,10 @@ export const serverMigrations: readonly ServerMigration[] = [
         feed_seq BIGSERIAL PRIMARY KEY, agent TEXT NOT NULL, seq BIGINT NOT NULL
       );`,
   },
+  {
+    version: 5,
+    description: "agents' target profiles (null for an agent that registered none)",
+    sqlite: 'ALTER TABLE agents ADD COLUMN target TEXT;',
+    postgres: 'ALTER TABLE agents ADD COLUMN target TEXT;',
+  },
 ];

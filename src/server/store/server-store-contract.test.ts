@@ -80,7 +80,14 @@ for (const backend of backends) {
       const { store, reopen } = await backend.open();
       await store.registerAgent(registration('b-agent', ['fleet']), '2026-01-01T00:00:00.000Z');
       const first = await store.registerAgent(registration('a-agent', []), '2026-01-01T00:00:00.000Z');
-      expect(first).toMatchObject({ id: 'a-agent', groups: [], status: 'unknown', runId: 'run-a-agent', anchor: null });
+      expect(first).toMatchObject({
+        id: 'a-agent',
+        groups: [],
+        status: 'unknown',
+        runId: 'run-a-agent',
+        anchor: null,
+        target: null,
+      });
       // A new registration never replaces an agent; a replacing one only while the key is still the one it expects.
       expect(await store.registerAgent(registration('a-agent', ['x']), '2026-01-01T00:00:30.000Z')).toBeUndefined();
       expect(
@@ -89,7 +96,7 @@ for (const backend of backends) {
         }),
       ).toBeUndefined();
       await store.registerAgent(
-        { ...registration('a-agent', ['fleet']), runId: 'second' },
+        { ...registration('a-agent', ['fleet']), runId: 'second', target: 'if-ranked' },
         '2026-01-01T00:01:00.000Z',
         {
           publicKey: null,
@@ -106,7 +113,9 @@ for (const backend of backends) {
         status: 'halted',
         principals: [{ id: 'alice', roles: ['owner'] }],
         authority: { resume: { roles: ['owner'], quorum: 2 }, stop: { roles: 'any', quorum: 1 } },
+        target: 'if-ranked',
       });
+      expect(await again.getAgent('b-agent')).toMatchObject({ target: null });
       expect(await again.getAgent('nobody')).toBeUndefined();
       await again.close();
     });

@@ -1,4 +1,5 @@
 import type { AuthorityRule, RuledOrderKind } from '../../charter/charter-schema.ts';
+import type { TargetProfileName } from '../../charter/target-profile-names.ts';
 import type { AgentRegistration, ShippedAnchor } from '../../kernel/fleet/fleet-protocol.ts';
 
 export type AgentRunStatus = 'running' | 'halted' | 'unknown';
@@ -11,6 +12,8 @@ export interface AgentRecord {
   principals: AgentRegistration['principals'];
   /** The charter's order rules as the agent registered them (the defaults for an agent that registered none). */
   authority: Record<RuledOrderKind, AuthorityRule>;
+  /** The charter's target profile; null for an agent that did not register one. */
+  target: TargetProfileName | null;
   runId: string;
   registeredAt: string;
   lastSeen: string;

@@ -62,11 +62,12 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
   const statements = {
     insertAgent: database.prepare(`INSERT INTO agents
       (id, public_key, charter_hash, groups_json, principals_json, run_id, registered_at, last_seen, authority_json,
-        status, resume_after)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
+        target, status, resume_after)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'unknown', (SELECT COALESCE(MAX(seq), 0) FROM orders))
       ON CONFLICT (id) DO NOTHING`),
     replaceAgent: database.prepare(`UPDATE agents SET public_key = ?, charter_hash = ?, groups_json = ?,
-        principals_json = ?, run_id = ?, registered_at = ?, last_seen = ?, authority_json = ?, status = 'unknown'
+        principals_json = ?, run_id = ?, registered_at = ?, last_seen = ?, authority_json = ?, target = ?,
+        status = 'unknown'
       WHERE id = ? AND public_key IS ?`),
     setAnchor: database.prepare('UPDATE agents SET anchor_seq = ?, anchor_json = ? WHERE id = ? AND anchor_seq < ?'),
     touch: database.prepare('UPDATE agents SET last_seen = ? WHERE id = ?'),
@@ -152,6 +153,7 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         at,
         at,
         JSON.stringify(registration.authority),
+        registration.target ?? null,
       ] as const;
       const changed =
         replacing === undefined

@@ -1,26 +1,7 @@
 // What the console shows of an agent, read from the audit events it ships: running, waiting for a check, halted and
 // why; its lease; its pending checks; the orders it rejected.
-import { callApi } from './api.js';
 
 /** @typedef {{ seq: number, at: string, agent: string, type: string, data: Record<string, any> }} ShippedEntry */
-
-/** Reads each agent's shipped events incrementally, keeping them per agent. */
-export class AuditFollower {
-  constructor() {
-    /** @type {Map<string, ShippedEntry[]>} */
-    this.events = new Map();
-  }
-
-  /** @param {string} agent */
-  async refresh(agent) {
-    const known = this.events.get(agent) ?? [];
-    const after = known.at(-1)?.seq ?? 0;
-    const answer = await callApi(`/agents/${encodeURIComponent(agent)}/audit?after=${after}&limit=10000`);
-    const events = [...known, ...answer.events];
-    this.events.set(agent, events);
-    return { events, verification: answer.verification };
-  }
-}
 
 /**
  * @param {ShippedEntry[]} events

@@ -1,5 +1,6 @@
 // The console's calls to heed serve: the session token lives in sessionStorage (this tab only, no cookie) and goes
 // in the Authorization header; a refused token sends the principal back to log in.
+import { followAuditStream } from './audit-stream.js';
 
 const tokenSlot = 'heed-console-token';
 const principalSlot = 'heed-console-principal';
@@ -16,9 +17,34 @@ export function startSession(principal, token) {
   sessionStorage.setItem(principalSlot, principal);
 }
 
+const sessionEvents = new EventTarget();
+
 export function endSession() {
   sessionStorage.removeItem(tokenSlot);
   sessionStorage.removeItem(principalSlot);
+  sessionEvents.dispatchEvent(new Event('ended'));
+}
+
+/** Calls `listener` when this tab logs out (or its token is refused), so live streams close with the session. */
+export function onSessionEnd(/** @type {() => void} */ listener) {
+  sessionEvents.addEventListener('ended', listener, { once: true });
+}
+
+/**
+ * The fleet-wide live audit stream under this tab's session; it stops when the session ends, and a refused token
+ * sends the principal back to log in. @param {Omit<Parameters<typeof followAuditStream>[0], 'token' | 'onUnauthorized'>} options
+ */
+export function followSessionStream(options) {
+  const stream = followAuditStream({
+    ...options,
+    token: () => session()?.token,
+    onUnauthorized: () => {
+      endSession();
+      location.assign('/console/login');
+    },
+  });
+  onSessionEnd(() => stream.stop());
+  return stream;
 }
 
 export class ApiError extends Error {

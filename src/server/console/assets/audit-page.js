@@ -1,4 +1,4 @@
-import { callApi, session, showSession } from './api.js';
+import { callApi, followSessionStream, session, showSession } from './api.js';
 import { verifyExportedLog } from './audit-chain.js';
 import { element, renderEvent } from './event-view.js';
 
@@ -45,31 +45,73 @@ function describeVerification(verification) {
   }
 }
 
-async function refresh() {
+/** @type {any} */
+let shownVerification;
+function showStatus() {
+  // The stream reports a chain again only when its status changes: while it stays verified, it covers each new entry.
+  const checked =
+    shownVerification === undefined
+      ? 'not reported yet'
+      : describeVerification(
+          shownVerification.status === 'verified' && current.length > 0
+            ? { ...shownVerification, to: Math.max(shownVerification.to, current.at(-1).seq) }
+            : shownVerification,
+        );
+  auditStatus.textContent = `${current.length} events shipped · the server's check of them: ${checked}`;
+}
+
+/** @type {{ stop: () => void } | undefined} */
+let stream;
+let renderQueued = false;
+/** The selected agent's live stream: its whole shipped log first, then each entry as it arrives. */
+function follow() {
+  stream?.stop();
+  current = [];
+  shownVerification = undefined;
+  render();
+  const agent = agentSelect.value;
+  if (agent === '') return;
+  stream = followSessionStream({
+    path: `/agents/${encodeURIComponent(agent)}/audit/stream`,
+    onEntry: ({ entry }) => {
+      current.push(entry);
+      if (renderQueued) return;
+      renderQueued = true;
+      setTimeout(() => {
+        renderQueued = false;
+        showStatus();
+        render();
+      }, 0);
+    },
+    onVerification: ({ verification }) => {
+      shownVerification = verification;
+      showStatus();
+    },
+    onConnection: (state, detail) => {
+      if (state !== 'open') auditStatus.textContent = `The live stream of ${agent} is ${state}: ${detail}`;
+    },
+  });
+}
+
+/** The agents to choose from: not on the audit stream until they ship, so listed at start and slowly after. */
+async function listAgents() {
   const { agents } = await callApi('/agents');
   const known = new Set([...agentSelect.options].map((option) => option.value));
   for (const agent of agents) if (!known.has(agent.id)) agentSelect.append(new Option(agent.id, agent.id));
-  if (agentSelect.value === '') return;
-  // The whole shipped log each time, so the server's verification covers all of it, not the latest batch.
-  const agent = agentSelect.value;
-  const answer = await callApi(`/agents/${encodeURIComponent(agent)}/audit?after=0&limit=10000`);
-  // A read for an agent no longer selected (the choice changed meanwhile) is dropped.
-  if (agent !== agentSelect.value) return;
-  current = answer.events;
-  auditStatus.textContent = `${current.length} events shipped · the server's check of them: ${describeVerification(answer.verification)}`;
-  render();
+  if (stream === undefined && agentSelect.value !== '') follow();
 }
 
-async function loop() {
+async function listLoop() {
   try {
-    await refresh();
+    await listAgents();
   } catch (error) {
-    auditStatus.textContent = `Cannot read the audit: ${/** @type {Error} */ (error).message}`;
+    auditStatus.textContent = `Cannot list the agents: ${/** @type {Error} */ (error).message}`;
   }
-  setTimeout(loop, 2000);
+  setTimeout(listLoop, 10_000);
 }
 
-for (const control of [agentSelect, typeSelect]) control.addEventListener('change', () => refresh().catch(() => {}));
+agentSelect.addEventListener('change', follow);
+typeSelect.addEventListener('change', render);
 textFilter.addEventListener('input', render);
 document.getElementById('audit-filters')?.addEventListener('submit', (event) => event.preventDefault());
 
@@ -102,4 +144,4 @@ fileInput.addEventListener('change', async () => {
 
 if (session() === undefined)
   auditStatus.textContent = "Log in to see the agents' timelines; verifying a file needs no login.";
-else await loop();
+else await listLoop();

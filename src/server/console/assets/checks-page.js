@@ -1,5 +1,5 @@
 import { describeRule, orderPermission } from './agent-state.js';
-import { callApi, requireSession, showSession } from './api.js';
+import { callApi, followSessionStream, requireSession, showSession } from './api.js';
 import { element } from './event-view.js';
 import { signAndSend } from './send-order.js';
 
@@ -114,15 +114,43 @@ async function refresh() {
     pending.size === 0 ? 'No check is waiting.' : `${pending.size} check${pending.size === 1 ? '' : 's'} waiting.`;
 }
 
-async function loop() {
+let refreshing = false;
+let again = false;
+/** One read at a time; a change heard meanwhile reads once more after it. */
+async function update() {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
   try {
-    await refresh();
-    status.classList.remove('error');
+    do {
+      again = false;
+      await refresh();
+      status.classList.remove('error');
+    } while (again);
   } catch (error) {
     status.textContent = `Cannot read the checks: ${/** @type {Error} */ (error).message}`;
     status.classList.add('error');
     if (/** @type {any} */ (error).status === 401) location.assign('/console/login');
+  } finally {
+    refreshing = false;
   }
-  setTimeout(loop, 1000);
 }
-await loop();
+
+/** The shipped entries that open or close a check: the inbox is read again when one arrives. */
+const checkTypes = new Set(['check-requested', 'check-answered', 'halt', 'run-ended', 'run-started']);
+let live = false;
+followSessionStream({
+  path: '/audit/stream',
+  onEntry: ({ entry }) => {
+    if (live && checkTypes.has(entry.type)) update();
+  },
+  onLive: () => {
+    live = true;
+    update();
+  },
+});
+// A check also closes when it expires, which no entry announces; the slow read keeps that honest.
+setInterval(update, 10_000);
+await update();

@@ -1,5 +1,5 @@
-import { AuditFollower, describeRule, orderPermission } from './agent-state.js';
-import { callApi, requireSession, showSession } from './api.js';
+import { describeRule, orderPermission } from './agent-state.js';
+import { callApi, followSessionStream, requireSession, showSession } from './api.js';
 import { orderBodyProblems } from './envelope.js';
 import { element, renderEvent } from './event-view.js';
 import { cosignPending, signAndSend } from './send-order.js';
@@ -28,7 +28,6 @@ function showRule() {
     permission.allowed ? '' : ' Your signature does not count toward it.'
   }`;
 }
-const follower = new AuditFollower();
 /** The fields each kind's form shows, by the ids of their wrappers. */
 const fieldsByKind = /** @type {Record<string, string[]>} */ ({
   task: ['text'],
@@ -185,27 +184,33 @@ async function refresh() {
     if (!known.has(agent.id)) agentSelect.append(new Option(agent.id, agent.id));
     if (fresh && agent.id === agentSelect.value) showRule();
   }
-  const items = [];
-  for (const agent of agents) {
-    const { events } = await follower.refresh(agent.id);
-    for (const entry of events.filter((event) => event.type === 'order-rejected')) {
-      const item = renderEvent(entry);
-      item.classList.add('card', 'rejected');
-      item.dataset.agent = agent.id;
-      item.prepend(element('p', agent.id, 'agent-name'));
-      items.push(item);
-    }
-  }
-  rejected.replaceChildren(...(items.length === 0 ? [element('li', 'No order has been rejected.')] : items));
 }
 
+/** The agents' refusals, as the live audit stream brings them. */
+let shownRejections = 0;
+followSessionStream({
+  path: '/audit/stream',
+  onEntry: ({ agent, entry }) => {
+    if (entry.type !== 'order-rejected') return;
+    const item = renderEvent(entry);
+    item.classList.add('card', 'rejected');
+    item.dataset.agent = agent;
+    item.prepend(element('p', agent, 'agent-name'));
+    if (shownRejections === 0) rejected.replaceChildren();
+    shownRejections += 1;
+    rejected.append(item);
+  },
+});
+rejected.replaceChildren(element('li', 'No order has been rejected.'));
+
+// Pending orders and their signatures are not on the audit stream: they are read again every two seconds.
 async function loop() {
   try {
     await refresh();
   } catch (error) {
     if (/** @type {any} */ (error).status === 401) location.assign('/console/login');
   }
-  setTimeout(loop, 1000);
+  setTimeout(loop, 2000);
 }
 showFields();
 await loop();
