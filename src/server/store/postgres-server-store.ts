@@ -1,6 +1,7 @@
-import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { startPostgresAnnouncements } from './postgres-announcements.ts';
+import { migratePostgresServerStore } from './postgres-migrate.ts';
 import {
   type AgentRow,
   agentFromRow,
@@ -14,8 +15,7 @@ import {
   serverAuditFromRow,
 } from './row-mappers.ts';
 import { chainServerAudit } from './server-audit-chain.ts';
-import { serverMigrations } from './server-migrations.ts';
-import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
+import type { ServerAuditEntry, ServerStore } from './server-store.ts';
 
 export interface PostgresServerStoreOptions {
   connectionString: string;
@@ -38,12 +38,10 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
     );
   }
   if (!options.connectionString) throw new InvalidInputError('The PostgreSQL server store needs a connection string.');
-  const channel = `heed_orders_${schema}`;
-  const feedChannel = `heed_feed_${schema}`;
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 8, options: `-c search_path=${schema}` });
   pool.on('error', () => {});
   try {
-    await migrate(pool, schema);
+    await migratePostgresServerStore(pool, schema);
   } catch (error) {
     await pool.end();
     throw new InvalidInputError(
@@ -53,78 +51,11 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       },
     );
   }
-  const orders = new EventEmitter();
-  orders.setMaxListeners(0);
-  let lastAnnounced = Number((await pool.query('SELECT COALESCE(MAX(seq), 0) AS seq FROM orders')).rows[0].seq);
-  const feed = new EventEmitter();
-  feed.setMaxListeners(0);
-  let feedThrough = Number(
-    (await pool.query('SELECT COALESCE(MAX(feed_seq), 0) AS seq FROM agent_event_feed')).rows[0].seq,
-  );
-  // Wakes the feed's readers when it grew (told by NOTIFY, or found by the poll); they read the store themselves.
-  const checkFeed = async (client: pg.Client | pg.Pool) => {
-    const through = Number(
-      (await client.query(`SELECT COALESCE(MAX(feed_seq), 0) AS seq FROM ${schema}.agent_event_feed`)).rows[0].seq,
-    );
-    if (through <= feedThrough) return;
-    feedThrough = through;
-    feed.emit('feed');
-  };
-  const announce = (order: OrderRecord) => {
-    if (order.seq <= lastAnnounced) return;
-    lastAnnounced = order.seq;
-    orders.emit('order', order);
-  };
-  let closed = false;
-  let listener: pg.Client | undefined;
-  const listen = async () => {
-    const client = new pg.Client({ connectionString: options.connectionString });
-    client.on('error', () => {
-      if (listener === client) listener = undefined;
-    });
-    // A notification says an order committed; the orders are read once per replica, for all its streams.
-    client.on('notification', (message) => {
-      if (message.channel === feedChannel) feed.emit('feed');
-      else void poll();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${channel}`);
-    await client.query(`LISTEN ${feedChannel}`);
-    listener = client;
-  };
-  let polling: Promise<void> | undefined;
-  let pollAgain = false;
-  const poll = (): Promise<void> => {
-    if (polling !== undefined) {
-      // A notification during a read may name an order the read began too early to see.
-      pollAgain = true;
-      return polling;
-    }
-    polling = (async () => {
-      try {
-        do {
-          pollAgain = false;
-          if (listener === undefined && !closed) await listen().catch(() => {});
-          // On the listening connection when there is one: fan-out never waits behind the pool's other work.
-          const rows = await (listener ?? pool).query(
-            `SELECT * FROM ${schema}.orders WHERE seq > $1 ORDER BY seq LIMIT 1000`,
-            [lastAnnounced],
-          );
-          for (const row of rows.rows) announce(orderFromRow(row as OrderRow));
-          if (rows.rows.length === 1000) pollAgain = true;
-          await checkFeed(listener ?? pool);
-        } while (pollAgain && !closed);
-      } catch {
-        // The database is unreachable now; the next poll tries again.
-      } finally {
-        polling = undefined;
-      }
-    })();
-    return polling;
-  };
-  await listen();
-  const poller = setInterval(() => void poll(), options.pollMs ?? 1000);
-  poller.unref();
+  const announcements = await startPostgresAnnouncements(pool, {
+    connectionString: options.connectionString,
+    schema,
+    pollMs: options.pollMs ?? 1000,
+  });
 
   const query = async <Row>(text: string, values: unknown[] = []): Promise<Row[]> =>
     (await pool.query(text, values)).rows as Row[];
@@ -211,7 +142,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
           [order.target, order.envelopeId, order.kind, order.envelope, order.submittedBy, order.submittedAt],
         );
         const seq = Number(inserted.rows[0].seq);
-        await client.query('SELECT pg_notify($1, $2)', [channel, `${seq} ${order.target}`]);
+        await client.query('SELECT pg_notify($1, $2)', [announcements.orderChannel, `${seq} ${order.target}`]);
         return seq;
       });
       return { ...order, seq };
@@ -264,11 +195,8 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       );
       return rows[0] === undefined ? undefined : pendingOrderFromRow(rows[0]);
     },
-    onOrder(listener) {
-      orders.on('order', listener);
-      return () => orders.off('order', listener);
-    },
-    announcedThrough: () => lastAnnounced,
+    onOrder: (listener) => announcements.onOrder(listener),
+    announcedThrough: () => announcements.announcedThrough(),
     async appendServerAudit(inputs, at) {
       return transaction(async (client) => {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-audit-' || $1))`, [schema]);
@@ -315,7 +243,8 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
            INSERT INTO agent_event_feed (agent, seq) SELECT agent, seq FROM added ORDER BY seq`,
           [agent, entries.map((entry) => entry.seq), entries.map((entry) => JSON.stringify(entry))],
         );
-        if ((result.rowCount ?? 0) > 0) await client.query('SELECT pg_notify($1, $2)', [feedChannel, agent]);
+        if ((result.rowCount ?? 0) > 0)
+          await client.query('SELECT pg_notify($1, $2)', [announcements.feedChannel, agent]);
         if (seen?.status !== undefined) {
           await client.query('UPDATE agents SET last_seen = $1, status = $2 WHERE id = $3', [
             seen.at,
@@ -369,7 +298,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
              ORDER BY position`,
             [fed.map((row) => row.agent), fed.map((row) => row.entry.seq)],
           );
-          await client.query('SELECT pg_notify($1, $2)', [feedChannel, fed[0]!.agent]);
+          await client.query('SELECT pg_notify($1, $2)', [announcements.feedChannel, fed[0]!.agent]);
         }
         const added = stored.map((shipment) => {
           let count = 0;
@@ -416,10 +345,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       );
       return rows.map(feedEntryFromRow);
     },
-    onFeed(listener) {
-      feed.on('feed', listener);
-      return () => feed.off('feed', listener);
-    },
+    onFeed: (listener) => announcements.onFeed(listener),
     async readAgentEventsOfTypes(agent, types, afterSeq, limit) {
       if (types.length === 0) return [];
       const rows = await query<{ seq: string; entry_json: string }>(
@@ -437,47 +363,8 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       return (await query<{ value: string }>('SELECT value FROM server_settings WHERE key = $1', [key]))[0]!.value;
     },
     async close() {
-      closed = true;
-      clearInterval(poller);
-      orders.removeAllListeners();
-      feed.removeAllListeners();
-      await polling;
-      await listener?.end().catch(() => {});
+      await announcements.close();
       await pool.end();
     },
   };
-}
-
-async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // Replicas starting together take turns; the second finds the steps applied.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-migrations-' || $1))`, [schema]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`,
-    );
-    const applied = new Set(
-      (await client.query(`SELECT version FROM ${schema}.server_migrations`)).rows.map((row) => Number(row.version)),
-    );
-    const newest = Math.max(0, ...applied);
-    const known = serverMigrations.at(-1)?.version ?? 0;
-    if (newest > known)
-      throw new Error(`its schema is version ${newest}, newer than this heed knows (${known}): upgrade heed`);
-    for (const migration of serverMigrations) {
-      if (applied.has(migration.version)) continue;
-      await client.query(migration.postgres);
-      await client.query(`INSERT INTO ${schema}.server_migrations (version, applied_at) VALUES ($1, $2)`, [
-        migration.version,
-        new Date().toISOString(),
-      ]);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
