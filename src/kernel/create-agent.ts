@@ -1,9 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
-import type { AuditAnchor } from '../audit/anchor/audit-anchor.ts';
+import { join } from 'node:path';
 import { checkLogAgainstAnchor } from '../audit/anchor/check-log-against-anchor.ts';
-import { openFileAnchor } from '../audit/anchor/file-anchor.ts';
-import { createWitnessAnchor } from '../audit/anchor/witness-anchor.ts';
 import type { AuditEntry, AuditStore } from '../audit/audit-event.ts';
 import { openMemoryAuditStore } from '../audit/memory/memory-audit-store.ts';
 import { openSqliteAuditStore } from '../audit/sqlite/sqlite-audit-store.ts';
@@ -13,13 +10,10 @@ import type { AuthorityStore } from '../authority/store/authority-store.ts';
 import { createMemoryAuthorityStore } from '../authority/store/memory-authority-store.ts';
 import { openSqliteAuthorityStore } from '../authority/store/sqlite-authority-store.ts';
 import type { Charter, CharterInput } from '../charter/charter-schema.ts';
-import { loadCharterFile, parseCharter } from '../charter/load-charter.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { formatPublicKey, generateKeyPair, publicKeyOf } from '../core/ed25519.ts';
 import { canonicalHash } from '../core/hash.ts';
-import { InvalidInputError } from '../core/heed-error.ts';
 import { ensurePrivateFolder } from '../core/private-files.ts';
-import { createProviderFromSpec } from '../providers/model-spec.ts';
 import type { Provider } from '../providers/provider.ts';
 import { createScreeningPool } from '../screening/screening-pool.ts';
 import { type ControlEndpoint, serveControlEndpoint } from './control/serve-control-endpoint.ts';
@@ -30,6 +24,7 @@ import { openOrderCursorFile } from './fleet/order-cursor-file.ts';
 import type { KernelScreener, ProcessGroupKiller } from './kernel-ports.ts';
 import type { InputValidator } from './kernel-runtime.ts';
 import { loadAgentKey } from './load-agent-key.ts';
+import { type AgentPaths, agentPaths, openAnchors, resolveCharter, resolveProvider } from './resolve-agent-options.ts';
 import type { Tool } from './tool.ts';
 import { ControlPlaneGuard } from './tools/control-plane-guard.ts';
 import { controlPlanePaths } from './tools/control-plane-paths.ts';
@@ -109,15 +104,6 @@ export interface CreateAgentOptions {
   validateInput?: InputValidator;
   /** Awaited before each model turn: see `KernelOptions.beforeTurn` (drivers that play a world around the agent). */
   beforeTurn?: () => void | Promise<void>;
-}
-
-/** Where an agent keeps what outlives it; all undefined for an agent in memory. */
-export interface AgentPaths {
-  stateDir: string | undefined;
-  database: string | undefined;
-  keysDir: string | undefined;
-  agentKey: string | undefined;
-  anchor: string | undefined;
 }
 
 export interface Agent extends Kernel {
@@ -341,71 +327,4 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
     await closeAll();
     throw error;
   }
-}
-
-function resolveCharter(options: CreateAgentOptions): Charter {
-  if ((options.charter === undefined) === (options.charterFile === undefined)) {
-    throw new InvalidInputError('Give the agent exactly one of charter (an object) and charterFile.');
-  }
-  return options.charter === undefined ? loadCharterFile(options.charterFile!) : parseCharter(options.charter);
-}
-
-function resolveProvider(options: CreateAgentOptions): Provider {
-  if ((options.provider === undefined) === (options.model === undefined)) {
-    throw new InvalidInputError("Give the agent exactly one of provider and model (e.g. 'openai:gpt-4o-mini').");
-  }
-  if (options.provider !== undefined) return options.provider;
-  return createProviderFromSpec(options.model!, {
-    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
-    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
-  });
-}
-
-function agentPaths(options: CreateAgentOptions, agent: string): AgentPaths {
-  const stateDir = options.stateDir === undefined ? undefined : resolve(options.stateDir);
-  const keysDir =
-    options.keysDir !== undefined
-      ? resolve(options.keysDir)
-      : stateDir === undefined
-        ? undefined
-        : join(dirname(stateDir), 'keys');
-  if (keysDir !== undefined && stateDir !== undefined && keysDir === stateDir) {
-    throw new InvalidInputError(
-      `The keys folder and the state folder are both ${keysDir}: the key that signs the audit log must not sit beside it.`,
-    );
-  }
-  const anchor =
-    options.anchorFile === false
-      ? undefined
-      : options.anchorFile !== undefined
-        ? resolve(options.anchorFile)
-        : keysDir === undefined || stateDir === undefined
-          ? undefined
-          : join(keysDir, `${agent}.anchor.jsonl`);
-  if (anchor !== undefined && stateDir !== undefined && dirname(anchor) === stateDir) {
-    throw new InvalidInputError(
-      `The audit anchor ${basename(anchor)} must not sit in the state folder beside the log it anchors.`,
-    );
-  }
-  return {
-    stateDir,
-    database: stateDir === undefined ? undefined : join(stateDir, 'heed.db'),
-    keysDir,
-    agentKey:
-      options.agentKey !== undefined || keysDir === undefined ? undefined : join(keysDir, `${agent}.agent.key.jwk`),
-    anchor,
-  };
-}
-
-function openAnchors(options: CreateAgentOptions, paths: AgentPaths): AuditAnchor[] {
-  const anchors: AuditAnchor[] = [];
-  if (paths.anchor !== undefined) anchors.push(openFileAnchor(paths.anchor));
-  if (options.witnessUrl !== undefined) {
-    anchors.push(
-      createWitnessAnchor(options.witnessUrl, {
-        ...(options.onWitnessError === undefined ? {} : { onError: options.onWitnessError }),
-      }),
-    );
-  }
-  return anchors;
 }
