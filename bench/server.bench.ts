@@ -1,15 +1,15 @@
-// server.fleet_halt_p99_ms: 1,000 agents, each joined to `heed serve` over loopback HTTP (its own SSE stream); one
-// signed group stop submitted; time until every agent has verified it, stopped and committed it to its audit log. The
-// agents run in worker threads beside the server's (as many as the machine has cores; HEED_BENCH_AGENT_THREADS=0 runs
-// them on the server's own thread, as first measured), since in a deployment each agent is a process of its own. Each
-// run starts once every agent has shipped its log to the server, as a real stop meets agents at work rather than
-// agents still shipping the last stop's entries (HEED_BENCH_QUIET=0 starts each run when the last ends, as first
-// measured); the figures name both choices in `setup` and `between_runs`.
+// server.fleet_halt_p99_ms: 1,000 agents in this process, each joined to `heed serve` over loopback HTTP (its own SSE
+// stream); one signed group stop submitted; time until every agent has verified it, stopped and committed it to its
+// audit log. HEED_BENCH_AGENT_THREADS=N runs the agents in N worker threads beside the server's instead (agents are
+// processes of their own in a deployment; on a machine with cores to spare this is closer to one, on a busy two-core
+// one the threads only compete). Each run starts once every agent has shipped its log, as a real stop meets agents at
+// work rather than agents still shipping the last stop's entries (HEED_BENCH_QUIET=0 starts each run when the last
+// ends, as first measured); the figures name both choices in `setup` and `between_runs`.
 // server.fleet_halt_cross_replica_p99_ms: the same on PostgreSQL with two replicas, half the agents on each, the stop
 // submitted to one. server.orders_per_s: signed orders submitted over HTTP, each routed, verified and recorded by its
 // agent (20 agents on the server's thread), against the same orders delivered in process (the baseline).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
@@ -36,10 +36,10 @@ const alice = generateKeyPair();
 const loadNow = () => Number(loadavg()[0]!.toFixed(2));
 const agentCount = Number(process.env.HEED_BENCH_AGENTS ?? 1000);
 const runs = Number(process.env.HEED_BENCH_RUNS ?? 30);
-/** The first runs warm up the JIT (in each agent thread) and the connections. */
+/** The first runs warm up the JIT (in each agent thread, if any) and the connections. */
 const warmUpRuns = 5;
 const quietBetweenRuns = process.env.HEED_BENCH_QUIET !== '0';
-const agentThreads = Number(process.env.HEED_BENCH_AGENT_THREADS ?? availableParallelism());
+const agentThreads = Number(process.env.HEED_BENCH_AGENT_THREADS ?? 0);
 if (!Number.isInteger(agentThreads) || agentThreads < 0) {
   throw new Error(
     `HEED_BENCH_AGENT_THREADS '${process.env.HEED_BENCH_AGENT_THREADS}' must be a whole number, 0 or more`,
@@ -193,8 +193,8 @@ async function fleetHaltSamples(submitTo: ControlPlaneServer, fleet: Fleet): Pro
 const betweenRuns = quietBetweenRuns ? 'every agent shipped its log' : 'back to back';
 const fleetSetup =
   agentThreads === 0
-    ? "the server's thread"
-    : `${agentThreads} worker thread${agentThreads === 1 ? '' : 's'} beside the server's`;
+    ? "in-process agents on the server's thread"
+    : `in-process agents in ${agentThreads} worker thread${agentThreads === 1 ? '' : 's'} beside the server's`;
 
 const bench: Bench = async (report) => {
   const folder = mkdtempSync(join(tmpdir(), 'heed-server-bench-'));
@@ -213,7 +213,7 @@ const bench: Bench = async (report) => {
         agents: agentCount,
         runs,
         between_runs: betweenRuns,
-        setup: `agents in ${fleetSetup}, each with its own SSE stream over loopback; node:sqlite store`,
+        setup: `${fleetSetup}, each with its own SSE stream over loopback; node:sqlite store`,
         target: 250,
       });
 
@@ -297,7 +297,7 @@ const bench: Bench = async (report) => {
         agents: agentCount,
         runs,
         between_runs: betweenRuns,
-        setup: `agents in ${fleetSetup} over loopback, half on each of two replicas in this process sharing PostgreSQL; stop submitted to the first`,
+        setup: `${fleetSetup}, over loopback, half on each of two replicas in this process sharing PostgreSQL; stop submitted to the first`,
         target: 400,
       });
     } finally {
