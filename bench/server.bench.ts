@@ -2,9 +2,10 @@
 // stream); one signed group stop submitted; time until every agent has verified it, stopped and committed it to its
 // audit log. HEED_BENCH_AGENT_THREADS=N runs the agents in N worker threads beside the server's instead (agents are
 // processes of their own in a deployment; on a machine with cores to spare this is closer to one, on a busy two-core
-// one the threads only compete). Each run starts once every agent has shipped its log, as a real stop meets agents at
-// work rather than agents still shipping the last stop's entries (HEED_BENCH_QUIET=0 starts each run when the last
-// ends, as first measured); the figures name both choices in `setup` and `between_runs`.
+// one the threads only compete). Each run starts as soon as the last ends, with its shipments still arriving, as first
+// measured; HEED_BENCH_QUIET=1 starts each run once every agent has shipped its log instead (a real stop meets agents
+// at work, not agents still shipping the last stop's entries). The figures name both choices in `setup` and
+// `between_runs`.
 // server.fleet_halt_cross_replica_p99_ms: the same on PostgreSQL with two replicas, half the agents on each, the stop
 // submitted to one. server.orders_per_s: signed orders submitted over HTTP, each routed, verified and recorded by its
 // agent (20 agents on the server's thread), against the same orders delivered in process (the baseline).
@@ -38,7 +39,7 @@ const agentCount = Number(process.env.HEED_BENCH_AGENTS ?? 1000);
 const runs = Number(process.env.HEED_BENCH_RUNS ?? 30);
 /** The first runs warm up the JIT (in each agent thread, if any) and the connections. */
 const warmUpRuns = 5;
-const quietBetweenRuns = process.env.HEED_BENCH_QUIET !== '0';
+const quietBetweenRuns = process.env.HEED_BENCH_QUIET === '1';
 const agentThreads = Number(process.env.HEED_BENCH_AGENT_THREADS ?? 0);
 if (!Number.isInteger(agentThreads) || agentThreads < 0) {
   throw new Error(
@@ -173,8 +174,7 @@ interface HaltSamples {
 async function fleetHaltSamples(submitTo: ControlPlaneServer, fleet: Fleet): Promise<HaltSamples> {
   const samples: HaltSamples = { all: [], first: [] };
   for (let run = 0; run < runs + warmUpRuns; run++) {
-    // A fleet stop meets agents at work, not agents still shipping the last stop's entries: each run starts once every
-    // agent has shipped what it recorded (HEED_BENCH_QUIET=0 starts each run as soon as the last one ends).
+    // With HEED_BENCH_QUIET=1, a run starts once every agent has shipped what it recorded.
     if (quietBetweenRuns) await fleet.ship();
     const stop = signOrder({ principal: 'alice', privateKey: alice.privateKey, agent: 'group:fleet', kind: 'stop' });
     const start = sharedNow();
