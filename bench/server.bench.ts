@@ -1,11 +1,18 @@
-// server.fleet_halt_p99_ms: 1,000 agents, in this process, each joined to `heed serve` over loopback HTTP (its own
-// SSE stream); one signed group stop submitted; time until every agent has verified it, stopped and committed it to
-// its audit log. server.fleet_halt_cross_replica_p99_ms: the same on PostgreSQL with two replicas, half the agents
-// on each, the stop submitted to one. server.orders_per_s: signed orders submitted over HTTP, each routed, verified
-// and recorded by its agent, against the same orders delivered in process (the baseline).
+// server.fleet_halt_p99_ms: 1,000 agents in this process, each joined to `heed serve` over loopback HTTP (its own SSE
+// stream); one signed group stop submitted; time until every agent has verified it, stopped and committed it to its
+// audit log. HEED_BENCH_AGENT_THREADS=N runs the agents in N worker threads beside the server's instead (agents are
+// processes of their own in a deployment; on a machine with cores to spare this is closer to one, on a busy two-core
+// one the threads only compete). Each run starts as soon as the last ends, with its shipments still arriving, as first
+// measured; HEED_BENCH_QUIET=1 starts each run once every agent has shipped its log instead (a real stop meets agents
+// at work, not agents still shipping the last stop's entries). The figures name both choices in `setup` and
+// `between_runs`.
+// server.fleet_halt_cross_replica_p99_ms: the same on PostgreSQL with two replicas, half the agents on each, the stop
+// submitted to one. server.orders_per_s: signed orders submitted over HTTP, each routed, verified and recorded by its
+// agent (20 agents on the server's thread), against the same orders delivered in process (the baseline).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import type { AuditEntry } from '../src/audit/audit-event.ts';
 import { signOrder } from '../src/authority/sign-envelope.ts';
@@ -15,6 +22,13 @@ import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-c
 import { type ControlPlaneServer, serveControlPlane } from '../src/server/serve-server.ts';
 import { submitEnvelope } from '../src/server/server-client.ts';
 import { postgresTestUrl } from '../test/helpers/postgres.ts';
+import {
+  type FleetMembersData,
+  type FleetMembersMessage,
+  type FleetMembersRequest,
+  joinFleetMembers,
+  sharedNow,
+} from './fleet-members.ts';
 import { percentile } from './measure.ts';
 import type { Bench } from './run.ts';
 
@@ -23,6 +37,15 @@ const alice = generateKeyPair();
 const loadNow = () => Number(loadavg()[0]!.toFixed(2));
 const agentCount = Number(process.env.HEED_BENCH_AGENTS ?? 1000);
 const runs = Number(process.env.HEED_BENCH_RUNS ?? 30);
+/** The first runs warm up the JIT (in each agent thread, if any) and the connections. */
+const warmUpRuns = 5;
+const quietBetweenRuns = process.env.HEED_BENCH_QUIET === '1';
+const agentThreads = Number(process.env.HEED_BENCH_AGENT_THREADS ?? 0);
+if (!Number.isInteger(agentThreads) || agentThreads < 0) {
+  throw new Error(
+    `HEED_BENCH_AGENT_THREADS '${process.env.HEED_BENCH_AGENT_THREADS}' must be a whole number, 0 or more`,
+  );
+}
 
 interface Member {
   agent: Agent;
@@ -30,31 +53,26 @@ interface Member {
   accepted: (id: string) => Promise<void>;
 }
 
-/** When the first member recorded each order's acceptance: how long the order took to reach any agent at all. */
-const firstAccepted = new Map<string, number>();
-
-async function joinMembers(servers: readonly ControlPlaneServer[], count: number, prefix: string): Promise<Member[]> {
+/** Agents on the bench's own thread (the orders figure's): each tells when it recorded an order's acceptance. */
+async function joinMembers(server: ControlPlaneServer, count: number, prefix: string): Promise<Member[]> {
   const members: Member[] = [];
-  // A model is never called: the agents take orders and record them, which is what the figure measures.
   const provider = createOpenAiCompatibleProvider({ model: 'unused', baseUrl: 'http://127.0.0.1:9/v1' });
   for (let index = 0; index < count; index++) {
     const agent = await createAgent({
       charter: {
         agent: `${prefix}-${index}`,
         target: 'if-ranked',
-        groups: ['fleet'],
         principals: [{ id: 'alice', key: alice.publicKeyText, roles: ['owner'] }],
       },
       provider,
       screening: false,
-      server: servers[index % servers.length]!.url,
+      server: server.url,
     });
     const waiting = new Map<string, () => void>();
     const seen = new Set<string>();
     agent.onEvent((entry: AuditEntry) => {
       if (entry.type !== 'order-accepted') return;
       const id = entry.data.id as string;
-      if (!firstAccepted.has(id)) firstAccepted.set(id, performance.now());
       seen.add(id);
       waiting.get(id)?.();
     });
@@ -67,6 +85,85 @@ async function joinMembers(servers: readonly ControlPlaneServer[], count: number
   return members;
 }
 
+/** The group `fleet`, split in shares, one per agent thread (or one on the bench's own thread). */
+interface Fleet {
+  /** Resolves when every share has recorded order `id`, with when the first agent did. */
+  accepted: (id: string) => Promise<{ firstAt: number }>;
+  /** Resolves when every agent has shipped all it has recorded. */
+  ship: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+async function joinFleet(servers: readonly ControlPlaneServer[], count: number, prefix: string): Promise<Fleet> {
+  const shares = Math.max(1, agentThreads);
+  const waiting = new Map<string, { left: number; firstAt: number; done: (firstAt: number) => void }>();
+  const hear = (message: FleetMembersMessage) => {
+    if (message.type !== 'accepted') return;
+    if (!message.stopped) throw new Error(`an agent did not stop on order ${message.id}`);
+    const wait = waiting.get(message.id);
+    if (wait === undefined) return;
+    wait.left -= 1;
+    wait.firstAt = Math.min(wait.firstAt, message.firstAt);
+    if (wait.left === 0) {
+      waiting.delete(message.id);
+      wait.done(wait.firstAt);
+    }
+  };
+  const shippers: Array<() => Promise<void>> = [];
+  const closers: Array<() => Promise<void>> = [];
+  const joined: Array<Promise<void>> = [];
+  for (let share = 0; share < shares; share++) {
+    const data: FleetMembersData = {
+      servers: servers.map((server) => server.url),
+      prefix,
+      indices: Array.from({ length: count }, (_, index) => index).filter((index) => index % shares === share),
+      principalKey: alice.publicKeyText,
+    };
+    if (agentThreads === 0) {
+      const members = await joinFleetMembers(data, hear);
+      shippers.push(members.ship);
+      closers.push(members.close);
+      continue;
+    }
+    const worker = new Worker(new URL('./fleet-members.ts', import.meta.url), { workerData: data });
+    const ready = Promise.withResolvers<void>();
+    const closed = Promise.withResolvers<void>();
+    let shipped: PromiseWithResolvers<void> | undefined;
+    worker.on('message', (message: FleetMembersMessage) => {
+      if (message.type === 'joined') ready.resolve();
+      else if (message.type === 'shipped') shipped?.resolve();
+      else if (message.type === 'closed') closed.resolve();
+      else hear(message);
+    });
+    const ask = (request: FleetMembersRequest) => worker.postMessage(request);
+    worker.once('error', (error) => {
+      ready.reject(error);
+      closed.reject(error);
+    });
+    joined.push(ready.promise);
+    shippers.push(async () => {
+      shipped = Promise.withResolvers<void>();
+      ask('ship');
+      await shipped.promise;
+    });
+    closers.push(async () => {
+      ask('close');
+      await closed.promise;
+      await worker.terminate();
+    });
+  }
+  await Promise.all(joined);
+  return {
+    // Asked before the order is submitted, so no share can have recorded it yet.
+    accepted: (id) =>
+      new Promise((resolve) => {
+        waiting.set(id, { left: shares, firstAt: Number.POSITIVE_INFINITY, done: (firstAt) => resolve({ firstAt }) });
+      }),
+    ship: async () => void (await Promise.all(shippers.map((ship) => ship()))),
+    close: async () => void (await Promise.all(closers.map((close) => close()))),
+  };
+}
+
 interface HaltSamples {
   /** Submission until every member has recorded the stop. */
   all: number[];
@@ -74,39 +171,38 @@ interface HaltSamples {
   first: number[];
 }
 
-async function fleetHaltSamples(submitTo: ControlPlaneServer, members: readonly Member[]): Promise<HaltSamples> {
+async function fleetHaltSamples(submitTo: ControlPlaneServer, fleet: Fleet): Promise<HaltSamples> {
   const samples: HaltSamples = { all: [], first: [] };
-  for (let run = 0; run < runs + 3; run++) {
+  for (let run = 0; run < runs + warmUpRuns; run++) {
+    // With HEED_BENCH_QUIET=1, a run starts once every agent has shipped what it recorded.
+    if (quietBetweenRuns) await fleet.ship();
     const stop = signOrder({ principal: 'alice', privateKey: alice.privateKey, agent: 'group:fleet', kind: 'stop' });
-    const start = performance.now();
-    const all = Promise.all(members.map((member) => member.accepted(stop.id)));
+    const start = sharedNow();
+    const all = fleet.accepted(stop.id);
     await submitEnvelope(submitTo.url, JSON.stringify(stop));
-    await all;
-    const elapsed = performance.now() - start;
-    for (const member of members) {
-      if (member.agent.authorityState().stopped === null) throw new Error('an agent did not stop');
-    }
-    // The first runs warm up the JIT and the connections.
-    if (run >= 3) {
+    const { firstAt } = await all;
+    const elapsed = sharedNow() - start;
+    if (run >= warmUpRuns) {
       samples.all.push(elapsed);
-      samples.first.push(firstAccepted.get(stop.id)! - start);
+      samples.first.push(firstAt - start);
     }
-    firstAccepted.clear();
   }
   return samples;
 }
 
-async function closeMembers(members: readonly Member[]) {
-  await Promise.all(members.map((member) => member.agent.close()));
-}
+const betweenRuns = quietBetweenRuns ? 'every agent shipped its log' : 'back to back';
+const fleetSetup =
+  agentThreads === 0
+    ? "in-process agents on the server's thread"
+    : `in-process agents in ${agentThreads} worker thread${agentThreads === 1 ? '' : 's'} beside the server's`;
 
 const bench: Bench = async (report) => {
   const folder = mkdtempSync(join(tmpdir(), 'heed-server-bench-'));
   try {
     {
       const server = await serveControlPlane({ stateDir: join(folder, 'embedded'), port: 0 });
-      const members = await joinMembers([server], agentCount, 'agent');
-      const samples = await fleetHaltSamples(server, members);
+      const fleet = await joinFleet([server], agentCount, 'agent');
+      const samples = await fleetHaltSamples(server, fleet);
       report({
         name: 'server.fleet_halt_p99_ms',
         value: Number(percentile(samples.all, 0.99).toFixed(1)),
@@ -116,18 +212,19 @@ const bench: Bench = async (report) => {
         load: loadNow(),
         agents: agentCount,
         runs,
-        setup: 'in-process agents, each with its own SSE stream over loopback; node:sqlite store',
+        between_runs: betweenRuns,
+        setup: `${fleetSetup}, each with its own SSE stream over loopback; node:sqlite store`,
         target: 250,
       });
 
       // Orders per second: 20 agents, signed lease orders 64 in flight, each submitted, routed, verified, recorded.
-      const few = members.slice(0, 20);
+      const few = await joinMembers(server, 20, 'orders');
       const count = 4000;
       const orders = Array.from({ length: count }, (_, index) =>
         signOrder({
           principal: 'alice',
           privateKey: alice.privateKey,
-          agent: `agent-${index % few.length}`,
+          agent: `orders-${index % few.length}`,
           kind: 'lease',
         }),
       );
@@ -143,7 +240,7 @@ const bench: Bench = async (report) => {
         signOrder({
           principal: 'alice',
           privateKey: alice.privateKey,
-          agent: `agent-${index % few.length}`,
+          agent: `orders-${index % few.length}`,
           kind: 'lease',
         }),
       );
@@ -165,7 +262,8 @@ const bench: Bench = async (report) => {
         setup:
           'signed lease orders over HTTP, 64 in flight, to 20 agents; each stored, streamed, verified and recorded',
       });
-      await closeMembers(members);
+      await Promise.all(few.map((member) => member.agent.close()));
+      await fleet.close();
       await server.close();
     }
 
@@ -183,12 +281,12 @@ const bench: Bench = async (report) => {
       return;
     }
     const replicas: ControlPlaneServer[] = [];
-    let members: Member[] = [];
+    let fleet: Fleet | undefined;
     try {
       replicas.push(await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 }));
       replicas.push(await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 }));
-      members = await joinMembers(replicas, agentCount, 'replicated');
-      const samples = await fleetHaltSamples(replicas[0]!, members);
+      fleet = await joinFleet(replicas, agentCount, 'replicated');
+      const samples = await fleetHaltSamples(replicas[0]!, fleet);
       report({
         name: 'server.fleet_halt_cross_replica_p99_ms',
         value: Number(percentile(samples.all, 0.99).toFixed(1)),
@@ -198,13 +296,13 @@ const bench: Bench = async (report) => {
         load: loadNow(),
         agents: agentCount,
         runs,
-        setup:
-          'in-process agents over loopback, half on each of two replicas in this process sharing PostgreSQL; stop submitted to the first',
+        between_runs: betweenRuns,
+        setup: `${fleetSetup}, over loopback, half on each of two replicas in this process sharing PostgreSQL; stop submitted to the first`,
         target: 400,
       });
     } finally {
       // Agents and replicas first: a replica still running would write to the schema being dropped.
-      await closeMembers(members);
+      await fleet?.close();
       for (const replica of replicas) await replica.close();
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();

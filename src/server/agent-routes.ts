@@ -82,7 +82,7 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
     }
     await store.touchAgent(id, nowText());
     await log.record(id, 'order-stream-opened', { after: Number(resumeText) });
-    return streamOrders(http, {
+    return streamOrders({
       store,
       agent,
       afterSeq: Number(resumeText),
