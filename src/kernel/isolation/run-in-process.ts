@@ -10,7 +10,13 @@ import {
   settleIsolatedCall,
 } from './isolated-run.ts';
 import { detectProcessContainment, type ProcessContainment } from './process-containment.ts';
-import { hasChildren, isProcessRunning, processDescendants } from './process-descendants.ts';
+import {
+  childProcesses,
+  hasChildren,
+  isProcessRunning,
+  processDescendants,
+  processTree,
+} from './process-descendants.ts';
 
 const confirmPollMilliseconds = 2;
 
@@ -77,7 +83,7 @@ export function runInProcess(
     const forceEnd = () => {
       forced = true;
       if (containment.kind === 'pid-namespace' && pgid !== undefined && !exited) {
-        namespaceInit ??= processDescendants(pgid)[0];
+        namespaceInit ??= childProcesses(pgid)?.[0];
       }
       if (containment.kind === 'pid-namespace' && namespaceInit !== undefined && !exited) {
         // Not `unshare` first: its exit would be reported while the namespace is still being torn down.
@@ -85,8 +91,10 @@ export function runInProcess(
           process.kill(namespaceInit, 'SIGKILL');
         } catch {}
         // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
+        // Every process of the namespace hangs below its init, so the walk reads their children links, not all of
+        // /proc (which on a busy machine took long enough to leave a grandchild running past grace + 20 ms).
         if (hasChildren(namespaceInit)) {
-          for (const pid of processDescendants(namespaceInit)) {
+          for (const pid of processTree(namespaceInit)) {
             try {
               process.kill(pid, 'SIGKILL');
             } catch {}
