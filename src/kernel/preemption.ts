@@ -3,7 +3,7 @@ import type { ProcessGroupKill } from './kernel-ports.ts';
 import type { InFlightCall, KernelRuntime } from './kernel-runtime.ts';
 import { wake } from './kernel-runtime.ts';
 import type { HaltedStep, HaltReason } from './next-step.ts';
-import { isProcessGroupAlive, killProcessGroup } from './process/kill-process-group.ts';
+import { isProcessGroupAlive, killProcessGroup, watchProcessGroup } from './process/kill-process-group.ts';
 import { recordDroppedRejections } from './record-rejection.ts';
 
 export class HaltSignal extends Error {
@@ -61,10 +61,10 @@ const isolatedConfirmMilliseconds = 1000;
 
 /** Resolves once no process of any of `groups` is left running, or when `signal` aborts. */
 async function groupsGone(groups: readonly number[], signal: AbortSignal): Promise<void> {
-  let alive = groups.filter(isProcessGroupAlive);
+  let alive = groups.map(watchProcessGroup).filter((isAlive) => isAlive());
   while (alive.length > 0 && !signal.aborted) {
     await delay(groupPollMilliseconds, undefined, { ref: false });
-    alive = alive.filter(isProcessGroupAlive);
+    alive = alive.filter((isAlive) => isAlive());
   }
 }
 

@@ -57,17 +57,68 @@ export function isProcessRunning(pid: number): boolean {
   }
 }
 
+/** The two reads of /proc that a walk of children makes (tests stand in for a process whose threads exit meanwhile). */
+export interface ProcFiles {
+  readdir(path: string): string[];
+  read(path: string): string;
+}
+
+const procFiles: ProcFiles = { readdir: (path) => readdirSync(path), read: (path) => readFileSync(path, 'utf8') };
+const childReadPasses = 5;
+
 /**
- * Whether any thread of `pid` has a child, from /proc/PID/task/TID/children (a few reads, not a scan). True when
- * /proc cannot tell, so a caller that settles early on false never does so blindly.
+ * The children of every thread of `pid`, from /proc/PID/task/TID/children (a few reads, not a scan of /proc);
+ * undefined when /proc cannot tell. A thread that exits while it is read (a SIGKILLed process's threads do) hands
+ * its children to a sibling that may already have been read: its entry is gone by then, so a pass that met a vanished
+ * thread is read again rather than taken for "no children" or for "cannot tell".
  */
-export function hasChildren(pid: number): boolean {
-  try {
-    for (const thread of readdirSync(`/proc/${pid}/task`)) {
-      if (readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').trim() !== '') return true;
+export function childProcesses(pid: number, files: ProcFiles = procFiles): number[] | undefined {
+  for (let pass = 0; pass < childReadPasses; pass += 1) {
+    let threads: string[];
+    try {
+      threads = files.readdir(`/proc/${pid}/task`);
+    } catch {
+      return undefined;
     }
-    return false;
-  } catch {
-    return true;
+    const children: number[] = [];
+    let vanished = false;
+    for (const thread of threads) {
+      let text: string;
+      try {
+        text = files.read(`/proc/${pid}/task/${thread}/children`);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ESRCH') return undefined;
+        vanished = true;
+        continue;
+      }
+      for (const word of text.trim().split(/\s+/)) if (/^\d+$/.test(word)) children.push(Number(word));
+    }
+    if (!vanished) return children;
   }
+  return undefined;
+}
+
+/** Whether any thread of `pid` has a child. True when /proc cannot tell, so a caller that settles on false never does so blindly. */
+export function hasChildren(pid: number, files: ProcFiles = procFiles): boolean {
+  return childProcesses(pid, files)?.length !== 0;
+}
+
+/**
+ * Every descendant of `root` reached through the children links, parents before children: in a PID namespace, where
+ * orphans are re-parented to the namespace's init, that is every process of the namespace when `root` is its init.
+ * A few reads per process, where `processDescendants` reads all of /proc.
+ */
+export function processTree(root: number, files: ProcFiles = procFiles): number[] {
+  const seen = new Set<number>([root]);
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child of childProcesses(queue.shift()!, files) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      queue.push(child);
+    }
+  }
+  seen.delete(root);
+  return [...seen];
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isProcessGroupAlive, killProcessGroup } from '../process/kill-process-group.ts';
+import { killProcessGroup, watchProcessGroup } from '../process/kill-process-group.ts';
 import { BoundedOutput } from '../tools/bounded-output.ts';
 import {
   type IsolatedCall,
@@ -10,7 +10,13 @@ import {
   settleIsolatedCall,
 } from './isolated-run.ts';
 import { detectProcessContainment, type ProcessContainment } from './process-containment.ts';
-import { hasChildren, isProcessRunning, processDescendants } from './process-descendants.ts';
+import {
+  childProcesses,
+  hasChildren,
+  isProcessRunning,
+  processDescendants,
+  processTree,
+} from './process-descendants.ts';
 
 const confirmPollMilliseconds = 2;
 
@@ -19,8 +25,9 @@ const confirmPollMilliseconds = 2;
  * own PID namespace (`detectProcessContainment`). On abort the group gets SIGTERM (the tool's signal aborts);
  * whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
  * abort), whatever the call left running gets SIGKILL. Settles once no process of the call can run again: in a PID
- * namespace at once when its SIGKILLed init has no child, else on the child's `exit` event (which means the whole
- * namespace is gone); outside one, once the group and the descendants found in /proc are gone.
+ * namespace at once when its SIGKILLed init has no child (after the tool's report or at the grace deadline), else on
+ * the child's `exit` event (which means the whole namespace is gone); outside one, once the group and the
+ * descendants found in /proc are gone.
  */
 export function runInProcess(
   call: IsolatedCall,
@@ -70,33 +77,43 @@ export function runInProcess(
     };
     // Asked once the child has exited. In a namespace, `unshare` exits only after reaping the namespace's init,
     // which exits only once every other process in the namespace is gone: nothing is left.
+    const groupAlive = pgid === undefined ? () => false : watchProcessGroup(pgid);
     const anythingLeft = () =>
-      pgid !== undefined &&
-      containment.kind === 'process-group' &&
-      (isProcessGroupAlive(pgid) || [...descendants].some(isProcessRunning));
-    const forceEnd = () => {
+      containment.kind === 'process-group' && (groupAlive() || [...descendants].some(isProcessRunning));
+    /**
+     * Ends whatever of the call still runs. True when that leaves nothing that could run again: a namespace whose
+     * SIGKILLed init has no child holds no other process (orphans are re-parented to it, and a process with SIGKILL
+     * pending can fork no more).
+     */
+    const forceEnd = (): boolean => {
       forced = true;
       if (containment.kind === 'pid-namespace' && pgid !== undefined && !exited) {
-        namespaceInit ??= processDescendants(pgid)[0];
+        namespaceInit ??= childProcesses(pgid)?.[0];
       }
-      if (containment.kind === 'pid-namespace' && namespaceInit !== undefined && !exited) {
-        // Not `unshare` first: its exit would be reported while the namespace is still being torn down.
+      if (containment.kind !== 'pid-namespace' || namespaceInit === undefined || exited) {
+        signalAll('SIGKILL');
+        return false;
+      }
+      // Not `unshare` first: its exit would be reported while the namespace is still being torn down.
+      try {
+        process.kill(namespaceInit, 'SIGKILL');
+      } catch {}
+      if (!hasChildren(namespaceInit)) return true;
+      // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
+      // Every process of the namespace hangs below its init, so the walk reads their children links, not all of
+      // /proc (which on a busy machine took long enough to leave a grandchild running past grace + 20 ms).
+      for (const pid of processTree(namespaceInit)) {
         try {
-          process.kill(namespaceInit, 'SIGKILL');
+          process.kill(pid, 'SIGKILL');
         } catch {}
-        // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
-        if (hasChildren(namespaceInit)) {
-          for (const pid of processDescendants(namespaceInit)) {
-            try {
-              process.kill(pid, 'SIGKILL');
-            } catch {}
-          }
-        }
-      } else signalAll('SIGKILL');
+      }
+      return false;
     };
     const onAbort = () => {
       signalAll('SIGTERM');
-      deadline = setTimeout(forceEnd, options.graceMs);
+      deadline = setTimeout(() => {
+        if (forceEnd()) finish();
+      }, options.graceMs);
     };
     let finished = false;
     const finish = () => {
@@ -127,12 +144,10 @@ export function runInProcess(
         return;
       }
       report = message;
-      // The call is over: what it left running ends now (heed need not wait for Node to exit the process).
-      forceEnd();
-      // A namespace whose init, now SIGKILLed, has no child holds no other process (orphans are re-parented to it,
-      // and a process with SIGKILL pending can fork no more): nothing of the call can run again, so it settles now
-      // rather than after the namespace's teardown and `unshare`'s exit.
-      if (containment.kind === 'pid-namespace' && namespaceInit !== undefined && !hasChildren(namespaceInit)) finish();
+      // The call is over: what it left running ends now (heed need not wait for Node to exit the process), and
+      // when nothing of it can run again it settles now rather than after the namespace's teardown and `unshare`'s
+      // exit.
+      if (forceEnd()) finish();
     });
     child.once('exit', () => {
       walk();

@@ -29,43 +29,66 @@ export function killProcessGroup(pgid: number, signal: NodeJS.Signals | 0): Kill
  * them) do not count: a killed process whose parent died is reaped whenever the system's init gets to it.
  */
 export function isProcessGroupAlive(pgid: number): boolean {
-  const probe = killProcessGroup(pgid, 0);
-  if (!probe.sent && probe.reason === 'gone') return false;
-  // The leader running settles it with one read; only a dead leader needs the whole scan.
-  const leader = processState(pgid);
-  if (leader !== undefined && leader !== 'Z' && leader !== 'X') return true;
-  return livingMembers(pgid) !== 0;
+  return watchProcessGroup(pgid)();
 }
 
-function processState(pid: number): string | undefined {
+/**
+ * `isProcessGroupAlive` for a caller that asks again and again until the group is gone (a stop's grace, a kill's
+ * confirmation). Once the leader has died, only a scan of all of /proc finds the group's members: the watch keeps
+ * the running members a scan found and later reads only theirs, scanning again only once all of them are gone (the
+ * group may have gained members meanwhile). Polled every few milliseconds, repeated scans took the CPU of a busy
+ * machine from the very processes being waited for.
+ */
+export function watchProcessGroup(pgid: number): () => boolean {
+  assertProcessGroupId(pgid);
+  let members: number[] = [];
+  return () => {
+    if (members.some((pid) => runsInGroup(pid, pgid))) return true;
+    const probe = killProcessGroup(pgid, 0);
+    if (!probe.sent && probe.reason === 'gone') return false;
+    // The leader running settles it with one read; only a dead leader needs the whole scan.
+    if (runsInGroup(pgid, pgid)) {
+      members = [pgid];
+      return true;
+    }
+    const found = livingMembers(pgid);
+    // /proc cannot tell: the signal probe found the group.
+    if (found === undefined) return true;
+    members = found;
+    return found.length > 0;
+  };
+}
+
+function processStat(pid: number): { state: string; pgrp: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    // Fields after the parenthesised command name: state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, pgrp: Number(fields[2]) };
   } catch {
     return undefined;
   }
 }
 
-/** Running members of the group from /proc; -1 when /proc cannot tell (then the signal probe decides). */
-function livingMembers(pgid: number): number {
+/** Running (not a zombie) and still in the group: a pid reused by another process is not. */
+function runsInGroup(pid: number, pgid: number): boolean {
+  const stat = processStat(pid);
+  return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** Running members of the group from /proc; undefined when /proc cannot tell (then the signal probe decides). */
+function livingMembers(pgid: number): number[] | undefined {
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return -1;
+    return undefined;
   }
-  let living = 0;
+  const living: number[] = [];
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after the parenthesised command name: state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') living += 1;
+    const pid = Number(name);
+    if (runsInGroup(pid, pgid)) living.push(pid);
   }
   return living;
 }
