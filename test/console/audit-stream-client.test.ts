@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { loginToServer } from '../../src/server/server-client.ts';
-import { principals, registerSignedAgent } from '../server/fleet-fixture.ts';
+import { principals, registerSignedAgent, shippedEntry } from '../server/fleet-fixture.ts';
 import { loadClientModule } from './load-client-module.ts';
 
 interface ServerSentEvent {
@@ -71,18 +71,7 @@ describe('the console live audit client against heed serve', () => {
   let aliceToken: string;
   let nextSeq = 1;
   const ship = async (count: number) => {
-    const events = Array.from({ length: count }, () => {
-      const seq = nextSeq++;
-      return {
-        seq,
-        at: '2026-01-01T00:00:00.000Z',
-        agent: 'agent-1',
-        type: 'order-accepted',
-        data: { seq },
-        prev: '0'.repeat(64),
-        hash: String(seq).padStart(64, '0'),
-      };
-    });
+    const events = Array.from({ length: count }, () => shippedEntry('agent-1', nextSeq++));
     const response = await fetch(`${server.url}/agents/agent-1/audit`, {
       method: 'POST',
       headers: { authorization: `Bearer ${agentToken}` },

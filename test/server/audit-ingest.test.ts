@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
-import { principals, registerSignedAgent } from './fleet-fixture.ts';
+import { principals, registerSignedAgent, shippedEntry } from './fleet-fixture.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'heed-ingest-'));
 let server: ControlPlaneServer | undefined;
@@ -25,15 +25,7 @@ const register = async (agent: string) => {
   });
   tokens.set(agent, token);
 };
-const entry = (agent: string, seq: number, type = 'order-accepted') => ({
-  seq,
-  at: '2026-01-01T00:00:00.000Z',
-  agent,
-  type,
-  data: { seq },
-  prev: '0'.repeat(64),
-  hash: String(seq).padStart(64, '0'),
-});
+const entry = shippedEntry;
 const ship = (agent: string, events: unknown[]) =>
   fetch(`${server!.url}/agents/${agent}/audit`, {
     method: 'POST',

@@ -132,3 +132,19 @@ export async function registerSignedAgent(
   });
   return { token: answer.token, key };
 }
+
+/**
+ * An audit entry shaped as an agent ships it, with a placeholder chain: enough for the server's ingest and streams,
+ * which store and relay what agents ship (verification is tested where chains are real).
+ */
+export function shippedEntry(agent: string, seq: number, type: AuditEntry['type'] = 'order-accepted'): AuditEntry {
+  return {
+    seq,
+    at: '2026-01-01T00:00:00.000Z',
+    agent,
+    type,
+    data: { seq },
+    prev: '0'.repeat(64),
+    hash: String(seq).padStart(64, '0'),
+  };
+}

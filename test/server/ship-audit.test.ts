@@ -11,7 +11,7 @@ import { agentRegistrationSchema } from '../../src/kernel/fleet/fleet-protocol.t
 import { joinServer } from '../../src/kernel/fleet/join-server.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
 import { submitEnvelope } from '../../src/server/server-client.ts';
-import { principals, signedBy } from './fleet-fixture.ts';
+import { principals, shippedEntry, signedBy } from './fleet-fixture.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'heed-ship-'));
 let server: ControlPlaneServer | undefined;
@@ -20,15 +20,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const entry = (seq: number): AuditEntry => ({
-  seq,
-  at: '2026-01-01T00:00:00.000Z',
-  agent: 'agent-1',
-  type: 'order-accepted',
-  data: { seq },
-  prev: '0'.repeat(64),
-  hash: String(seq).padStart(64, '0'),
-});
+const entry = (seq: number): AuditEntry => shippedEntry('agent-1', seq);
 
 describe('audit shipping from a joined agent', () => {
   it('ships nothing while an order is being taken, and ships the queue once it is committed', async () => {
