@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isExited, readProcessStat } from '../process/process-stat.ts';
 
 /**
  * The pids of every living descendant of `root` (children, grandchildren…, whatever their process group or
@@ -16,16 +17,9 @@ export function processDescendants(root: number): number[] {
   for (const name of names) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // Fields after the parenthesised command name: state, ppid, ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z' || fields[0] === 'X') continue;
-    const parent = Number(fields[1]);
+    const stat = readProcessStat(pid);
+    if (stat === undefined || isExited(stat)) continue;
+    const parent = stat.ppid;
     const siblings = children.get(parent);
     if (siblings === undefined) children.set(parent, [pid]);
     else siblings.push(pid);
@@ -48,13 +42,9 @@ export function isProcessRunning(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return true;
-  }
+  // Signalled but unreadable in /proc: count it as running.
+  const stat = readProcessStat(pid);
+  return stat === undefined || !isExited(stat);
 }
 
 /** The two reads of /proc that a walk of children makes (tests stand in for a process whose threads exit meanwhile). */

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { isExited, readProcessStat } from './process-stat.ts';
 
 export type KillOutcome = { sent: true } | { sent: false; reason: 'gone' | 'not-permitted' };
 
@@ -59,21 +60,10 @@ export function watchProcessGroup(pgid: number): () => boolean {
   };
 }
 
-function processStat(pid: number): { state: string; pgrp: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name: state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, pgrp: Number(fields[2]) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Running (not a zombie) and still in the group: a pid reused by another process is not. */
 function runsInGroup(pid: number, pgid: number): boolean {
-  const stat = processStat(pid);
-  return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  const stat = readProcessStat(pid);
+  return stat !== undefined && stat.pgrp === pgid && !isExited(stat);
 }
 
 /** Running members of the group from /proc; undefined when /proc cannot tell (then the signal probe decides). */
