@@ -293,16 +293,18 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   })();
 
   const shipEveryMs = options.shipEveryMs ?? 1000;
-  const queue: AuditEntry[] = [];
+  // Entries wait here as their JSON text, one string each rather than a tree of objects: under a steady flow of
+  // orders shipments lag, and queued trees outliving the young generation made every minor collection copy them.
+  const queue: Array<{ seq: number; json: string }> = [];
   let shippedThrough = 0;
   let pendingAnchor: ShippedAnchor | undefined;
   // Calls the server with the agent's token; a 401 (the token ran out) registers again and retries once.
-  const callAsAgent = async (path: string, body: unknown, what: string): Promise<void> => {
+  const callAsAgent = async (path: string, bodyJson: string, what: string): Promise<void> => {
     for (let attempt = 0; ; attempt += 1) {
       const response = await fetch(`${base}/agents/${encodeURIComponent(agent)}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
+        body: bodyJson,
         signal: AbortSignal.timeout(10_000),
       });
       if (response.status === 401 && attempt === 0) {
@@ -322,14 +324,15 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
       while (queue.length > 0) {
         const batch = queue.slice(0, maxAuditBatch);
         // Orders first: no shipment starts while any agent in this process is taking an order.
-        await shipmentLane.shipping(() => callAsAgent('/audit', { events: batch }, 'audit ingest'));
+        const body = `{"events":[${batch.map((entry) => entry.json).join(',')}]}`;
+        await shipmentLane.shipping(() => callAsAgent('/audit', body, 'audit ingest'));
         queue.splice(0, batch.length);
         for (const entry of batch) shippedThrough = Math.max(shippedThrough, entry.seq);
       }
       // An anchor goes once the entry it seals is on the server: until then the server would see a cut tail.
       const anchor = pendingAnchor;
       if (anchor !== undefined && shippedThrough >= anchor.seq - 1) {
-        await callAsAgent('/anchors', anchor, 'anchor ingest');
+        await callAsAgent('/anchors', JSON.stringify(anchor), 'anchor ingest');
         if (pendingAnchor === anchor) pendingAnchor = undefined;
       }
     } catch (error) {
@@ -360,7 +363,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   };
   // Entries arrive here once committed to the agent's own log: nothing is shipped that the agent has not recorded.
   const unsubscribe = options.onEvent((entry) => {
-    queue.push(entry);
+    queue.push({ seq: entry.seq, json: JSON.stringify(entry) });
     if (queue.length > maxQueued) queue.splice(0, queue.length - maxQueued);
     scheduleShipment();
   });
@@ -369,7 +372,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     lastSeq: () => lastSeq,
     connected: () => open.promise,
     anchor: (checkpoint) => {
-      queue.push(checkpoint);
+      queue.push({ seq: checkpoint.seq, json: JSON.stringify(checkpoint) });
       scheduleShipment();
       const data = checkpoint.data as { head?: unknown; signature?: unknown };
       if (typeof data.head !== 'string' || typeof data.signature !== 'string') return;
