@@ -89,11 +89,6 @@ export function childProcesses(pid: number, files: ProcFiles = procFiles): numbe
   return undefined;
 }
 
-/** Whether any thread of `pid` has a child. True when /proc cannot tell, so a caller that settles on false never does so blindly. */
-export function hasChildren(pid: number, files: ProcFiles = procFiles): boolean {
-  return childProcesses(pid, files)?.length !== 0;
-}
-
 /**
  * Every descendant of `root` reached through the children links, parents before children: in a PID namespace, where
  * orphans are re-parented to the namespace's init, that is every process of the namespace when `root` is its init.

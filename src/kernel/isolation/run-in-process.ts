@@ -10,13 +10,7 @@ import {
   settleIsolatedCall,
 } from './isolated-run.ts';
 import { detectProcessContainment, type ProcessContainment } from './process-containment.ts';
-import {
-  childProcesses,
-  hasChildren,
-  isProcessRunning,
-  processDescendants,
-  processTree,
-} from './process-descendants.ts';
+import { childProcesses, isProcessRunning, processDescendants, processTree } from './process-descendants.ts';
 
 const confirmPollMilliseconds = 2;
 
@@ -25,9 +19,9 @@ const confirmPollMilliseconds = 2;
  * own PID namespace (`detectProcessContainment`). On abort the group gets SIGTERM (the tool's signal aborts);
  * whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
  * abort), whatever the call left running gets SIGKILL. Settles once no process of the call can run again: in a PID
- * namespace at once when its SIGKILLed init has no child (after the tool's report or at the grace deadline), else on
- * the child's `exit` event (which means the whole namespace is gone); outside one, once the group and the
- * descendants found in /proc are gone.
+ * namespace as soon as its SIGKILLed init is seen without a child (after the tool's report or at the grace deadline;
+ * asked again every few milliseconds while its threads exit or its children die), or on the child's `exit` event
+ * (which means the whole namespace is gone); outside one, once the group and the descendants found in /proc are gone.
  */
 export function runInProcess(
   call: IsolatedCall,
@@ -52,6 +46,7 @@ export function runInProcess(
     let exited = false;
     let deadline: NodeJS.Timeout | undefined;
     let forced = false;
+    let recheckNamespace: NodeJS.Timeout | undefined;
     const pgid = child.pid;
     // In a PID namespace, the tool's first process (the namespace's init, a child of `unshare`, which holds its
     // pid until it reaps it): killing it kills every process in the namespace.
@@ -98,15 +93,25 @@ export function runInProcess(
       try {
         process.kill(namespaceInit, 'SIGKILL');
       } catch {}
-      if (!hasChildren(namespaceInit)) return true;
-      // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
-      // Every process of the namespace hangs below its init, so the walk reads their children links, not all of
-      // /proc (which on a busy machine took long enough to leave a grandchild running past grace + 20 ms).
-      for (const pid of processTree(namespaceInit)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
+      const children = childProcesses(namespaceInit);
+      if (children?.length === 0) return true;
+      if (children !== undefined) {
+        // The namespace's teardown would kill the rest once its init has died; killed now, they die alongside it.
+        // Every process of the namespace hangs below its init, so the walk reads their children links, not all of
+        // /proc (which on a busy machine took long enough to leave a grandchild running past grace + 20 ms).
+        for (const pid of processTree(namespaceInit)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {}
+        }
       }
+      // Undefined: the init's threads are exiting as they are read. Either way the init is asked again shortly
+      // rather than waiting for `unshare` to reap it, which comes only after the kernel has torn down its memory.
+      recheckNamespace ??= setTimeout(function recheck() {
+        if (finished || exited) return;
+        if (childProcesses(namespaceInit!)?.length === 0) return finish();
+        recheckNamespace = setTimeout(recheck, confirmPollMilliseconds);
+      }, confirmPollMilliseconds);
       return false;
     };
     const onAbort = () => {
@@ -120,6 +125,7 @@ export function runInProcess(
       if (finished) return;
       finished = true;
       clearTimeout(deadline);
+      clearTimeout(recheckNamespace);
       options.signal.removeEventListener('abort', onAbort);
       const stderr = errors.text().trim();
       const lost =
