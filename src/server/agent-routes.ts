@@ -40,7 +40,7 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
     const request = parseBody(await http.req.text(), agentRegistrationRequestSchema, 'agent registration');
     const { registration } = request;
     const existing = await store.getAgent(registration.agent);
-    const kind = checkRegistration(context, request, existing);
+    const kind = await checkRegistration(context, request, existing);
     const agent = await store.registerAgent(
       registration,
       nowText(),
@@ -149,11 +149,11 @@ export function registerAgentRoutes(app: Hono, context: RouteContext): void {
  * challenge issued to this agent (one use), and a key other than the one pinned must be signed for by the pinned
  * key as well. Keyless registrations pass only on a server that allows them, and never replace a pinned key.
  */
-function checkRegistration(
+async function checkRegistration(
   context: RouteContext,
   request: AgentRegistrationRequest,
   existing: AgentRecord | undefined,
-): 'new' | 'same-key' | 'rotated' {
+): Promise<'new' | 'same-key' | 'rotated'> {
   const { registration } = request;
   const id = registration.agent;
   const pinned = existing?.publicKey ?? null;
@@ -175,7 +175,7 @@ function checkRegistration(
       `the registration of '${id}' must carry a challenge (POST /auth/challenge {"agent": "${id}"}) and the agent key's signature over it`,
     );
   }
-  if (!context.auth.takeAgentChallenge(id, request.challenge)) {
+  if (!(await context.auth.takeAgentChallenge(id, request.challenge))) {
     throw new RequestError(401, `the challenge is unknown, used, expired or issued to another agent than '${id}'`);
   }
   if (!registrationSignatureVerifies(registration.publicKey, request.challenge, registration, request.signature)) {

@@ -1,11 +1,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parsePublicKey, verifyBytes } from '../core/ed25519.ts';
-import type { AgentRecord } from './store/server-store.ts';
+import type { AgentRecord, ServerStore } from './store/server-store.ts';
 
 /** What a principal signs to log in: this prefix, then the challenge the server issued. */
 export const challengePrefix = 'heed-server-challenge-v1\n';
 export const challengeTtlMs = 60_000;
 export const tokenTtlMs = 15 * 60_000;
+/** The most challenges kept unanswered at once. */
+export const maxPendingChallenges = 10_000;
+
+/** Where challenges are kept between issue and answer: the server store, shared by every replica. */
+export type LoginChallenges = Pick<ServerStore, 'addChallenge' | 'takeChallenge'>;
 
 export interface Session {
   kind: 'principal';
@@ -35,25 +40,27 @@ export const observerRole = 'observer';
 export class PrincipalAuth {
   // One challenge mechanism for principals and agents: each challenge is issued to one subject (`principal:<id>`,
   // `agent:<id>`), and what is signed carries a prefix of its own for each, so neither can stand in for the other.
-  private readonly challenges = new Map<string, { subject: string; expiresAt: number }>();
+  // Challenges live in the store, so replicas behind one address answer each other's.
+  private readonly challenges: LoginChallenges;
   private readonly secret: Buffer;
   private readonly now: () => number;
 
-  constructor(options: { secret?: Buffer; now?: () => number } = {}) {
+  constructor(options: { challenges: LoginChallenges; secret?: Buffer; now?: () => number }) {
+    this.challenges = options.challenges;
     this.secret = options.secret ?? randomBytes(32);
     this.now = options.now ?? Date.now;
   }
 
-  issueChallenge(principal: string): { challenge: string; expiresAt: string } {
+  issueChallenge(principal: string): Promise<{ challenge: string; expiresAt: string }> {
     return this.issue(`principal:${principal}`);
   }
 
-  issueAgentChallenge(agent: string): { challenge: string; expiresAt: string } {
+  issueAgentChallenge(agent: string): Promise<{ challenge: string; expiresAt: string }> {
     return this.issue(`agent:${agent}`);
   }
 
   /** Uses up an agent's challenge: true when it was issued to this agent and is still fresh. */
-  takeAgentChallenge(agent: string, challenge: string): boolean {
+  takeAgentChallenge(agent: string, challenge: string): Promise<boolean> {
     return this.take(`agent:${agent}`, challenge);
   }
 
@@ -62,31 +69,29 @@ export class PrincipalAuth {
     return { token: this.sign({ kind: 'agent', agent, key, expiresAt }), expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  private take(subject: string, challenge: string): boolean {
-    const pending = this.challenges.get(challenge);
-    this.challenges.delete(challenge);
+  private async take(subject: string, challenge: string): Promise<boolean> {
+    // Taken whatever it turns out to be: a challenge answered once, rightly or not, is used up.
+    const pending = await this.challenges.takeChallenge(challenge);
     return pending !== undefined && pending.expiresAt > this.now() && pending.subject === subject;
   }
 
-  private issue(subject: string): { challenge: string; expiresAt: string } {
+  private async issue(subject: string): Promise<{ challenge: string; expiresAt: string }> {
     const now = this.now();
-    for (const [challenge, pending] of this.challenges) if (pending.expiresAt <= now) this.challenges.delete(challenge);
-    // Bounded: a flood of challenge requests can only evict the oldest unanswered ones.
-    if (this.challenges.size >= 10_000) this.challenges.delete(this.challenges.keys().next().value!);
     const challenge = randomBytes(32).toString('base64url');
     const expiresAt = now + challengeTtlMs;
-    this.challenges.set(challenge, { subject, expiresAt });
+    // Bounded: a flood of challenge requests can only evict the unanswered ones that expire first.
+    await this.challenges.addChallenge({ challenge, subject, expiresAt }, now, maxPendingChallenges);
     return { challenge, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** A token when the challenge is fresh, was issued to this principal, and its signature verifies with a listed key. */
-  redeem(
+  async redeem(
     principal: string,
     challenge: string,
     signature: string,
     agents: readonly AgentRecord[],
-  ): { token: string; expiresAt: string } | { error: string } {
-    if (!this.take(`principal:${principal}`, challenge)) {
+  ): Promise<{ token: string; expiresAt: string } | { error: string }> {
+    if (!(await this.take(`principal:${principal}`, challenge))) {
       return { error: 'the challenge is unknown, used, expired or issued to another principal' };
     }
     const keys = new Set<string>();

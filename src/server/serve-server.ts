@@ -45,7 +45,7 @@ export async function serveControlPlane(options: ServeOptions): Promise<ControlP
     );
     const app = createServerApp({
       store,
-      auth: new PrincipalAuth({ secret, now: () => clock.now() }),
+      auth: new PrincipalAuth({ challenges: store, secret, now: () => clock.now() }),
       clock,
       ...(options.keepAliveMs === undefined ? {} : { keepAliveMs: options.keepAliveMs }),
       ...(options.allowKeylessAgents === undefined ? {} : { allowKeylessAgents: options.allowKeylessAgents }),

@@ -108,12 +108,12 @@ export function createServerApp(options: ServerAppOptions): Hono {
   app.post('/auth/challenge', jsonLimit, async (context) => {
     const request = parseBody(await context.req.text(), challengeRequestSchema, 'challenge request');
     return context.json(
-      'agent' in request ? auth.issueAgentChallenge(request.agent) : auth.issueChallenge(request.principal),
+      'agent' in request ? await auth.issueAgentChallenge(request.agent) : await auth.issueChallenge(request.principal),
     );
   });
   app.post('/auth/token', jsonLimit, async (context) => {
     const request = parseBody(await context.req.text(), tokenRequestSchema, 'token request');
-    const result = auth.redeem(request.principal, request.challenge, request.signature, await store.listAgents());
+    const result = await auth.redeem(request.principal, request.challenge, request.signature, await store.listAgents());
     if ('error' in result) throw new RequestError(401, result.error);
     await log.record(request.principal, 'principal-authenticated', { expiresAt: result.expiresAt });
     return context.json(result);

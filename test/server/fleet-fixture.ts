@@ -110,19 +110,21 @@ export async function closeAgents(agents: readonly FleetAgent[]): Promise<void> 
 
 /**
  * Registers an agent over HTTP as `createAgent({ server })` does — a challenge signed by the agent's own key — for
- * tests that speak the API directly. Answers the agent's token, which its shipments and order stream carry.
+ * tests that speak the API directly. Answers the agent's token, which its shipments and order stream carry. The
+ * challenge is asked of `base` and the registration sent to `registerAt` (another replica, say).
  */
 export async function registerSignedAgent(
   base: string,
   fields: Omit<AgentRegistrationInput, 'publicKey'>,
   key: PrincipalKeyPair = generateKeyPair(),
+  registerAt = base,
 ): Promise<{ token: string; key: PrincipalKeyPair }> {
   const registration = agentRegistrationSchema.parse({ ...fields, publicKey: key.publicKeyText });
   const { challenge } = await callServer<{ challenge: string }>(base, '/auth/challenge', {
     method: 'POST',
     body: JSON.stringify({ agent: registration.agent }),
   });
-  const answer = await callServer<{ token: string }>(base, '/agents', {
+  const answer = await callServer<{ token: string }>(registerAt, '/agents', {
     method: 'POST',
     body: JSON.stringify({
       registration,

@@ -24,7 +24,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-const app = () => createServerApp({ store, auth: new PrincipalAuth(), clock: systemClock });
+const app = () => createServerApp({ store, auth: new PrincipalAuth({ challenges: store }), clock: systemClock });
 
 describe('the OpenAPI document', () => {
   it('has one entry for every route the server answers, and none for a route it does not', () => {

@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBytes } from '../../src/core/ed25519.ts';
+import { challengePrefix } from '../../src/server/principal-auth.ts';
 import type { ServerEvent } from '../../src/server/read-server-events.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../../src/server/serve-server.ts';
-import { loginToServer, submitEnvelope } from '../../src/server/server-client.ts';
+import { callServer, loginToServer, submitEnvelope } from '../../src/server/server-client.ts';
 import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../helpers/postgres.ts';
 import { heedBin } from '../helpers/run-heed.ts';
-import { closeAgents, type FleetAgent, joinAgent, principals, signedBy } from './fleet-fixture.ts';
+import { closeAgents, type FleetAgent, joinAgent, principals, registerSignedAgent, signedBy } from './fleet-fixture.ts';
 import { readUntil } from './read-until.ts';
 
 const schema = `heed_server_replicas_${process.pid}`;
@@ -86,6 +88,33 @@ describe.skipIf(postgresTestsOff)('two replicas on PostgreSQL', () => {
     expect(onB.agent.authorityState().stopped).toBeNull();
     // Resumed from the last order it had: nothing delivered twice, so nothing rejected as a replay.
     for (const member of agents) expect(member.entries.filter((entry) => entry.type === 'order-rejected')).toEqual([]);
+  });
+
+  it('answers at one replica the login challenges the other issued, each once', async () => {
+    const replicaB = await serveControlPlane({ stateDir: folder, databaseUrl: postgresTestUrl, schema, port: 0 });
+    try {
+      // An agent registers at B with the challenge A issued it.
+      const roster = [{ id: 'alice', key: principals.alice.publicKeyText, roles: ['owner'] }];
+      const fields = { agent: 'agent-d', charterHash: 'a'.repeat(64), groups: ['fleet'], principals: roster };
+      await registerSignedAgent(replicaA.url, { ...fields, runId: 'run-d' }, undefined, replicaB.url);
+      // A principal logs in at B with the challenge A issued; the token holds on both; the challenge is used up.
+      const { challenge } = await callServer<{ challenge: string }>(replicaA.url, '/auth/challenge', {
+        method: 'POST',
+        body: JSON.stringify({ principal: 'alice' }),
+      });
+      const message = Buffer.from(challengePrefix + challenge, 'utf8');
+      const signature = Buffer.from(signBytes(principals.alice.privateKey, message)).toString('base64url');
+      const login = { method: 'POST', body: JSON.stringify({ principal: 'alice', challenge, signature }) };
+      const { token } = await callServer<{ token: string }>(replicaB.url, '/auth/token', login);
+      for (const replica of [replicaA, replicaB]) {
+        const listed = await callServer<unknown>(replica.url, '/agents', { token });
+        expect(JSON.stringify(listed)).toContain('"agent-d"');
+      }
+      await expect(callServer(replicaA.url, '/auth/token', login)).rejects.toThrow(/401.*challenge is unknown, used/);
+      await expect(callServer(replicaB.url, '/auth/token', login)).rejects.toThrow(/401.*challenge is unknown, used/);
+    } finally {
+      await replicaB.close();
+    }
   });
 
   it('shows on an audit stream held on A the entries an agent ships to B', async () => {

@@ -358,6 +358,26 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
       }));
     },
+    async addChallenge(challenge, now, keep) {
+      await query(
+        `DELETE FROM login_challenges WHERE expires_at <= $1
+           OR challenge IN (SELECT challenge FROM login_challenges ORDER BY expires_at DESC, challenge OFFSET $2)`,
+        [now, Math.max(0, keep - 1)],
+      );
+      await query('INSERT INTO login_challenges (challenge, subject, expires_at) VALUES ($1, $2, $3)', [
+        challenge.challenge,
+        challenge.subject,
+        challenge.expiresAt,
+      ]);
+    },
+    async takeChallenge(challenge) {
+      const rows = await query<{ subject: string; expires_at: string }>(
+        'DELETE FROM login_challenges WHERE challenge = $1 RETURNING subject, expires_at',
+        [challenge],
+      );
+      const row = rows[0];
+      return row === undefined ? undefined : { challenge, subject: row.subject, expiresAt: Number(row.expires_at) };
+    },
     async setting(key, initial) {
       await query('INSERT INTO server_settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, initial()]);
       return (await query<{ value: string }>('SELECT value FROM server_settings WHERE key = $1', [key]))[0]!.value;

@@ -104,4 +104,14 @@ export const serverMigrations: readonly ServerMigration[] = [
     sqlite: 'ALTER TABLE agents ADD COLUMN target TEXT;',
     postgres: 'ALTER TABLE agents ADD COLUMN target TEXT;',
   },
+  {
+    version: 6,
+    description: 'login challenges, kept in the store so a challenge issued by one replica is answered at any',
+    sqlite: `
+      CREATE TABLE login_challenges (challenge TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at INTEGER NOT NULL);
+      CREATE INDEX login_challenges_expiry ON login_challenges (expires_at);`,
+    postgres: `
+      CREATE TABLE login_challenges (challenge TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at BIGINT NOT NULL);
+      CREATE INDEX login_challenges_expiry ON login_challenges (expires_at);`,
+  },
 ];

@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { postgresTestsOff, postgresTestUrl, requirePostgres } from '../../../test/helpers/postgres.ts';
+import { describe, expect, it } from 'vitest';
+import { serverStoreBackends } from '../../../test/helpers/server-store-backends.ts';
 import { generateKeyPair } from '../../core/ed25519.ts';
 import { type AgentRegistration, agentRegistrationSchema } from '../../kernel/fleet/fleet-protocol.ts';
-import { openPostgresServerStore } from './postgres-server-store.ts';
 import { verifyServerAudit } from './server-audit-chain.ts';
-import type { ServerStore } from './server-store.ts';
-import { openSqliteServerStore } from './sqlite-server-store.ts';
 
 const principal = generateKeyPair();
 const registration = (agent: string, groups: string[]): AgentRegistration =>
@@ -31,48 +24,7 @@ const order = (target: string, id: string) => ({
   submittedAt: '2026-01-01T00:00:00.000Z',
 });
 
-interface Backend {
-  name: string;
-  skip: boolean;
-  /** A fresh, empty store, and a second handle on the same data (a replica, or the store reopened). */
-  open: () => Promise<{ store: ServerStore; reopen: () => Promise<ServerStore> }>;
-}
-
-const folders: string[] = [];
-const schemas: string[] = [];
-let schemaCount = 0;
-
-const backends: Backend[] = [
-  {
-    name: 'node:sqlite',
-    skip: false,
-    open: async () => {
-      const folder = mkdtempSync(join(tmpdir(), 'heed-server-store-'));
-      folders.push(folder);
-      return { store: openSqliteServerStore(folder), reopen: async () => openSqliteServerStore(folder) };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: postgresTestsOff,
-    open: async () => {
-      await requirePostgres();
-      const schema = `heed_server_contract_${process.pid}_${schemaCount++}`;
-      schemas.push(schema);
-      const open = () => openPostgresServerStore({ connectionString: postgresTestUrl, schema, pollMs: 50 });
-      return { store: await open(), reopen: open };
-    },
-  },
-];
-
-afterAll(async () => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: postgresTestUrl });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+const backends = serverStoreBackends('contract');
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`the server store on ${backend.name}`, () => {

@@ -99,6 +99,13 @@ export interface StoredAgentEvent {
  * The control plane's state: one interface, an embedded node:sqlite backend and a PostgreSQL one, proved alike by
  * one contract suite. Migrations run when a store opens.
  */
+/** A one-use login challenge: the random text signed, who it was issued to (`principal:<id>`, `agent:<id>`), until when. */
+export interface LoginChallenge {
+  challenge: string;
+  subject: string;
+  expiresAt: number;
+}
+
 export interface ServerStore {
   readonly backend: 'sqlite' | 'postgres';
   /**
@@ -176,6 +183,13 @@ export interface ServerStore {
     afterSeq: number,
     limit: number,
   ): Promise<StoredAgentEvent[]>;
+  /**
+   * Keeps a login challenge until `challenge.expiresAt` (ms since the epoch). Expired ones are dropped, and past `keep`
+   * challenges the ones that expire first, so a flood of requests can only evict unanswered challenges.
+   */
+  addChallenge(challenge: LoginChallenge, now: number, keep: number): Promise<void>;
+  /** Removes a challenge and returns it: of several takes, on any replica sharing the store, one gets it. */
+  takeChallenge(challenge: string): Promise<LoginChallenge | undefined>;
   /** The value of a setting, written once: the first writer's value wins and every later caller reads it. */
   setting(key: string, initial: () => string): Promise<string>;
   close(): Promise<void>;

@@ -108,6 +108,10 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     readAgentFeed: database.prepare(`SELECT feed.feed_seq, feed.agent, events.entry_json FROM agent_event_feed AS feed
       JOIN agent_events AS events ON events.agent = feed.agent AND events.seq = feed.seq
       WHERE feed.agent = ? AND feed.feed_seq > ? ORDER BY feed.feed_seq LIMIT ?`),
+    pruneChallenges: database.prepare(`DELETE FROM login_challenges WHERE expires_at <= ?
+      OR challenge IN (SELECT challenge FROM login_challenges ORDER BY expires_at DESC, challenge LIMIT -1 OFFSET ?)`),
+    addChallenge: database.prepare('INSERT INTO login_challenges (challenge, subject, expires_at) VALUES (?, ?, ?)'),
+    takeChallenge: database.prepare('DELETE FROM login_challenges WHERE challenge = ? RETURNING subject, expires_at'),
     readEvents: database.prepare(
       'SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
@@ -315,6 +319,16 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
         seq: Number(row.seq),
         entry: JSON.parse(row.entry_json) as Record<string, unknown>,
       }));
+    },
+    async addChallenge(challenge, now, keep) {
+      transaction(() => {
+        statements.pruneChallenges.run(now, Math.max(0, keep - 1));
+        statements.addChallenge.run(challenge.challenge, challenge.subject, challenge.expiresAt);
+      });
+    },
+    async takeChallenge(challenge) {
+      const row = statements.takeChallenge.get(challenge) as { subject: string; expires_at: number } | undefined;
+      return row === undefined ? undefined : { challenge, subject: row.subject, expiresAt: Number(row.expires_at) };
     },
     async setting(key, initial) {
       database
