@@ -301,7 +301,6 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
         },
         ...(options.onServerError === undefined ? {} : { onError: options.onServerError }),
       });
-      closers.push(() => opened.close());
       server = opened;
       serverLink = opened;
       for (const checkpoint of unshippedCheckpoints.splice(0)) opened.anchor(checkpoint);
@@ -318,7 +317,11 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
         closing ??= (async () => {
           const status = created.status();
           if (status.halt === null && status.next !== 'final') await created.halt('cancelled', 'the agent was closed');
+          // No order is taken once the stores start closing; the link closes last, so the checkpoint that seals the
+          // audit log on close is shipped too, and anchored on the server.
+          await server?.stopOrders();
           await closeAll();
+          await server?.close();
         })();
         return closing;
       },

@@ -52,4 +52,14 @@ describe('an agent joined to a server', () => {
     await member.waitForEntry('halt');
     expect(await untilShipped(4)).toEqual(['1 run-started', '2 order-accepted', '3 stop-started', '4 halt']);
   });
+
+  it('ships on close the checkpoint that seals its log, and anchors it on the server', async () => {
+    const closing = await joinAgent({ id: 'agent-2', server: server.url });
+    await closing.agent.server!.connected();
+    await closeAgents([closing]);
+    const shipped = await server.store.readAgentEvents('agent-2', 0, 100);
+    const last = shipped.at(-1)!;
+    expect(last.entry.type).toBe('checkpoint');
+    expect((await server.store.getAgent('agent-2'))?.anchor).toMatchObject({ seq: last.seq, hash: last.entry.hash });
+  });
 });

@@ -50,6 +50,9 @@ export interface ServerConnection {
    * are shipped, so the server can tell a cut tail.
    */
   anchor(checkpoint: AuditEntry): void;
+  /** Closes the order stream: no order is taken after it resolves. Shipping goes on until `close`. */
+  stopOrders(): Promise<void>;
+  /** Ships what is queued (and the pending anchor), then ends the link. */
   close(): Promise<void>;
 }
 
@@ -382,6 +385,10 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     flush: async () => {
       await shipping;
       await ship();
+    },
+    stopOrders: async () => {
+      closing.abort();
+      await streaming;
     },
     close: async () => {
       unsubscribe();
