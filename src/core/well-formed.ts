@@ -22,17 +22,47 @@ function wellFormedValue(value: unknown, depth: number): unknown {
     return copy ?? value;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
-  const entries = Object.entries(value);
+  // Plain loops over the keys: this runs on every audit entry and every order, and entry arrays and closures per
+  // object were a good part of what an agent allocates per order.
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
   let copy: Record<string, unknown> | undefined;
-  entries.forEach(([key, item], index) => {
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    const item = source[key];
     const wellFormedKey = key.isWellFormed() ? key : key.toWellFormed();
     const wellFormedItem = wellFormedValue(item, depth + 1);
     if (copy === undefined && (wellFormedKey !== key || wellFormedItem !== item)) {
-      copy = Object.fromEntries(entries.slice(0, index));
+      copy = {};
+      for (let before = 0; before < index; before += 1) setOwn(copy, keys[before]!, source[keys[before]!]);
     }
-    if (copy) copy[wellFormedKey] = wellFormedItem;
-  });
+    if (copy) setOwn(copy, wellFormedKey, wellFormedItem);
+  }
   return copy ?? value;
+}
+
+/** An own data property, `__proto__` included (plain assignment would set the prototype instead). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A value met while checking, with how it was reached: the path is spelled out only for the one reported. */
+interface JsonNode {
+  value: unknown;
+  depth: number;
+  parent: JsonNode | undefined;
+  step: string | number | undefined;
+}
+
+function pathOf(node: JsonNode, name: string): string {
+  const steps: Array<string | number> = [];
+  for (let at: JsonNode | undefined = node; at?.step !== undefined; at = at.parent) steps.push(at.step);
+  let path = name;
+  for (let index = steps.length - 1; index >= 0; index -= 1) {
+    const step = steps[index]!;
+    path += typeof step === 'number' ? `[${step}]` : `.${step}`;
+  }
+  return path;
 }
 
 /**
@@ -40,22 +70,32 @@ function wellFormedValue(value: unknown, depth: number): unknown {
  * key with a lone surrogate, or nesting deeper than `maxJsonDepth`. Iterative, so no input can exhaust the stack.
  */
 export function jsonValueProblem(value: unknown, name = 'value'): string | undefined {
-  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: name, depth: 0 }];
+  const pending: JsonNode[] = [{ value, depth: 0, parent: undefined, step: undefined }];
   while (pending.length > 0) {
-    const next = pending.pop()!;
-    if (typeof next.value === 'string') {
-      if (!next.value.isWellFormed()) return `${next.path} holds a lone UTF-16 surrogate (not well-formed Unicode)`;
+    const node = pending.pop()!;
+    const current = node.value;
+    if (typeof current === 'string') {
+      if (!current.isWellFormed()) {
+        return `${pathOf(node, name)} holds a lone UTF-16 surrogate (not well-formed Unicode)`;
+      }
       continue;
     }
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    if (next.depth >= maxJsonDepth) return `${next.path} nests deeper than ${maxJsonDepth} levels`;
-    const entries = Array.isArray(next.value)
-      ? next.value.map((item, index) => [`${next.path}[${index}]`, item] as const)
-      : Object.entries(next.value).map(([key, item]) => {
-          if (!key.isWellFormed()) return [`${next.path} (a key)`, key] as const;
-          return [`${next.path}.${key}`, item] as const;
-        });
-    for (const [path, item] of entries) pending.push({ value: item, path, depth: next.depth + 1 });
+    if (typeof current !== 'object' || current === null) continue;
+    if (node.depth >= maxJsonDepth) return `${pathOf(node, name)} nests deeper than ${maxJsonDepth} levels`;
+    const depth = node.depth + 1;
+    if (Array.isArray(current)) {
+      for (let index = 0; index < current.length; index += 1) {
+        pending.push({ value: current[index], depth, parent: node, step: index });
+      }
+      continue;
+    }
+    const object = current as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      if (!key.isWellFormed()) {
+        return `${pathOf(node, name)} (a key) holds a lone UTF-16 surrogate (not well-formed Unicode)`;
+      }
+      pending.push({ value: object[key], depth, parent: node, step: key });
+    }
   }
   return undefined;
 }
