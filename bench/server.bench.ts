@@ -9,6 +9,8 @@
 // server.fleet_halt_cross_replica_p99_ms: the same on PostgreSQL with two replicas, half the agents on each, the stop
 // submitted to one. server.orders_per_s: signed orders submitted over HTTP, each routed, verified and recorded by its
 // agent (20 agents on the server's thread), against the same orders delivered in process (the baseline).
+// server.pending_checks_ms: `GET /agents/:id/checks` for an agent with 100,000 shipped entries, against a scan of its
+// whole log (the baseline).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +20,10 @@ import type { AuditEntry } from '../src/audit/audit-event.ts';
 import { signOrder } from '../src/authority/sign-envelope.ts';
 import { generateKeyPair } from '../src/core/ed25519.ts';
 import { type Agent, createAgent } from '../src/kernel/create-agent.ts';
+import { agentRegistrationSchema } from '../src/kernel/fleet/fleet-protocol.ts';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai/openai-compatible-provider.ts';
 import { type ControlPlaneServer, serveControlPlane } from '../src/server/serve-server.ts';
-import { submitEnvelope } from '../src/server/server-client.ts';
+import { callServer, loginToServer, submitEnvelope } from '../src/server/server-client.ts';
 import { postgresTestUrl } from '../test/helpers/postgres.ts';
 import {
   type FleetMembersData,
@@ -190,6 +193,92 @@ async function fleetHaltSamples(submitTo: ControlPlaneServer, fleet: Fleet): Pro
   return samples;
 }
 
+/**
+ * `GET /agents/:id/checks` for an agent that shipped `entryCount` entries (model turns, policy decisions, tool calls)
+ * with one check open near the end: the median of 20 calls, beside a scan of the agent's whole log for the types a
+ * pending check is derived from (what each call cost before the store indexed entries by type).
+ */
+async function pendingChecksFigure(server: ControlPlaneServer, report: Parameters<Bench>[0]): Promise<void> {
+  const agent = 'checks-bench';
+  const entryCount = 100_000;
+  await server.store.registerAgent(
+    agentRegistrationSchema.parse({
+      agent,
+      publicKey: null,
+      charterHash: 'a'.repeat(64),
+      groups: [],
+      principals: [{ id: 'alice', key: alice.publicKeyText, roles: ['owner'] }],
+      runId: 'run-checks-bench',
+    }),
+    new Date().toISOString(),
+  );
+  const kinds = ['model-call-end', 'policy-decision', 'tool-call-start', 'tool-call-end'] as const;
+  const entry = (seq: number, type: string, data: Record<string, unknown>) => ({
+    seq,
+    at: new Date().toISOString(),
+    agent,
+    type,
+    data,
+    prev: '0'.repeat(64),
+    hash: String(seq).padStart(64, '0'),
+  });
+  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+  for (let from = 1; from <= entryCount; from += 5000) {
+    const entries = [];
+    for (let seq = from; seq < from + 5000 && seq <= entryCount; seq += 1) {
+      if (seq === entryCount - 10) {
+        entries.push(
+          entry(seq, 'check-requested', {
+            call: 'c',
+            tool: 'pay',
+            action: 'a'.repeat(64),
+            input: {},
+            prediction: 'pays',
+            expiresAt,
+          }),
+        );
+      } else {
+        entries.push(
+          entry(seq, kinds[seq % kinds.length]!, {
+            call: `c${seq}`,
+            text: 'thinking',
+            toolCalls: [{ id: `c${seq}` }],
+            decision: 'allow',
+          }),
+        );
+      }
+    }
+    await server.store.addAgentEventShipments([{ agent, entries, seen: { at: new Date().toISOString() } }]);
+  }
+  const token = await loginToServer(server.url, 'alice', alice.privateKey);
+  const timings: number[] = [];
+  for (let call = 0; call < 20; call += 1) {
+    const start = performance.now();
+    const checks = await callServer<{ checks: unknown[] }>(server.url, `/agents/${agent}/checks`, { token });
+    timings.push(performance.now() - start);
+    if (checks.checks.length !== 1) throw new Error(`expected one open check, got ${checks.checks.length}`);
+  }
+  // Before the type index, each call scanned the agent's whole log and kept the entries of these types.
+  const wanted = new Set(['check-requested', 'check-answered', 'policy-decision', 'model-call-end']);
+  const wholeStart = performance.now();
+  let kept = 0;
+  for (let after = 0; ; ) {
+    const page = await server.store.readAgentEvents(agent, after, 5000);
+    kept += page.filter((event) => wanted.has(String(event.entry.type))).length;
+    if (page.length < 5000) break;
+    after = page.at(-1)!.seq;
+  }
+  report({
+    name: 'server.pending_checks_ms',
+    value: Number(percentile(timings, 0.5).toFixed(2)),
+    unit: 'ms',
+    baseline_scan_whole_log_ms: Number((performance.now() - wholeStart).toFixed(1)),
+    entries_of_those_types: kept,
+    load: loadNow(),
+    setup: `GET /agents/:id/checks, one agent with ${entryCount} shipped entries and one open check; node:sqlite store`,
+  });
+}
+
 const betweenRuns = quietBetweenRuns ? 'every agent shipped its log' : 'back to back';
 const fleetSetup =
   agentThreads === 0
@@ -264,6 +353,7 @@ const bench: Bench = async (report) => {
       });
       await Promise.all(few.map((member) => member.agent.close()));
       await fleet.close();
+      await pendingChecksFigure(server, report);
       await server.close();
     }
 

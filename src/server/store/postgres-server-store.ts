@@ -15,7 +15,7 @@ import {
   serverAuditFromRow,
 } from './row-mappers.ts';
 import { chainServerAudit } from './server-audit-chain.ts';
-import type { ServerAuditEntry, ServerStore } from './server-store.ts';
+import { type ServerAuditEntry, type ServerStore, shippedEntryType } from './server-store.ts';
 
 export interface PostgresServerStoreOptions {
   connectionString: string;
@@ -236,12 +236,18 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('heed-server-feed-' || $1))`, [schema]);
         const result = await client.query(
           `WITH added AS (
-             INSERT INTO agent_events (agent, seq, entry_json)
-             SELECT $1, seq, entry_json FROM UNNEST($2::bigint[], $3::text[]) AS shipped(seq, entry_json)
+             INSERT INTO agent_events (agent, seq, entry_json, type)
+             SELECT $1, seq, entry_json, type FROM UNNEST($2::bigint[], $3::text[], $4::text[])
+               AS shipped(seq, entry_json, type)
              ON CONFLICT DO NOTHING RETURNING agent, seq
            )
            INSERT INTO agent_event_feed (agent, seq) SELECT agent, seq FROM added ORDER BY seq`,
-          [agent, entries.map((entry) => entry.seq), entries.map((entry) => JSON.stringify(entry))],
+          [
+            agent,
+            entries.map((entry) => entry.seq),
+            entries.map((entry) => JSON.stringify(entry)),
+            entries.map(shippedEntryType),
+          ],
         );
         if ((result.rowCount ?? 0) > 0)
           await client.query('SELECT pg_notify($1, $2)', [announcements.feedChannel, agent]);
@@ -274,9 +280,9 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
         );
         // One statement for every shipment; RETURNING says which rows were new, and so whose.
         const inserted = await client.query<{ agent: string; seq: string }>(
-          `INSERT INTO agent_events (agent, seq, entry_json)
-           SELECT agent, seq, entry_json FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::int[])
-             AS shipped(agent, seq, entry_json, shipment)
+          `INSERT INTO agent_events (agent, seq, entry_json, type)
+           SELECT agent, seq, entry_json, type FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::int[], $5::text[])
+             AS shipped(agent, seq, entry_json, shipment, type)
            ORDER BY shipment
            ON CONFLICT DO NOTHING
            RETURNING agent, seq`,
@@ -285,6 +291,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
             rows.map((row) => row.entry.seq),
             rows.map((row) => JSON.stringify(row.entry)),
             rows.map((row) => row.index),
+            rows.map((row) => shippedEntryType(row.entry)),
           ],
         );
         // An (agent, seq) is new in at most one shipment: the first that carries it, in the order given.
@@ -350,7 +357,7 @@ export async function openPostgresServerStore(options: PostgresServerStoreOption
       if (types.length === 0) return [];
       const rows = await query<{ seq: string; entry_json: string }>(
         `SELECT seq, entry_json FROM agent_events WHERE agent = $1 AND seq > $2
-           AND (entry_json::jsonb ->> 'type') = ANY($3) ORDER BY seq LIMIT $4`,
+           AND type = ANY($3) ORDER BY seq LIMIT $4`,
         [agent, afterSeq, types, limit],
       );
       return rows.map((row) => ({

@@ -114,4 +114,16 @@ export const serverMigrations: readonly ServerMigration[] = [
       CREATE TABLE login_challenges (challenge TEXT PRIMARY KEY, subject TEXT NOT NULL, expires_at BIGINT NOT NULL);
       CREATE INDEX login_challenges_expiry ON login_challenges (expires_at);`,
   },
+  {
+    version: 7,
+    description: "shipped audit entries' types, indexed, so pending checks read the few entries they need",
+    sqlite: `
+      ALTER TABLE agent_events ADD COLUMN type TEXT;
+      UPDATE agent_events SET type = json_extract(entry_json, '$.type');
+      CREATE INDEX agent_events_type ON agent_events (agent, type, seq);`,
+    postgres: `
+      ALTER TABLE agent_events ADD COLUMN type TEXT;
+      UPDATE agent_events SET type = entry_json::jsonb ->> 'type';
+      CREATE INDEX agent_events_type ON agent_events (agent, type, seq);`,
+  },
 ];

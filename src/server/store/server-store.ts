@@ -89,6 +89,11 @@ export interface AgentEventShipment {
   seen: { at: string; status?: AgentRunStatus };
 }
 
+/** The type column a shipped entry is stored with (indexed: pending checks read a few types of a long log). */
+export function shippedEntryType(entry: Record<string, unknown>): string | null {
+  return typeof entry.type === 'string' ? entry.type : null;
+}
+
 export interface StoredAgentEvent {
   seq: number;
   /** The agent's own entry, as shipped. */

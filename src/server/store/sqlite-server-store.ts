@@ -18,7 +18,7 @@ import {
 } from './row-mappers.ts';
 import { chainServerAudit } from './server-audit-chain.ts';
 import { serverMigrations } from './server-migrations.ts';
-import type { OrderRecord, ServerAuditEntry, ServerStore } from './server-store.ts';
+import { type OrderRecord, type ServerAuditEntry, type ServerStore, shippedEntryType } from './server-store.ts';
 
 /** The embedded store: `server.db` in the state folder (made 0700). One process owns it; replicas need PostgreSQL. */
 /** One `?` per value, for an `IN (…)` list bound to those values. */
@@ -99,7 +99,7 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
     ),
     readAudit: database.prepare('SELECT * FROM server_audit WHERE seq > ? ORDER BY seq LIMIT ?'),
     addEvent: database.prepare(
-      'INSERT INTO agent_events (agent, seq, entry_json) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      'INSERT INTO agent_events (agent, seq, entry_json, type) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     addFeed: database.prepare('INSERT INTO agent_event_feed (agent, seq) VALUES (?, ?)'),
     readFeed: database.prepare(`SELECT feed.feed_seq, feed.agent, events.entry_json FROM agent_event_feed AS feed
@@ -259,7 +259,9 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
       const added = transaction(() => {
         let added = 0;
         for (const entry of entries) {
-          const fresh = Number(statements.addEvent.run(agent, entry.seq, JSON.stringify(entry)).changes);
+          const fresh = Number(
+            statements.addEvent.run(agent, entry.seq, JSON.stringify(entry), shippedEntryType(entry)).changes,
+          );
           if (fresh > 0) statements.addFeed.run(agent, entry.seq);
           added += fresh;
         }
@@ -287,7 +289,10 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
           if (statements.agentExists.get(shipment.agent) === undefined) return null;
           let added = 0;
           for (const entry of shipment.entries) {
-            const fresh = Number(statements.addEvent.run(shipment.agent, entry.seq, JSON.stringify(entry)).changes);
+            const fresh = Number(
+              statements.addEvent.run(shipment.agent, entry.seq, JSON.stringify(entry), shippedEntryType(entry))
+                .changes,
+            );
             if (fresh > 0) statements.addFeed.run(shipment.agent, entry.seq);
             added += fresh;
           }
@@ -311,8 +316,9 @@ export function openSqliteServerStore(stateDir: string): ServerStore {
       if (types.length === 0) return [];
       const rows = database
         .prepare(
-          `SELECT seq, entry_json FROM agent_events WHERE agent = ? AND seq > ?
-             AND json_extract(entry_json, '$.type') IN (${parameterList(types)}) ORDER BY seq LIMIT ?`,
+          // Without statistics SQLite prefers the primary key's (agent, seq) range and filters every entry by type.
+          `SELECT seq, entry_json FROM agent_events INDEXED BY agent_events_type WHERE agent = ? AND seq > ?
+             AND type IN (${parameterList(types)}) ORDER BY seq LIMIT ?`,
         )
         .all(agent, afterSeq, ...types, limit) as Array<{ seq: number; entry_json: string }>;
       return rows.map((row) => ({
