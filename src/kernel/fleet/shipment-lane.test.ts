@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShipmentLane } from './join-server.ts';
+import { ShipmentLane } from './shipment-lane.ts';
 
 describe('ShipmentLane', () => {
   it('holds shipments while an order is being taken, then lets at most its limit go at once', async () => {

@@ -17,16 +17,22 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
+/** A store folder whose database an earlier heed made: the migrations up to `version`, applied as it did. */
+function sqliteStoreAtVersion(version: number): { folder: string; database: DatabaseSync } {
+  const folder = mkdtempSync(join(tmpdir(), 'heed-server-migrate-'));
+  folders.push(folder);
+  const database = new DatabaseSync(join(folder, 'server.db'));
+  database.exec('CREATE TABLE server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  for (const migration of serverMigrations.filter((step) => step.version <= version)) {
+    database.exec(migration.sqlite);
+    database.prepare('INSERT INTO server_migrations VALUES (?, ?)').run(migration.version, '2026-01-01T00:00:00Z');
+  }
+  return { folder, database };
+}
+
 describe('server store migrations', () => {
   it('upgrades a version 2 store in place, keeping its agents', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'heed-server-migrate-'));
-    folders.push(folder);
-    const database = new DatabaseSync(join(folder, 'server.db'));
-    database.exec('CREATE TABLE server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    for (const migration of serverMigrations.filter((step) => step.version <= 2)) {
-      database.exec(migration.sqlite);
-      database.prepare('INSERT INTO server_migrations VALUES (?, ?)').run(migration.version, '2026-01-01T00:00:00Z');
-    }
+    const { folder, database } = sqliteStoreAtVersion(2);
     database
       .prepare(`INSERT INTO agents VALUES ('agent-1', NULL, ?, '[]', '[]', 'run-1', ?, ?, 'unknown')`)
       .run('a'.repeat(64), '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
@@ -59,14 +65,7 @@ describe('server store migrations', () => {
   const shipped = (seq: number, type: string) => JSON.stringify({ seq, type, agent: 'agent-1', data: {} });
 
   it('gives the entries a version 6 store holds their type, so reads by type find them', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'heed-server-migrate-'));
-    folders.push(folder);
-    const database = new DatabaseSync(join(folder, 'server.db'));
-    database.exec('CREATE TABLE server_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    for (const migration of serverMigrations.filter((step) => step.version <= 6)) {
-      database.exec(migration.sqlite);
-      database.prepare('INSERT INTO server_migrations VALUES (?, ?)').run(migration.version, '2026-01-01T00:00:00Z');
-    }
+    const { folder, database } = sqliteStoreAtVersion(6);
     const insert = database.prepare('INSERT INTO agent_events (agent, seq, entry_json) VALUES (?, ?, ?)');
     insert.run('agent-1', 1, shipped(1, 'run-started'));
     insert.run('agent-1', 2, shipped(2, 'check-requested'));
