@@ -320,8 +320,11 @@ export async function createAgent(options: CreateAgentOptions): Promise<Agent> {
           // No order is taken once the stores start closing; the link closes last, so the checkpoint that seals the
           // audit log on close is shipped too, and anchored on the server.
           await server?.stopOrders();
-          await closeAll();
-          await server?.close();
+          try {
+            await closeAll();
+          } finally {
+            await server?.close();
+          }
         })();
         return closing;
       },
