@@ -229,9 +229,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   })();
 
   const shipEveryMs = options.shipEveryMs ?? 1000;
-  // Entries wait here as their JSON text, one string each rather than a tree of objects: under a steady flow of
-  // orders shipments lag, and queued trees outliving the young generation made every minor collection copy them.
-  const queue: Array<{ seq: number; json: string }> = [];
+  const queue: AuditEntry[] = [];
   let shippedThrough = 0;
   let pendingAnchor: ShippedAnchor | undefined;
   // Calls the server with the agent's token; a 401 (the token ran out) registers again and retries once.
@@ -260,8 +258,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
       while (queue.length > 0) {
         const batch = queue.slice(0, maxAuditBatch);
         // Orders first: no shipment starts while any agent in this process is taking an order.
-        const body = `{"events":[${batch.map((entry) => entry.json).join(',')}]}`;
-        await shipmentLane.shipping(() => callAsAgent('/audit', body, 'audit ingest'));
+        await shipmentLane.shipping(() => callAsAgent('/audit', JSON.stringify({ events: batch }), 'audit ingest'));
         queue.splice(0, batch.length);
         for (const entry of batch) shippedThrough = Math.max(shippedThrough, entry.seq);
       }
@@ -299,7 +296,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
   };
   // Entries arrive here once committed to the agent's own log: nothing is shipped that the agent has not recorded.
   const unsubscribe = options.onEvent((entry) => {
-    queue.push({ seq: entry.seq, json: JSON.stringify(entry) });
+    queue.push(entry);
     if (queue.length > maxQueued) queue.splice(0, queue.length - maxQueued);
     scheduleShipment();
   });
@@ -308,7 +305,7 @@ export async function joinServer(options: JoinServerOptions): Promise<ServerConn
     lastSeq: () => lastSeq,
     connected: () => open.promise,
     anchor: (checkpoint) => {
-      queue.push({ seq: checkpoint.seq, json: JSON.stringify(checkpoint) });
+      queue.push(checkpoint);
       scheduleShipment();
       const data = checkpoint.data as { head?: unknown; signature?: unknown };
       if (typeof data.head !== 'string' || typeof data.signature !== 'string') return;
