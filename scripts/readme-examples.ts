@@ -123,13 +123,40 @@ function npxShim(heedCommand: string): string {
   return folder;
 }
 
-/** A port no one listens on now, for an example's fixed one. */
-async function freePort(): Promise<string> {
+/** Ports handed to examples by this process: two blocks running side by side never get the same one. */
+const handedOut = new Set<number>();
+
+/** Where the machine's outgoing connections take their local ports from (Linux); 32768 elsewhere or unreadable. */
+function ephemeralPortsStart(): number {
+  try {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(start) && start > 20_000 ? start : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return String(port);
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port no one listens on now, for an example's fixed one. Taken below the ephemeral range: a port the system
+ * picked for us (listen on 0) could be handed to another block's outgoing connection before the example bound it.
+ */
+async function freePort(): Promise<string> {
+  const below = ephemeralPortsStart();
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return String(port);
+  }
+  throw new Error(`no free port between 10000 and ${below}`);
 }
 
 export async function runBlock(
