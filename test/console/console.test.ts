@@ -35,6 +35,12 @@ let model: FakeModelServer;
 let slowModel: FakeModelServer;
 let server: ControlPlaneServer;
 let folder: string;
+/** A charter's roster entry naming one of the test principals an owner. */
+const owner = (name: 'alice' | 'bob' | 'carol') => ({
+  id: name,
+  key: principals[name].publicKeyText,
+  roles: ['owner'],
+});
 const agents: FleetAgent[] = [];
 const contexts: BrowserContext[] = [];
 const processes: ChildProcess[] = [];
@@ -197,11 +203,6 @@ describe.skipIf(skipped)('the web console in a browser', () => {
   });
 
   it('proposes a stop that needs 2 signatures, shows who signed and who is missing; a co-signature halts it', async () => {
-    const owner = (name: 'alice' | 'bob' | 'carol') => ({
-      id: name,
-      key: principals[name].publicKeyText,
-      roles: ['owner'],
-    });
     const member = await joinFleet('agent-8', {
       charter: {
         groups: [],
@@ -381,11 +382,6 @@ describe.skipIf(skipped)('the web console in a browser', () => {
   });
 
   it('co-signs a 2-of-3 order from two browser profiles; the agent accepts it with both signatures', async () => {
-    const owner = (name: 'alice' | 'bob' | 'carol') => ({
-      id: name,
-      key: principals[name].publicKeyText,
-      roles: ['owner'],
-    });
     const member = await joinFleet('agent-6', {
       charter: {
         principals: [owner('alice'), owner('bob'), owner('carol')],
