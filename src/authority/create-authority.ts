@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import { advanceAuthority } from './advance-authority.ts';
 import type { AuthorityChange, AuthorityEffect } from './authority-effect.ts';
 import { type AuthorityState, initialAuthorityState, type LeaseStatus, leaseStatusOf } from './authority-state.ts';
+import { processReadEnvelopes } from './read-envelope.ts';
 import { reduceAuthority } from './reduce-authority.ts';
 import { applyJournalEntry, checkCharterAgreement, replayAuthority } from './restore-authority.ts';
 import { rosterIndex } from './roster-index.ts';
@@ -109,6 +110,7 @@ export function createAuthority(options: CreateAuthorityOptions): Authority {
         now,
         isSeen: (id) => store.has(id),
         signatures: processVerifiedSignatures,
+        envelopes: processReadEnvelopes,
       });
       if (!verification.accepted) {
         const id = verification.id === undefined ? '' : ` ${verification.id}`;

@@ -1,12 +1,9 @@
 import type { Charter } from '../charter/charter-schema.ts';
 import { verifyBytes } from '../core/ed25519.ts';
-import { describeIssues } from '../core/parse-with-schema.ts';
-import { jsonValueProblem } from '../core/well-formed.ts';
-import { type Envelope, envelopeSchema, maxEnvelopeBytes } from './envelope.ts';
-import { orderBodySchemas } from './order-bodies.ts';
+import type { Envelope } from './envelope.ts';
+import { type ReadEnvelopes, readEnvelope } from './read-envelope.ts';
 import type { RejectionReason } from './rejection-reasons.ts';
 import { rosterIndex } from './roster-index.ts';
-import { envelopeSigningBytes } from './sign-envelope.ts';
 import type { VerifiedSignatures } from './verified-signatures.ts';
 
 export interface VerificationContext {
@@ -18,6 +15,8 @@ export interface VerificationContext {
   isSeen: (id: string) => boolean;
   /** Signatures already verified in this process (see `VerifiedSignatures`); without it, each is verified here. */
   signatures?: VerifiedSignatures;
+  /** Envelope texts already read in this process (see `ReadEnvelopes`); without it, each is read here. */
+  envelopes?: ReadEnvelopes;
 }
 
 export type Verification =
@@ -32,45 +31,15 @@ export type AcceptedVerification = Extract<Verification, { accepted: true }>;
  * signatures, roles, quorum. The first failing check is the reason.
  */
 export function verifyEnvelope(input: unknown, context: VerificationContext): Verification {
-  const decoded = decode(input);
-  if ('reason' in decoded) return decoded;
-  const value = decoded.value;
-  const rawId =
-    typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : undefined;
-  // The id is echoed in the rejection (and so in the audit log): well-formed, whatever the sender wrote.
-  const id = typeof rawId === 'string' ? rawId.slice(0, 128).toWellFormed() : undefined;
-  const reject = (reason: RejectionReason, detail: string): Verification =>
-    id === undefined ? { accepted: false, reason, detail } : { accepted: false, reason, detail, id };
-
-  const parsed = envelopeSchema.safeParse(value);
-  if (!parsed.success) return reject('malformed', describeIssues(parsed.error).join('; '));
-  const envelope = parsed.data;
-  const body = orderBodySchemas[envelope.kind].safeParse(envelope.body);
-  if (!body.success) {
-    return reject(
-      'malformed',
-      describeIssues(body.error)
-        .map((issue) => `body.${issue}`)
-        .join('; '),
-    );
-  }
-  const issuedAt = Date.parse(envelope.issuedAt);
-  const expiresAt = Date.parse(envelope.expiresAt);
-  if (!(expiresAt > issuedAt)) return reject('malformed', 'expiresAt must be later than issuedAt');
-
-  const illFormed = jsonValueProblem(envelope, 'envelope');
-  if (illFormed !== undefined) return reject('malformed', illFormed);
-  let bytes: Buffer;
-  try {
-    bytes = envelopeSigningBytes(envelope);
-  } catch (error) {
-    return reject('malformed', `body has no JSON form: ${(error as Error).message}`);
-  }
-  if (decoded.size === undefined) {
-    // An object handed over in process is measured by its signed form plus its signatures.
-    const size = bytes.byteLength + JSON.stringify(envelope.sigs).length;
-    if (size > maxEnvelopeBytes) return reject('oversized', `${size} bytes exceeds the ${maxEnvelopeBytes}-byte limit`);
-  }
+  const read = context.envelopes === undefined ? readEnvelope(input) : context.envelopes.read(input);
+  if ('reason' in read) return read;
+  const { envelope, issuedAt, expiresAt, bytes } = read;
+  const reject = (reason: RejectionReason, detail: string): Verification => ({
+    accepted: false,
+    reason,
+    detail,
+    id: envelope.id,
+  });
   const { charter, now } = context;
   const roster = rosterIndex(charter);
   const addressing = checkAddressee(envelope, charter);
@@ -95,6 +64,8 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
     if (checked.has(pair)) continue;
     checked.add(pair);
     const { key, principal } = roster.principals.get(signature.principal)!;
+    const verifiedPair = `${principal.key} ${signature.sig}`;
+    if (read.verified?.has(verifiedPair)) continue;
     const signatureBytes = Buffer.from(signature.sig, 'base64url');
     const verified =
       context.signatures === undefined
@@ -103,10 +74,11 @@ export function verifyEnvelope(input: unknown, context: VerificationContext): Ve
     if (!verified) {
       return reject('bad-signature', `the signature of '${signature.principal}' does not verify`);
     }
+    read.verified?.add(verifiedPair);
   }
   // A principal who signs twice is counted once.
   const signers = [...new Set(envelope.sigs.map((signature) => signature.principal))];
-  const permission = checkPermission(envelope, body.data as Record<string, unknown>, signers, charter);
+  const permission = checkPermission(envelope, read.body, signers, charter);
   if (permission !== undefined) return reject(permission.reason, permission.detail);
   return { accepted: true, envelope, signers };
 }
@@ -129,31 +101,6 @@ function checkAddressee(envelope: Envelope, charter: Charter): string | undefine
     return `a '${envelope.kind}' order cannot be addressed to a group; only ${[...groupOrderKinds].join(', ')} can`;
   }
   return undefined;
-}
-
-type Decoded =
-  | { value: unknown; size: number | undefined }
-  | { accepted: false; reason: RejectionReason; detail: string };
-
-// Text and bytes are measured before parsing; an object is measured once its shape is known (see verifyEnvelope).
-function decode(input: unknown): Decoded {
-  let text: string;
-  if (typeof input === 'string') text = input;
-  else if (input instanceof Uint8Array) {
-    if (input.byteLength > maxEnvelopeBytes) return oversized(input.byteLength);
-    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-  } else return { value: input, size: undefined };
-  const size = Buffer.byteLength(text);
-  if (size > maxEnvelopeBytes) return oversized(size);
-  try {
-    return { value: JSON.parse(text), size };
-  } catch (error) {
-    return { accepted: false, reason: 'malformed', detail: `not JSON: ${(error as Error).message}` };
-  }
-}
-
-function oversized(size: number): { accepted: false; reason: RejectionReason; detail: string } {
-  return { accepted: false, reason: 'oversized', detail: `${size} bytes exceeds the ${maxEnvelopeBytes}-byte limit` };
 }
 
 function checkPermission(

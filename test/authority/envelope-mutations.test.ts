@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Envelope, envelopeSchema } from '../../src/authority/envelope.ts';
 import { orderBodySchemas } from '../../src/authority/order-bodies.ts';
+import { ReadEnvelopes } from '../../src/authority/read-envelope.ts';
 import type { RejectionReason } from '../../src/authority/rejection-reasons.ts';
 import { signEnvelope } from '../../src/authority/sign-envelope.ts';
 import { type Verification, verifyEnvelope } from '../../src/authority/verify-envelope.ts';
@@ -187,6 +188,30 @@ describe('verifyEnvelope under generated mutations', () => {
           if (Array.isArray(expected) && expected.length === 0) return verification.accepted;
           const allowed = (typeof expected === 'string' ? [expected] : expected) as readonly string[];
           expect(allowed).toContain(reasonOf(verification));
+          return true;
+        }),
+        { numRuns: runs, ...(seed === undefined ? {} : { seed }) },
+      );
+    },
+    runs * 5,
+  );
+
+  it(
+    `answers ${runs} mutations as text the same through a shared reader that has read every valid order`,
+    () => {
+      const envelopes = new ReadEnvelopes();
+      for (const envelope of valid) {
+        expect(reasonOf(verifyEnvelope(JSON.stringify(envelope), { ...context, envelopes }))).toBe('accepted');
+      }
+      fc.assert(
+        fc.property(mutation, (testCase) => {
+          const text =
+            testCase.input instanceof Uint8Array
+              ? Buffer.from(testCase.input).toString('utf8')
+              : JSON.stringify(testCase.input);
+          const fresh = verifyEnvelope(text, testCase.context);
+          const shared = verifyEnvelope(text, { ...testCase.context, envelopes });
+          expect(reasonOf(shared)).toBe(reasonOf(fresh));
           return true;
         }),
         { numRuns: runs, ...(seed === undefined ? {} : { seed }) },
