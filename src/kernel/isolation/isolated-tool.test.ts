@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killMarkedProcesses, markedProcesses, newMarker } from '../../../test/helpers/marked-processes.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
+import { batchSchedulingLauncher } from '../process/batch-scheduling.ts';
 import { isolatedTool } from './isolated-tool.ts';
 import { detectProcessContainment } from './process-containment.ts';
 import { runInProcess } from './run-in-process.ts';
@@ -130,6 +131,18 @@ describe('process isolation', () => {
 
   it('this machine gives tool calls a PID namespace (the tests below need one)', () => {
     expect(detectProcessContainment()).toMatchObject({ kind: 'pid-namespace' });
+  });
+
+  it("runs the tool's process, and what it starts, under the batch scheduling policy (this machine has chrt)", async () => {
+    expect(batchSchedulingLauncher()).toEqual(['chrt', '--batch', '0']);
+    const call = { module: module.href, exportName: 'schedulingPolicies', input: {} };
+    const options = { tool: 'schedulingPolicies', signal: new AbortController().signal, graceMs };
+    // 3 is SCHED_BATCH, 0 SCHED_OTHER: this test process itself runs under the normal policy.
+    await expect(runInProcess(call, options)).resolves.toBe('3 3');
+    const containment = { kind: 'process-group' as const, reason: 'test' };
+    await expect(runInProcess(call, { ...options, containment })).resolves.toBe('3 3');
+    const own = readFileSync('/proc/self/stat', 'utf8');
+    expect(own.slice(own.lastIndexOf(')') + 2).split(' ')[38]).toBe('0');
   });
 
   for (const exportName of ['plainSpawn', 'setsidSpawn', 'spawnWithSignal']) {

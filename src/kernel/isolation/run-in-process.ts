@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { batchSchedulingLauncher } from '../process/batch-scheduling.ts';
 import { killProcessGroup, watchProcessGroup } from '../process/kill-process-group.ts';
 import { BoundedOutput } from '../tools/bounded-output.ts';
 import {
@@ -16,8 +17,8 @@ const confirmPollMilliseconds = 2;
 
 /**
  * Runs one call in a child process of its own, in its own process group and, where the machine allows, its
- * own PID namespace (`detectProcessContainment`). On abort the group gets SIGTERM (the tool's signal aborts);
- * whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
+ * own PID namespace (`detectProcessContainment`) and the batch scheduling policy (`batchSchedulingLauncher`). On
+ * abort the group gets SIGTERM (the tool's signal aborts); whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
  * abort), whatever the call left running gets SIGKILL. Settles once no process of the call can run again: in a PID
  * namespace as soon as its SIGKILLed init is seen without a child (after the tool's report or at the grace deadline;
  * asked again every few milliseconds while its threads exit or its children die), or on the child's `exit` event
@@ -30,6 +31,7 @@ export function runInProcess(
   options.signal.throwIfAborted();
   const containment = options.containment ?? detectProcessContainment();
   const command = [
+    ...batchSchedulingLauncher(),
     ...(containment.kind === 'pid-namespace' ? containment.launcher : []),
     process.execPath,
     fileURLToPath(isolatedRunnerFile),
