@@ -20,6 +20,7 @@ import { guardTools } from '../../src/adapters/ai-sdk/index.ts';
 import { registerProcessGroup } from '../../src/adapters/framework-guard.ts';
 import { signOrder } from '../../src/authority/sign-envelope.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
+import { readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import type { FakeBehaviour } from '../../src/providers/fake-model/fake-behaviour.ts';
 import { startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { killMarkedProcesses, markedProcesses, newMarker } from '../../test/helpers/marked-processes.ts';
@@ -106,12 +107,8 @@ function childrenOf(pid: number | undefined): number[] {
 /** Running, not a zombie waiting for a parent (here often PID 1) to reap it. */
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = readProcessStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 }
 
 async function harness(

@@ -13,6 +13,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createMcpProxy } from '../../src/adapters/mcp/create-mcp-proxy.ts';
 import { signOrder } from '../../src/authority/sign-envelope.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
+import { isExited, readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import type { StopCase, StopCaseKind, StopTrial } from './stop-case.ts';
 
 const toolMs = 1000;
@@ -61,12 +62,8 @@ function callFor(kind: McpKind, file: string): { name: string; arguments: Record
 }
 
 function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
-  } catch {
-    return false;
-  }
+  const stat = readProcessStat(pid);
+  return stat !== undefined && !isExited(stat);
 }
 
 /** The tool's child and grandchild, from the file the upstream wrote when it spawned them. */

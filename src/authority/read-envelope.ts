@@ -83,8 +83,8 @@ export function readEnvelope(input: unknown): ReadEnvelope | EnvelopeRejection {
  * Like `VerifiedSignatures` it memoizes pure work and nothing else: an entry is keyed by the exact text, so any other
  * text (one byte changed) is read afresh; only texts that read well are kept, and at most `capacity` of them, so a
  * flood of input can make it forget but not grow; and what it hands out is deeply frozen, so one agent cannot change
- * what another reads. Every check that depends on an
- * agent (addressee, expiry, replay, roster, revocation, roles, quorum) stays with that agent's own verification.
+ * what another reads. Every check that depends on an agent (addressee, expiry, replay, roster, revocation, roles,
+ * quorum) stays with that agent's own verification.
  * Bytes and objects handed over in process are read each time and never shared.
  */
 export class ReadEnvelopes {

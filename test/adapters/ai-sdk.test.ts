@@ -8,6 +8,7 @@ import { generateText, isStepCount, jsonSchema, streamText, type ToolSet, tool }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { guardTools, RunHaltedError, registerProcessGroup } from '../../src/adapters/ai-sdk/index.ts';
+import { readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import type { FakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import {
   approve,
@@ -36,14 +37,8 @@ afterAll(() => server.close());
 function groupAlive(pgid: number): boolean {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(group) === pgid && state !== 'Z') return true;
+    const stat = readProcessStat(entry);
+    if (stat?.pgrp === pgid && stat.state !== 'Z') return true;
   }
   return false;
 }

@@ -9,15 +9,12 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { expect, it } from 'vitest';
 import { createMcpProxy } from '../../src/adapters/mcp/create-mcp-proxy.ts';
 import { killProcessGroup } from '../../src/kernel/process/kill-process-group.ts';
+import { isExited, readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import { makeProxyFixture } from './mcp-proxy-fixture.ts';
 
 function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
-  } catch {
-    return false;
-  }
+  const stat = readProcessStat(pid);
+  return stat !== undefined && !isExited(stat);
 }
 
 /** The test server this process started (its pid is its process group's id), found by its command line. */
@@ -25,8 +22,7 @@ function testServerGroup(): number | undefined {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const parent = readProcessStat(name)?.ppid;
       if (parent === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('test-mcp-server')) {
         return Number(name);
       }

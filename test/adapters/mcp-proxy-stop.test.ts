@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isProcessGroupAlive } from '../../src/kernel/process/kill-process-group.ts';
+import { isExited, readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import { runHeed } from '../helpers/run-heed.ts';
 import {
   eventually,
@@ -32,24 +33,13 @@ afterAll(async () => {
 function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
+    .filter((name) => readProcessStat(name)?.ppid === pid)
     .map(Number);
 }
 
 function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
-  } catch {
-    return false;
-  }
+  const stat = readProcessStat(pid);
+  return stat !== undefined && !isExited(stat);
 }
 
 it('cancels calls in flight, kills the upstreams and their descendants after the grace, and refuses every later call', async () => {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isExited, readProcessStat } from '../../src/kernel/process/process-stat.ts';
 
 /**
  * The running processes the stop tools started for `marker` (test/fixtures/stop-tools), found by command line
@@ -11,15 +12,13 @@ export function markedProcesses(marker: string): { children: number[]; grandchil
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     let commandLine: string;
-    let stat: string;
     try {
       commandLine = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
     } catch {
       continue;
     }
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    if (state === 'Z' || state === 'X') continue;
+    const stat = readProcessStat(pid);
+    if (stat === undefined || isExited(stat)) continue;
     // The child's own script names the grandchild's label too, so the child's label is looked for first.
     if (commandLine.includes(`heed-child-${marker}`)) children.push(pid);
     else if (commandLine.includes(`heed-grandchild-${marker}`) || commandLine.includes(`1000.${marker}`)) {

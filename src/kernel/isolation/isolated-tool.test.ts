@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killMarkedProcesses, markedProcesses, newMarker } from '../../../test/helpers/marked-processes.ts';
 import { InvalidInputError } from '../../core/heed-error.ts';
 import { batchSchedulingLauncher } from '../process/batch-scheduling.ts';
+import { readProcessStat } from '../process/process-stat.ts';
 import { isolatedTool } from './isolated-tool.ts';
 import { detectProcessContainment } from './process-containment.ts';
 import { runInProcess } from './run-in-process.ts';
@@ -141,8 +142,7 @@ describe('process isolation', () => {
     await expect(runInProcess(call, options)).resolves.toBe('3 3');
     const containment = { kind: 'process-group' as const, reason: 'test' };
     await expect(runInProcess(call, { ...options, containment })).resolves.toBe('3 3');
-    const own = readFileSync('/proc/self/stat', 'utf8');
-    expect(own.slice(own.lastIndexOf(')') + 2).split(' ')[38]).toBe('0');
+    expect(readProcessStat('self')?.policy).toBe(0);
   });
 
   for (const exportName of ['plainSpawn', 'setsidSpawn', 'spawnWithSignal']) {
