@@ -1,12 +1,18 @@
 // heed's kernel in the stop harness (bench/stop.bench.ts): each kind of tool run by an agent that createAgent
 // wires, stopped by a signed stop 300 ms after the tool started; beside it the same tool run bare with an
 // AbortController ('node'). Tools that honour or ignore their signal also run in a worker ('heed-kernel-worker')
-// and the cooperative one in heed's own thread ('heed-kernel-in-process'). A run that has not settled 2 s after
+// and the cooperative one in heed's own thread ('heed-kernel-in-process'). The baseline of process isolation,
+// 'node-process', runs the tool that honours its signal bare in a child process, stopped with SIGTERM and settled
+// when the child says the tool ended: the least a stop that crosses a process costs on this machine, without heed's
+// verification or its confirming that nothing of the call still runs. A run that has not settled 2 s after
 // the stop (an unguarded tool whose child never exits) counts as settling at 2 s (ten graces: a bound, not a figure).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { createEnvelope, signEnvelope } from '../../src/authority/sign-envelope.ts';
 import { parseCharter } from '../../src/charter/load-charter.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
@@ -34,6 +40,7 @@ const charter = parseCharter({
   stop: { grace: `${graceMs}ms` },
 });
 const toolsModule = new URL('../../test/fixtures/stop-tools/stop-tools.ts', import.meta.url);
+const bareProcess = new URL('../../test/fixtures/stop-tools/bare-process.ts', import.meta.url);
 const exports: Record<Exclude<StopCaseKind, 'builtin-shell'>, string> = {
   'tool-honours-signal': 'honoursSignal',
   'tool-ignores-signal': 'ignoresSignal',
@@ -223,6 +230,22 @@ export default async function kernelStopCases(): Promise<StopCase[]> {
         }),
     });
   }
+  cases.push({
+    system: 'node-process',
+    kind: 'tool-honours-signal',
+    trial: () =>
+      trial(async (input) => {
+        const child = spawn(
+          process.execPath,
+          [fileURLToPath(bareProcess), exports['tool-honours-signal'], JSON.stringify(input)],
+          {
+            stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+          },
+        );
+        const settled = once(child, 'message').catch(() => undefined);
+        return { settled, stop: () => child.kill('SIGTERM') };
+      }),
+  });
   cases.push({
     system: 'node',
     kind: 'builtin-shell',
