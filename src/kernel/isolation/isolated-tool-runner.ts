@@ -43,8 +43,8 @@ const abortReason = () =>
 
 /**
  * A runner aborts at most once, so its abort would run cold: V8 compiles the signal's event dispatch and the
- * error's stack capture on first use, which took about half a millisecond of every stop here. Run once on a
- * throwaway controller while the tool works, they are ready when the stop comes.
+ * error's stack capture on first use. Cold, the runner's SIGTERM handler took about 0.65 ms of a stop here, warmed
+ * 0.3 ms. Run once on a throwaway controller while the tool works, they are ready when the stop comes.
  */
 function warmAbortPath(): void {
   const warm = new AbortController();
