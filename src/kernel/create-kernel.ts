@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditEventData, AuditStore } from '../audit/audit-event.ts';
+import { warmEnvelopeVerification } from '../authority/warm-verification.ts';
 import { renderCharterInstructions } from '../charter/render-charter.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
@@ -90,6 +91,8 @@ export interface Kernel {
 
 /** The composition root: wires the parts of one agent run. */
 export function createKernel(options: KernelOptions): Kernel {
+  // Once per process, so that the first stop this agent receives is not the first order the process verifies.
+  warmEnvelopeVerification();
   const clock = options.clock ?? systemClock;
   const tools = new Map<string, Tool>();
   for (const tool of options.tools) {
