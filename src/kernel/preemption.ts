@@ -75,6 +75,10 @@ async function groupsGone(groups: readonly number[], signal: AbortSignal, gone: 
   ask();
   while (watched.length > 0 && !signal.aborted) {
     await delay(groupPollMilliseconds, undefined, { ref: false });
+    // Asked after the event loop has taken in pending child exits: a leader that is heed's own child and has just
+    // died is reaped by then, and its group found gone by a signal probe. Asked first, it is still a zombie holding
+    // the group, and only a scan of all of /proc (2 ms here) can tell whether anyone else is in it.
+    await new Promise((resolve) => setImmediate(resolve));
     ask();
   }
 }
