@@ -1,4 +1,5 @@
 import { describeIssues } from '../core/parse-with-schema.ts';
+import { RecentlyUsed } from '../core/recently-used.ts';
 import { jsonValueProblem } from '../core/well-formed.ts';
 import { type Envelope, envelopeSchema, maxEnvelopeBytes } from './envelope.ts';
 import { orderBodySchemas } from './order-bodies.ts';
@@ -88,31 +89,21 @@ export function readEnvelope(input: unknown): ReadEnvelope | EnvelopeRejection {
  * Bytes and objects handed over in process are read each time and never shared.
  */
 export class ReadEnvelopes {
-  readonly #read = new Map<string, ReadEnvelope>();
-  readonly #capacity: number;
+  readonly #read: RecentlyUsed<string, ReadEnvelope>;
 
   constructor(capacity = 256) {
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`capacity must be a positive integer, not ${capacity}.`);
-    }
-    this.#capacity = capacity;
+    this.#read = new RecentlyUsed(capacity);
   }
 
   read(input: unknown): ReadEnvelope | EnvelopeRejection {
     if (typeof input !== 'string') return readEnvelope(input);
     const known = this.#read.get(input);
-    if (known !== undefined) {
-      // Most recently used last: the oldest entry is the one evicted.
-      this.#read.delete(input);
-      this.#read.set(input, known);
-      return known;
-    }
+    if (known !== undefined) return known;
     const read = readEnvelope(input);
     if ('reason' in read) return read;
     // Parsed from text here, so nothing outside holds these objects: freezing them changes no caller's data.
     const shared: ReadEnvelope = { ...read, envelope: deepFreeze(read.envelope), verified: new Set() };
     this.#read.set(input, shared);
-    if (this.#read.size > this.#capacity) this.#read.delete(this.#read.keys().next().value as string);
     return shared;
   }
 

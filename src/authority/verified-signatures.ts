@@ -1,5 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { verifyBytes } from '../core/ed25519.ts';
+import { RecentlyUsed } from '../core/recently-used.ts';
 
 /**
  * Remembers Ed25519 signatures that verified, so the same signed bytes checked by many agents in one process (a
@@ -11,14 +12,10 @@ import { verifyBytes } from '../core/ed25519.ts';
  * (addressee, expiry, replay, roster, revocation, roles, quorum) stays with each agent's own verification.
  */
 export class VerifiedSignatures {
-  readonly #verified = new Set<string>();
-  readonly #capacity: number;
+  readonly #verified: RecentlyUsed<string, true>;
 
   constructor(capacity = 4096) {
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`capacity must be a positive integer, not ${capacity}.`);
-    }
-    this.#capacity = capacity;
+    this.#verified = new RecentlyUsed(capacity);
   }
 
   /**
@@ -34,15 +31,9 @@ export class VerifiedSignatures {
       .update(signature)
       .update(data)
       .digest('base64');
-    if (this.#verified.has(digest)) {
-      // Most recently used last: the oldest entry is the one evicted.
-      this.#verified.delete(digest);
-      this.#verified.add(digest);
-      return true;
-    }
+    if (this.#verified.get(digest)) return true;
     if (!verifyBytes(key, data, signature)) return false;
-    this.#verified.add(digest);
-    if (this.#verified.size > this.#capacity) this.#verified.delete(this.#verified.values().next().value as string);
+    this.#verified.set(digest, true);
     return true;
   }
 
