@@ -18,13 +18,14 @@ const confirmPollMilliseconds = 2;
 const immediateRechecks = 8;
 
 /**
- * Runs one call in a child process of its own, in its own process group and, where the machine allows, its
- * own PID namespace (`detectProcessContainment`) and the batch scheduling policy (`batchSchedulingLauncher`). On
- * abort the group gets SIGTERM (the tool's signal aborts); whatever still runs `graceMs` later gets SIGKILL. Once the tool has reported (a result, an error, or its
- * abort), whatever the call left running gets SIGKILL. Settles once no process of the call can run again: in a PID
- * namespace as soon as its SIGKILLed init is seen without a child (after the tool's report or at the grace deadline;
- * asked again every few milliseconds while its threads exit or its children die), or on the child's `exit` event
- * (which means the whole namespace is gone); outside one, once the group and the descendants found in /proc are gone.
+ * Runs one call in a child process of its own, in its own process group and, where the machine allows, its own PID
+ * namespace (`detectProcessContainment`) and the batch scheduling policy (`batchSchedulingLauncher`). On abort the
+ * group gets SIGTERM (the tool's signal aborts); whatever still runs `graceMs` later gets SIGKILL. Once the tool
+ * has reported (a result, an error, or its abort), whatever the call left running gets SIGKILL. Settles once no
+ * process of the call can run again: in a PID namespace as soon as its SIGKILLed init is seen without a child
+ * (after the tool's report or at the grace deadline; asked again, at once then every few milliseconds, while its
+ * threads exit or its children die), or on the child's `exit` event (which means the whole namespace is gone);
+ * outside one, once the group and the descendants found in /proc are gone.
  */
 export function runInProcess(
   call: IsolatedCall,
