@@ -20,7 +20,7 @@ import { guardTools } from '../../src/adapters/ai-sdk/index.ts';
 import { registerProcessGroup } from '../../src/adapters/framework-guard.ts';
 import { signOrder } from '../../src/authority/sign-envelope.ts';
 import { generateKeyPair } from '../../src/core/ed25519.ts';
-import { readProcessStat } from '../../src/kernel/process/process-stat.ts';
+import { isExited, readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import type { FakeBehaviour } from '../../src/providers/fake-model/fake-behaviour.ts';
 import { startFakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import { killMarkedProcesses, markedProcesses, newMarker } from '../../test/helpers/marked-processes.ts';
@@ -108,7 +108,7 @@ function childrenOf(pid: number | undefined): number[] {
 function alive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   const stat = readProcessStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
+  return stat !== undefined && !isExited(stat);
 }
 
 async function harness(

@@ -8,7 +8,7 @@ import { generateText, isStepCount, jsonSchema, streamText, type ToolSet, tool }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { guardTools, RunHaltedError, registerProcessGroup } from '../../src/adapters/ai-sdk/index.ts';
-import { readProcessStat } from '../../src/kernel/process/process-stat.ts';
+import { isExited, readProcessStat } from '../../src/kernel/process/process-stat.ts';
 import type { FakeModelServer } from '../../src/providers/fake-model/fake-model-server.ts';
 import {
   approve,
@@ -38,7 +38,7 @@ function groupAlive(pgid: number): boolean {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProcessStat(entry);
-    if (stat?.pgrp === pgid && stat.state !== 'Z') return true;
+    if (stat?.pgrp === pgid && !isExited(stat)) return true;
   }
   return false;
 }
